@@ -1,0 +1,40 @@
+# The README's two commands: `make run` and `make test`. Each sets up .venv itself.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+RUN_STAMP  := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test lint venv clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[test]'
+	touch $@ $(RUN_STAMP)
+
+venv: $(RUN_STAMP)
+
+## run: validate the bundled Kassel data and print its summary
+run: $(RUN_STAMP)
+	$(BIN)/twingraph validate
+	$(BIN)/twingraph summary
+
+## test: the whole test suite
+test: $(TEST_STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(TEST_STAMP)
+	$(PIP) install ruff mypy
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache

@@ -1,0 +1,5 @@
+"""`python -m twingraph` runs the CLI."""
+
+from twingraph.cli import main
+
+main()

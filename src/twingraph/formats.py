@@ -1,0 +1,55 @@
+"""One registry of the RDF formats twingraph reads and writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class RdfFormat:
+    """An RDF serialization: its CLI name, media type, file suffixes and pyoxigraph name."""
+
+    name: str
+    label: str
+    media_type: str
+    suffixes: tuple[str, ...]
+    oxigraph_name: str
+    is_text: bool = True
+
+    @property
+    def suffix(self) -> str:
+        """The preferred file suffix."""
+        return self.suffixes[0]
+
+
+RDF_FORMATS: tuple[RdfFormat, ...] = (
+    RdfFormat("turtle", "Turtle", "text/turtle", (".ttl",), "TURTLE"),
+    RdfFormat("nt", "N-Triples", "application/n-triples", (".nt",), "N_TRIPLES"),
+    RdfFormat("nquads", "N-Quads", "application/n-quads", (".nq",), "N_QUADS"),
+    RdfFormat("trig", "TriG", "application/trig", (".trig",), "TRIG"),
+    RdfFormat("jsonld", "JSON-LD", "application/ld+json", (".jsonld", ".json-ld"), "JSON_LD"),
+    RdfFormat("rdfxml", "RDF/XML", "application/rdf+xml", (".rdf", ".owl", ".xml"), "RDF_XML"),
+)
+
+
+def rdf_format_named(name: str) -> RdfFormat:
+    """The format with this CLI name (turtle, nt, jsonld, …)."""
+    for fmt in RDF_FORMATS:
+        if fmt.name == name:
+            return fmt
+    raise KeyError(name)
+
+
+def rdf_format_for(path: Path) -> RdfFormat | None:
+    """The format a file's suffix names, or None for a file twingraph does not read."""
+    suffix = path.suffix.lower()
+    for fmt in RDF_FORMATS:
+        if suffix in fmt.suffixes:
+            return fmt
+    return None
+
+
+def known_suffixes() -> str:
+    """The readable suffixes, for error messages: '.ttl, .nt, …'."""
+    return ", ".join(s for fmt in RDF_FORMATS for s in fmt.suffixes)

@@ -1,0 +1,80 @@
+"""Namespaces, and the only code that mints twingraph IRIs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+DEFAULT_BASE_IRI = "https://w3id.org/twingraph/"
+
+TW = "https://w3id.org/twingraph/ontology#"
+SHAPES = "https://w3id.org/twingraph/shapes#"
+WD = "http://www.wikidata.org/entity/"
+WIKIDATA_ENTITY_PATTERN = re.compile(r"^http://www\.wikidata\.org/entity/Q[1-9][0-9]*$")
+
+# Prefixes used when showing IRIs to people and when writing RDF.
+PREFIXES: dict[str, str] = {
+    "tw": TW,
+    "tws": SHAPES,
+    "wd": WD,
+    "wdt": "http://www.wikidata.org/prop/direct/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+# Kinds of resource the data mints, each under {base}id/{kind}/{slug}.
+RESOURCE_KINDS = (
+    "city", "country", "region", "feature", "org", "partnership",
+    "claim", "figure", "event", "activity", "source",
+)
+
+
+def id_prefixes(base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:
+    """The prefix for each kind of resource under a base IRI (city: …/id/city/, …)."""
+    return {kind: f"{base_iri}id/{kind}/" for kind in RESOURCE_KINDS}
+
+
+def slugify(name: str) -> str:
+    """A stable ASCII slug for a name: 'İzmit' -> 'izmit', 'Västerås' -> 'vasteras'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    if not slug:
+        raise ValueError(f"cannot make an IRI slug from {name!r}")
+    return slug
+
+
+def resource_iri(kind: str, slug: str, *, base_iri: str = DEFAULT_BASE_IRI) -> str:
+    """The IRI of one resource, such as https://w3id.org/twingraph/id/city/kassel."""
+    if kind not in RESOURCE_KINDS:
+        raise ValueError(f"unknown resource kind {kind!r}")
+    if slug != slugify(slug):
+        raise ValueError(f"not a slug: {slug!r}")
+    return f"{base_iri}id/{kind}/{slug}"
+
+
+def partnership_iri(slug_a: str, slug_b: str, *, base_iri: str = DEFAULT_BASE_IRI) -> str:
+    """A partnership's IRI: the partners' slugs in sorted order, so direction never matters."""
+    first, second = sorted((slug_a, slug_b))
+    return resource_iri("partnership", f"{first}--{second}", base_iri=base_iri)
+
+
+def compact(iri: str, prefixes: dict[str, str] | None = None) -> str:
+    """An IRI in prefix form where a known prefix fits (tw:Place), else in angle brackets."""
+    table = dict(PREFIXES)
+    table.update(prefixes or {})
+    best = ""
+    for prefix, namespace in table.items():
+        if iri.startswith(namespace) and len(namespace) > len(table.get(best, "")):
+            local = iri[len(namespace):]
+            if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", local) and not local.endswith("."):
+                best = prefix
+    if best:
+        return f"{best}:{iri[len(table[best]):]}"
+    return f"<{iri}>"

@@ -1,0 +1,270 @@
+"""Files to a graph, safely.
+
+Parsing is done by pyoxigraph: it is fast, reports the line and column of every syntax error,
+never fetches anything, and does not depend on `assert` statements (rdflib's Turtle parser
+raises AssertionError or IndexError for some broken input, and under `python -O` not even
+that). Before parsing, each file is checked for size, encoding and, by format, for the
+constructs that make parsers reach out: JSON-LD contexts that are not inline, and XML
+DOCTYPE/ENTITY declarations (billion laughs, external entities).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from twingraph.errors import InputError, display_path
+from twingraph.formats import RdfFormat, known_suffixes, rdf_format_for
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    import rdflib
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XML_DECLARATIONS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_LANGUAGE_TAG_NEAR = re.compile(r'["\']\s*@[^\s,;.\])]*$')
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """The triples of one file, as pyoxigraph quads, and where they came from."""
+
+    path: Path
+    format: RdfFormat
+    quads: list[pyoxigraph.Quad] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class LoadedGraph:
+    """Several files merged into one rdflib graph."""
+
+    graph: rdflib.Graph
+    files: tuple[ParsedFile, ...]
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """The files that were read, in order."""
+        return tuple(f.path for f in self.files)
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, folders replaced by the RDF files in them (sorted); missing ones refused."""
+    result: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and rdf_format_for(p))
+            if not found:
+                raise InputError(
+                    f"this folder holds no data files (looked for {known_suffixes()}).", path=path
+                )
+            result.extend(found)
+        elif path.exists():
+            result.append(path)
+        else:
+            raise InputError("no such file or folder.", path=path)
+    return result
+
+
+def read_input(path: Path, *, max_bytes: int) -> bytes:
+    """A file's bytes, refused before reading when it is larger than `max_bytes`."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError("no such file.", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror}).", path=path) from None
+    if size > max_bytes:
+        raise InputError(
+            f"the file is {size:,} bytes, more than the limit of {max_bytes:,}. "
+            "Raise [limits] max_input_mb in twingraph.toml or --max-input-mb if it is meant to be this large.",
+            path=path,
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror}).", path=path) from None
+    if len(data) > max_bytes:  # the file grew between stat and read
+        raise InputError(f"the file is larger than the limit of {max_bytes:,} bytes.", path=path)
+    return data
+
+
+def parse_file(path: Path, *, max_bytes: int, fmt: RdfFormat | None = None) -> ParsedFile:
+    """Parse one file into quads, or raise an `InputError` naming the file and line."""
+    fmt = fmt or rdf_format_for(path)
+    if fmt is None:
+        raise InputError(
+            f"unknown file type {path.suffix or '(no suffix)'!r}; twingraph reads {known_suffixes()}.",
+            path=path,
+        )
+    data = read_input(path, max_bytes=max_bytes)
+    text = _decode_utf8(data, path)
+    if not text.strip():
+        raise InputError("the file is empty: it holds no triples.", path=path)
+    if fmt.name == "rdfxml":
+        _refuse_xml_declarations(data, path)
+    elif fmt.name == "jsonld":
+        _refuse_remote_contexts(text, path)
+    quads = _parse_with_oxigraph(data, text, fmt, path)
+    if not quads:
+        raise InputError("the file holds no triples (only prefixes or comments).", path=path)
+    return ParsedFile(path=path, format=fmt, quads=quads)
+
+
+def load_graph(paths: Sequence[Path], *, max_bytes: int) -> LoadedGraph:
+    """Parse every file (folders expanded) and merge them into one rdflib graph."""
+    import rdflib
+
+    from twingraph.iris import PREFIXES
+
+    files = tuple(parse_file(p, max_bytes=max_bytes) for p in expand_paths(paths))
+    graph = rdflib.Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    for index, parsed in enumerate(files):
+        # Blank-node labels are local to a file: scope them so two files never share one.
+        for triple in to_rdflib_triples(parsed.quads, blank_prefix=f"f{index}"):
+            graph.add(triple)
+    return LoadedGraph(graph=graph, files=files)
+
+
+def to_rdflib_triples(
+    quads: Iterable[pyoxigraph.Quad], *, blank_prefix: str = "b"
+) -> Iterator[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]:
+    """pyoxigraph quads as rdflib triples (graph names dropped: data is validated as one graph)."""
+    for quad in quads:
+        yield (
+            _to_rdflib(quad.subject, blank_prefix),
+            _to_rdflib(quad.predicate, blank_prefix),
+            _to_rdflib(quad.object, blank_prefix),
+        )
+
+
+def _to_rdflib(term: Any, blank_prefix: str) -> rdflib.term.Node:
+    import pyoxigraph
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(f"{blank_prefix}_{term.value}")
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise InputError(f"RDF-star triple terms are not supported here: {term}")
+
+
+def _decode_utf8(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}). Save the file as UTF-8.",
+            path=path,
+            line=line,
+        ) from None
+
+
+def _refuse_xml_declarations(data: bytes, path: Path) -> None:
+    match = _XML_DECLARATIONS.search(data)
+    if match:
+        line = data[: match.start()].count(b"\n") + 1
+        kind = match.group(1).decode("ascii").upper()
+        raise InputError(
+            f"RDF/XML with a {kind} declaration is refused: entities can expand without bound "
+            "or read other files. Remove the DOCTYPE and write the values out.",
+            path=path,
+            line=line,
+        )
+
+
+def _refuse_remote_contexts(text: str, path: Path) -> None:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}.", path=path, line=exc.lineno) from None
+    for context in _contexts(document):
+        if isinstance(context, str):
+            raise InputError(
+                f"the JSON-LD @context {context!r} is not inline; twingraph never fetches or opens "
+                "contexts. Put the context object into the document.",
+                path=path,
+            )
+        if isinstance(context, dict) and "@import" in context:
+            raise InputError(
+                f"the JSON-LD @context imports {context['@import']!r}; twingraph never fetches or "
+                "opens contexts. Put the imported definitions into the document.",
+                path=path,
+            )
+
+
+def _contexts(node: Any) -> Iterator[Any]:
+    """Every @context value anywhere in a JSON-LD document, lists flattened."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                yield from value if isinstance(value, list) else [value]
+            yield from _contexts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _contexts(item)
+
+
+def _parse_with_oxigraph(data: bytes, text: str, fmt: RdfFormat, path: Path) -> list[pyoxigraph.Quad]:
+    import pyoxigraph
+
+    ox_format = getattr(pyoxigraph.RdfFormat, fmt.oxigraph_name)
+    try:
+        return list(pyoxigraph.parse(data, format=ox_format, base_iri=path.resolve().as_uri()))
+    except SyntaxError as exc:
+        raise _syntax_error(exc, text, fmt, path) from None
+    except (ValueError, OSError) as exc:
+        raise InputError(f"not valid {fmt.label}: {exc}", path=path) from None
+
+
+_POSITION = re.compile(r"^Parser error (at|between) [^:]*: ")
+
+
+def _syntax_error(exc: SyntaxError, text: str, fmt: RdfFormat, path: Path) -> InputError:
+    message = _POSITION.sub("", str(exc.msg)).rstrip(".")
+    lines = text.splitlines()
+    line = exc.lineno
+    column = exc.offset
+    if line is not None and line > len(lines):
+        # The parser ran off the end of the file: the unfinished statement is on the last line.
+        line = max((i + 1 for i, text_line in enumerate(lines) if text_line.strip()), default=1)
+        column = None
+    hint = _hint(message, lines[line - 1] if line else "", column)
+    where = f"column {column}: " if column else ""
+    return InputError(f"{where}{fmt.label} syntax error: {message}.{hint}", path=path, line=line)
+
+
+def _hint(message: str, line_text: str, column: int | None) -> str:
+    lowered = message.lower()
+    if "has not been declared" in lowered:
+        return " Declare the prefix with @prefix at the top of the file."
+    if "end of file" in lowered or lowered == "unexpected end":
+        return (
+            " The file ends inside a statement: look for a missing closing quote, '>' or"
+            " final '.'."
+        )
+    before = line_text[: (column or len(line_text) + 1) - 1] if line_text else ""
+    if "language" in lowered or "subtag" in lowered or _LANGUAGE_TAG_NEAR.search(before):
+        return " This looks like a bad language tag: write tags like @en, @de or @pt-BR (BCP 47)."
+    if "utf-8" in lowered:
+        return " Save the file as UTF-8."
+    return ""
+
+
+def describe_files(files: Sequence[ParsedFile]) -> str:
+    """'data/kassel.ttl (596 triples)' for each file, for summaries."""
+    return ", ".join(f"{display_path(f.path)} ({len(f.quads)} triples)" for f in files)

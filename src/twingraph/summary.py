@@ -1,0 +1,113 @@
+"""A one-screen summary of a project's graph: places, partnerships, sources, Wikidata links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from twingraph.iris import TW
+
+if TYPE_CHECKING:
+    import rdflib
+
+_PREFIXES = f"""
+PREFIX tw: <{TW}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX schema: <https://schema.org/>
+"""
+
+
+@dataclass(frozen=True)
+class PartnershipLine:
+    """One partnership as a line of the summary."""
+
+    label: str
+    kind: str
+    start: str | None
+    end: str | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts of what the graph holds, and its partnerships."""
+
+    triples: int
+    places: int
+    places_with_wikidata: int
+    partnerships: tuple[PartnershipLine, ...]
+    sources: int
+    sources_with_url: int
+    figures: int
+    events: int
+    activities: int
+    claims: int
+
+
+def summarize(graph: rdflib.Graph) -> Summary:
+    """Count the graph's resources by class and list its partnerships by start date."""
+
+    def count(where: str) -> int:
+        rows = list(graph.query(_PREFIXES + f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}"))
+        return int(rows[0][0])  # type: ignore[index]
+
+    place = "?x a ?c . ?c rdfs:subClassOf* tw:Place ."
+    return Summary(
+        triples=len(graph),
+        places=count(place),
+        places_with_wikidata=count(place + " ?x tw:wikidataEntity ?q ."),
+        partnerships=_partnerships(graph),
+        sources=count("?x a tw:Source ."),
+        sources_with_url=count("?x a tw:Source ; schema:url ?u ."),
+        figures=count("?x a tw:Figure ."),
+        events=count("?x a tw:Event ."),
+        activities=count("?x a tw:Activity ."),
+        claims=count("?x a tw:Claim ."),
+    )
+
+
+def _partnerships(graph: rdflib.Graph) -> tuple[PartnershipLine, ...]:
+    query = _PREFIXES + """
+        SELECT ?p (SAMPLE(?label) AS ?name) (SAMPLE(?kindLabel) AS ?kindName)
+               (SAMPLE(?start) AS ?s) (SAMPLE(?end) AS ?e)
+        WHERE {
+            ?p a tw:Partnership .
+            OPTIONAL { ?p rdfs:label ?label FILTER (LANG(?label) = "en") }
+            OPTIONAL { ?p tw:kind/rdfs:label ?kindLabel FILTER (LANG(?kindLabel) = "en") }
+            OPTIONAL { ?p tw:startDate ?start }
+            OPTIONAL { ?p tw:endDate ?end }
+        } GROUP BY ?p"""
+    lines = [
+        PartnershipLine(
+            label=str(row[1] or row[0]),  # type: ignore[index]
+            kind=str(row[2] or "?"),  # type: ignore[index]
+            start=str(row[3]) if row[3] is not None else None,  # type: ignore[index]
+            end=str(row[4]) if row[4] is not None else None,  # type: ignore[index]
+        )
+        for row in graph.query(query)
+    ]
+    return tuple(sorted(lines, key=lambda line: (line.start or "9999", line.label)))
+
+
+def format_summary(summary: Summary, *, title: str, files: str) -> str:
+    """The summary as text for a terminal."""
+    width = max((len(p.label) for p in summary.partnerships), default=0)
+    kind_width = max((len(p.kind) for p in summary.partnerships), default=0)
+    out = [
+        f"{title}",
+        f"  data: {files}; {summary.triples} triples with the ontology",
+        "",
+        f"  places        {summary.places:>4}   {summary.places_with_wikidata} linked to Wikidata",
+        f"  partnerships  {len(summary.partnerships):>4}",
+        f"  sources       {summary.sources:>4}   {summary.sources_with_url} with a URL",
+        f"  figures       {summary.figures:>4}   events {summary.events}, activities {summary.activities}",
+        f"  claims        {summary.claims:>4}   values kept from sources that disagree or differ in precision",
+        "",
+        "  Partnerships, oldest first:",
+    ]
+    for line in summary.partnerships:
+        when = f"since {line.start}" if line.start else "start unknown"
+        if line.end:
+            when = f"{line.start or '?'} to {line.end}"
+        out.append(f"    {line.label:<{width}}  {line.kind:<{kind_width}}  {when}")
+    return "\n".join(out)

@@ -1,0 +1,166 @@
+"""SHACL validation of a project's data, as a `ValidationReport`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from twingraph.iris import compact
+from twingraph.load import LoadedGraph, load_graph
+from twingraph.offline import offline
+from twingraph.project import Project
+
+if TYPE_CHECKING:
+    import rdflib
+
+SH = "http://www.w3.org/ns/shacl#"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL validation result, with the focus node's label for people."""
+
+    focus: str
+    focus_label: str
+    severity: str
+    message: str
+    component: str
+    path: str | None = None
+    value: str | None = None
+    source_shape: str | None = None
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of validating data against shapes."""
+
+    conforms: bool
+    findings: tuple[Finding, ...]
+    report_graph: rdflib.Graph = field(repr=False)
+    data: LoadedGraph | None = field(default=None, repr=False)
+
+    @property
+    def violations(self) -> tuple[Finding, ...]:
+        """Findings of severity Violation: these make data non-conforming."""
+        return tuple(f for f in self.findings if f.severity == "Violation")
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """Findings of severity Warning or Info: reported, but the data still conforms."""
+        return tuple(f for f in self.findings if f.severity != "Violation")
+
+
+def validate_project(
+    project: Project,
+    *,
+    data_paths: Sequence[Path] = (),
+    shape_paths: Sequence[Path] = (),
+    max_bytes: int | None = None,
+) -> ValidationReport:
+    """Validate data files (default: the project's data) with the ontology against shapes.
+
+    The ontology is validated together with the data because the shapes check that kinds,
+    themes and ranks belong to the SKOS schemes it defines.
+    """
+    limit = max_bytes or project.settings.max_input_bytes
+    ontology = project.files("ontology", (".ttl",))
+    data = list(data_paths) or [project.folder("data")]
+    shapes = list(shape_paths) or [project.folder("shapes")]
+    with offline():
+        loaded = load_graph([*ontology, *data], max_bytes=limit)
+        shapes_graph = load_graph(shapes, max_bytes=limit).graph
+        report = validate_graph(loaded.graph, shapes_graph)
+    return ValidationReport(
+        conforms=report.conforms, findings=report.findings, report_graph=report.report_graph, data=loaded
+    )
+
+
+def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport:
+    """Validate one graph against a shapes graph with pyshacl; warnings do not break conformance."""
+    import pyshacl
+
+    with offline():
+        conforms, report_graph, _ = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            allow_warnings=True,
+            abort_on_first=False,
+            do_owl_imports=False,
+        )
+    findings = tuple(sorted(_findings(report_graph, data), key=_finding_order))
+    return ValidationReport(conforms=bool(conforms), findings=findings, report_graph=report_graph)
+
+
+def _findings(report: rdflib.Graph, data: rdflib.Graph) -> list[Finding]:
+    from rdflib import RDF, URIRef
+
+    sh = {name: URIRef(SH + name) for name in (
+        "ValidationResult", "focusNode", "resultSeverity", "resultMessage", "resultPath",
+        "value", "sourceConstraintComponent", "sourceShape",
+    )}
+    findings = []
+    for result in report.subjects(RDF.type, sh["ValidationResult"]):
+        focus = report.value(result, sh["focusNode"])
+        path = report.value(result, sh["resultPath"])
+        value = report.value(result, sh["value"])
+        shape = report.value(result, sh["sourceShape"])
+        messages = sorted(str(m) for m in report.objects(result, sh["resultMessage"]))
+        component = str(report.value(result, sh["sourceConstraintComponent"]))
+        findings.append(Finding(
+            focus=str(focus),
+            focus_label=label_of(data, focus),
+            severity=str(report.value(result, sh["resultSeverity"])).removeprefix(SH),
+            message=messages[0] if messages else compact(component),
+            component=compact(component),
+            path=_show(path),
+            value=_show(value),
+            source_shape=compact(str(shape)) if isinstance(shape, URIRef) else None,
+        ))
+    return findings
+
+
+def _finding_order(finding: Finding) -> tuple[str, str, str, str, str]:
+    return (finding.focus_label.lower(), finding.focus, finding.path or "", finding.value or "", finding.message)
+
+
+def label_of(graph: rdflib.Graph, node: rdflib.term.Node | None) -> str:
+    """A node's English label, else any label, else its IRI in prefix form."""
+    from rdflib import Literal, URIRef
+
+    if node is None:
+        return "(none)"
+    labels = [
+        o for p in (URIRef(RDFS_LABEL), URIRef(SKOS_PREF_LABEL))
+        for o in graph.objects(node, p) if isinstance(o, Literal)
+    ]
+    english = sorted(str(lab) for lab in labels if lab.language == "en")
+    if english:
+        return english[0]
+    if labels:
+        return sorted(str(lab) for lab in labels)[0]
+    return _show(node) or str(node)
+
+
+def _show(node: rdflib.term.Node | None) -> str | None:
+    from rdflib import BNode, Literal, URIRef
+
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        return compact(str(node))
+    if isinstance(node, Literal):
+        text = repr(str(node))[1:-1]
+        shown = f'"{text}"'
+        if node.language:
+            return f"{shown}@{node.language}"
+        if node.datatype:
+            return f"{shown}^^{compact(str(node.datatype))}"
+        return shown
+    if isinstance(node, BNode):
+        return "[blank node]"
+    return str(node)
