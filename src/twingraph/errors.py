@@ -20,15 +20,25 @@ class TwingraphError(Exception):
 class InputError(TwingraphError):
     """An input file is missing, unreadable, too large, unsafe or not valid RDF."""
 
-    def __init__(self, message: str, *, path: Path | None = None, line: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ):
         self.path = path
         self.line = line
+        self.column = column
         self.reason = message
         where = []
         if path is not None:
             where.append(display_path(path))
         if line is not None:
             where.append(f"line {line}")
+            if column is not None:
+                where.append(f"column {column}")
         super().__init__(", ".join(where) + ": " + message if where else message)
 
 

@@ -244,14 +244,16 @@ def _syntax_error(exc: SyntaxError, text: str, fmt: RdfFormat, path: Path) -> In
         line = max((i + 1 for i, text_line in enumerate(lines) if text_line.strip()), default=1)
         column = None
     hint = _hint(message, lines[line - 1] if line else "", column)
-    where = f"column {column}: " if column else ""
-    return InputError(f"{where}{fmt.label} syntax error: {message}.{hint}", path=path, line=line)
+    return InputError(f"{fmt.label} syntax error: {message}.{hint}", path=path, line=line, column=column)
 
 
 def _hint(message: str, line_text: str, column: int | None) -> str:
     lowered = message.lower()
+    at = line_text[column - 1] if column and 0 < column <= len(line_text) else ""
     if "has not been declared" in lowered:
         return " Declare the prefix with @prefix at the top of the file."
+    if "end of file" in lowered and at in {'"', "'"}:
+        return " The string that starts here is never closed: add the closing quote."
     if "end of file" in lowered or lowered == "unexpected end":
         return (
             " The file ends inside a statement: look for a missing closing quote, '>' or"

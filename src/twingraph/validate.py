@@ -100,13 +100,20 @@ def _findings(report: rdflib.Graph, data: rdflib.Graph) -> list[Finding]:
     from rdflib import RDF, URIRef
 
     sh = {name: URIRef(SH + name) for name in (
-        "ValidationResult", "focusNode", "resultSeverity", "resultMessage", "resultPath",
+        "ValidationReport", "result", "focusNode", "resultSeverity", "resultMessage", "resultPath",
         "value", "sourceConstraintComponent", "sourceShape",
     )}
     findings = []
-    for result in report.subjects(RDF.type, sh["ValidationResult"]):
+    # Only results attached to the report itself: nested sh:detail results are typed
+    # sh:ValidationResult too, but explain a top-level result rather than add one.
+    top_level = [
+        result
+        for node in report.subjects(RDF.type, sh["ValidationReport"])
+        for result in report.objects(node, sh["result"])
+    ]
+    for result in top_level:
         focus = report.value(result, sh["focusNode"])
-        path = report.value(result, sh["resultPath"])
+        path = _path_node(report, report.value(result, sh["resultPath"]))
         value = report.value(result, sh["value"])
         shape = report.value(result, sh["sourceShape"])
         messages = sorted(str(m) for m in report.objects(result, sh["resultMessage"]))
@@ -122,6 +129,21 @@ def _findings(report: rdflib.Graph, data: rdflib.Graph) -> list[Finding]:
             source_shape=compact(str(shape)) if isinstance(shape, URIRef) else None,
         ))
     return findings
+
+
+def _path_node(report: rdflib.Graph, path: rdflib.term.Node | None) -> rdflib.term.Node | str | None:
+    """An inverse path ([ sh:inversePath p ]) as a URIRef shown with a caret, others unchanged."""
+    from rdflib import BNode, URIRef
+
+    if isinstance(path, BNode):
+        inverse = report.value(path, URIRef(SH + "inversePath"))
+        if isinstance(inverse, URIRef):
+            return _Inverse(str(inverse))
+    return path
+
+
+class _Inverse(str):
+    """Marks an inverse property path for display."""
 
 
 def _finding_order(finding: Finding) -> tuple[str, str, str, str, str]:
@@ -146,11 +168,13 @@ def label_of(graph: rdflib.Graph, node: rdflib.term.Node | None) -> str:
     return _show(node) or str(node)
 
 
-def _show(node: rdflib.term.Node | None) -> str | None:
+def _show(node: rdflib.term.Node | str | None) -> str | None:
     from rdflib import BNode, Literal, URIRef
 
     if node is None:
         return None
+    if isinstance(node, _Inverse):
+        return "^" + compact(str(node))
     if isinstance(node, URIRef):
         return compact(str(node))
     if isinstance(node, Literal):

@@ -1,0 +1,130 @@
+"""`twingraph validate` as a user runs it: exit codes, reports, errors without tracebacks."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SH, XSD
+
+from tests.conftest import FIXTURES, REPO, run_cli
+from twingraph.cli import cli
+
+BAD = FIXTURES / "bad"
+BAD_INPUTS = [
+    "unterminated-string.ttl", "missing-final-dot.ttl", "bad-language-tag.ttl",
+    "undeclared-prefix.ttl", "truncated.ttl", "latin1.ttl", "empty.ttl", "no-triples.ttl",
+    "remote-context.jsonld", "file-context.jsonld", "relative-context.jsonld",
+    "import-context.jsonld", "billion-laughs.rdf", "xxe.rdf", "empty-folder", "missing.ttl",
+]
+
+
+def test_bundled_data_conforms(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Conforms (")
+    assert "0 violations, 0 warnings" in result.output
+
+
+def _planted_copy(tmp_path: Path) -> Path:
+    text = (REPO / "data" / "kassel.ttl").read_text(encoding="utf-8")
+    broken = text.replace("tw:wikidataEntity wd:Q163966 ;", "tw:wikidataEntity <https://www.wikidata.org/wiki/Q163966> ;")
+    broken = broken.replace('tw:startDate "1989"^^xsd:gYear', 'tw:startDate "2989"^^xsd:gYear')
+    assert broken.count("wikidata.org/wiki/") == 1 and "2989" in broken
+    path = tmp_path / "kassel-broken.ttl"
+    path.write_text(broken, encoding="utf-8")
+    return path
+
+
+def test_planted_errors_are_reported_by_place(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["validate", str(_planted_copy(tmp_path))])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "Berlin-Mitte  <https://w3id.org/twingraph/id/city/berlin-mitte>" in lines
+    assert "  Violation tw:wikidataEntity = <https://www.wikidata.org/wiki/Q163966>" in lines
+    assert any("A Wikidata link must be one IRI of the form" in line for line in lines)
+    assert "Kassel – Arnstadt  <https://w3id.org/twingraph/id/partnership/arnstadt--kassel>" in lines
+    assert "            The date 2989 lies in the future." in lines
+    assert lines[-1] == "Does not conform (1221 triples in 2 files): 2 violations, 0 warnings on 2 resources."
+
+
+def test_turtle_report_is_a_standard_shacl_report(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["validate", "-f", "turtle", str(_planted_copy(tmp_path))])
+    assert result.exit_code == 1
+    report = Graph().parse(data=result.stdout, format="turtle")
+    node = report.value(predicate=RDF.type, object=SH.ValidationReport)
+    assert report.value(node, SH.conforms) == Literal(False, datatype=XSD.boolean)
+    assert len(list(report.objects(node, SH.result))) == 2
+
+
+def test_json_report(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["validate", "-f", "json", str(_planted_copy(tmp_path))])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["conforms"] is False
+    assert {r["focusLabel"] for r in data["results"]} == {"Berlin-Mitte", "Kassel – Arnstadt"}
+    assert {r["constraintComponent"] for r in data["results"]} == {
+        "sh:PatternConstraintComponent", "sh:SPARQLConstraintComponent"}
+
+
+def test_other_shapes_can_be_given(runner: CliRunner, tmp_path: Path) -> None:
+    shapes = tmp_path / "strict.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix tw: <https://w3id.org/twingraph/ontology#> .\n"
+        "<#S> a sh:NodeShape ; sh:targetClass tw:Partnership ;\n"
+        "  sh:property [ sh:path tw:endDate ; sh:minCount 1 ; sh:message \"needs an end\" ] .\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["validate", "--shapes", str(shapes)])
+    assert result.exit_code == 1
+    assert result.output.count("needs an end") == 9
+
+
+def _digest(paths: list[Path]) -> dict[Path, str]:
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+@pytest.mark.parametrize("name", BAD_INPUTS)
+def test_bad_input_exits_2_with_one_clear_line(name: str) -> None:
+    watched = sorted(p for p in (REPO / "data").iterdir()) + sorted(p for p in BAD.glob("*.*"))
+    before = _digest(watched)
+    result = run_cli("validate", str(BAD / name))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"Error: tests/fixtures/bad/{name}")
+    assert len(result.stderr.splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert _digest(watched) == before
+
+
+@pytest.mark.parametrize("name", ["unterminated-string.ttl", "missing-final-dot.ttl",
+                                  "bad-language-tag.ttl", "undeclared-prefix.ttl", "truncated.ttl"])
+def test_bad_turtle_under_python_optimize(name: str) -> None:
+    plain = run_cli("validate", str(BAD / name))
+    optimized = run_cli("validate", str(BAD / name), python_flags=("-O",))
+    assert optimized.returncode == 2
+    assert optimized.stderr == plain.stderr
+    assert ", line " in optimized.stderr
+
+
+def test_size_cap_from_the_command_line(tmp_path: Path) -> None:
+    copy = tmp_path / "kassel.ttl"
+    shutil.copy(REPO / "data" / "kassel.ttl", copy)
+    with copy.open("a", encoding="utf-8") as handle:
+        handle.write("# padding\n" * 10_000)
+    result = run_cli("--max-input-mb", "0.05", "validate", str(copy))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"Error: {copy}: the file is ")
+    assert "more than the limit of 52,428." in result.stderr
+    assert "max_input_mb" in result.stderr
+
+
+def test_usage_errors_exit_2(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["validate", "-f", "yaml"])
+    assert result.exit_code == 2
+    assert "Invalid value for '-f' / '--format'" in result.output

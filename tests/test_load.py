@@ -1,0 +1,145 @@
+"""Loading files safely: clear errors naming file and line, no network, size caps."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, REPO
+from twingraph import load
+from twingraph.errors import InputError
+from twingraph.load import load_graph, parse_file
+
+BAD = FIXTURES / "bad"
+MAX = 10 * 1024 * 1024
+
+
+def test_bundled_data_loads_with_every_triple() -> None:
+    loaded = load_graph([REPO / "data" / "kassel.ttl"], max_bytes=MAX)
+    assert len(loaded.graph) == len(loaded.files[0].quads) > 500
+    assert loaded.paths == (REPO / "data" / "kassel.ttl",)
+
+
+def test_inline_json_ld_context_is_fine() -> None:
+    parsed = parse_file(FIXTURES / "inline-context.jsonld", max_bytes=MAX)
+    assert len(parsed.quads) == 1
+    assert parsed.quads[0].object.value == "Kassel"
+    assert parsed.quads[0].object.language == "en"
+
+
+def test_blank_nodes_of_two_files_stay_apart(tmp_path: Path) -> None:
+    for name in ("a.ttl", "b.ttl"):
+        (tmp_path / name).write_text('_:x <http://example.org/p> "%s" .\n' % name, encoding="utf-8")
+    graph = load_graph([tmp_path], max_bytes=MAX).graph
+    assert len(set(graph.subjects())) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "column", "words"),
+    [
+        ("unterminated-string.ttl", 4, 16, "string that starts here is never closed"),
+        ("missing-final-dot.ttl", 4, None, "missing closing quote, '>' or final '.'"),
+        ("bad-language-tag.ttl", 3, 62, "bad language tag"),
+        ("bad-language-tag-dash.ttl", 3, 62, "bad language tag"),
+        ("undeclared-prefix.ttl", 3, 42, "prefix tw: has not been declared"),
+        ("truncated.ttl", 4, 50, "Unexpected end"),
+        ("latin1.ttl", 3, None, "not valid UTF-8 (byte 0xf6)"),
+        ("billion-laughs.rdf", 2, None, "DOCTYPE declaration is refused"),
+        ("xxe.rdf", 2, None, "DOCTYPE declaration is refused"),
+    ],
+)
+def test_bad_input_names_file_and_line(name: str, line: int, column: int | None, words: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_file(BAD / name, max_bytes=MAX)
+    assert caught.value.path == BAD / name
+    assert caught.value.line == line
+    assert caught.value.column == column
+    assert words in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "context"),
+    [
+        ("remote-context.jsonld", "https://schema.org/"),
+        ("file-context.jsonld", "file:///etc/passwd"),
+        ("relative-context.jsonld", "context.jsonld"),
+        ("import-context.jsonld", "https://example.org/ctx.jsonld"),
+        ("scoped-remote-context.jsonld", "http://example.org/scoped"),
+    ],
+)
+def test_json_ld_contexts_that_are_not_inline_are_refused(name: str, context: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_file(BAD / name, max_bytes=MAX)
+    assert repr(context) in str(caught.value)
+    assert "never fetches or opens contexts" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [("empty.ttl", "the file is empty"), ("no-triples.ttl", "holds no triples")],
+)
+def test_files_without_triples_are_refused(name: str, words: str) -> None:
+    with pytest.raises(InputError, match=words):
+        parse_file(BAD / name, max_bytes=MAX)
+
+
+def test_missing_file_and_empty_folder() -> None:
+    with pytest.raises(InputError, match="no such file or folder"):
+        load_graph([BAD / "missing.ttl"], max_bytes=MAX)
+    with pytest.raises(InputError, match="this folder holds no data files"):
+        load_graph([BAD / "empty-folder"], max_bytes=MAX)
+
+
+def test_unknown_suffix_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text("a,b\n", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown file type '.csv'"):
+        parse_file(path, max_bytes=MAX)
+
+
+def test_billion_laughs_is_refused_fast() -> None:
+    start = time.perf_counter()
+    with pytest.raises(InputError):
+        parse_file(BAD / "billion-laughs.rdf", max_bytes=MAX)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_size_cap_refuses_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    huge = tmp_path / "huge.ttl"
+    with huge.open("wb") as handle:  # sparse: 2 GiB on paper, nothing on disk
+        handle.truncate(2 * 1024**3)
+
+    def no_reading(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr(Path, "read_bytes", no_reading)
+    monkeypatch.setattr(load, "_parse_with_oxigraph", no_reading)
+    start = time.perf_counter()
+    with pytest.raises(InputError, match=r"2,147,483,648 bytes, more than the limit of 1,048,576"):
+        parse_file(huge, max_bytes=1024 * 1024)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_rdf_xml_without_doctype_parses(tmp_path: Path) -> None:
+    path = tmp_path / "ok.rdf"
+    path.write_text(
+        '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#"><rdf:Description '
+        'rdf:about="http://example.org/a"><rdfs:label xml:lang="en">A</rdfs:label>'
+        "</rdf:Description></rdf:RDF>\n",
+        encoding="utf-8",
+    )
+    assert len(parse_file(path, max_bytes=MAX).quads) == 1
+
+
+def test_unreadable_file_is_an_input_error(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root can read any file")
+    path = tmp_path / "secret.ttl"
+    path.write_text("<a:b> <a:c> <a:d> .\n", encoding="utf-8")
+    path.chmod(0)
+    with pytest.raises(InputError, match="cannot be read"):
+        parse_file(path, max_bytes=MAX)
