@@ -48,3 +48,7 @@ class ProjectError(TwingraphError):
 
 class NetworkBlockedError(TwingraphError):
     """Something tried to reach the network where twingraph promises to stay offline."""
+
+
+class ShapesError(TwingraphError):
+    """The SHACL shapes are broken or failed while being applied."""

@@ -54,7 +54,8 @@ def resource_iri(kind: str, slug: str, *, base_iri: str = DEFAULT_BASE_IRI) -> s
     """The IRI of one resource, such as https://w3id.org/twingraph/id/city/kassel."""
     if kind not in RESOURCE_KINDS:
         raise ValueError(f"unknown resource kind {kind!r}")
-    if slug != slugify(slug):
+    # "--" joins the partners' slugs in a partnership's slug; each part must be a slug.
+    if not all(part and part == slugify(part) for part in slug.split("--")):
         raise ValueError(f"not a slug: {slug!r}")
     return f"{base_iri}id/{kind}/{slug}"
 

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from twingraph.errors import ShapesError
 from twingraph.iris import compact
 from twingraph.load import LoadedGraph, load_graph
 from twingraph.offline import offline
 from twingraph.project import Project
+from twingraph.sparql_guard import QueryRefused, check_offline_read_only
 
 if TYPE_CHECKING:
     import rdflib
@@ -83,8 +85,11 @@ def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport
     """Validate one graph against a shapes graph with pyshacl; warnings do not break conformance."""
     import pyshacl
 
+    from rdflib import Graph
+
+    _refuse_remote_sparql(shapes)
     with offline():
-        conforms, report_graph, _ = pyshacl.validate(
+        conforms, report_graph, report_text = pyshacl.validate(
             data,
             shacl_graph=shapes,
             inference="none",
@@ -92,8 +97,26 @@ def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport
             abort_on_first=False,
             do_owl_imports=False,
         )
+    if not isinstance(report_graph, Graph):
+        # pyshacl reports broken shapes, and errors inside constraints, as a
+        # ValidationFailure instead of raising.
+        detail = str(getattr(report_graph, "message", report_text)).strip().splitlines()
+        raise ShapesError(f"the shapes could not be applied: {' '.join(detail)}")
     findings = tuple(sorted(_findings(report_graph, data), key=_finding_order))
     return ValidationReport(conforms=bool(conforms), findings=findings, report_graph=report_graph)
+
+
+def _refuse_remote_sparql(shapes: rdflib.Graph) -> None:
+    """Shapes whose SPARQL would reach another server or dataset are refused before running."""
+    from rdflib import URIRef
+
+    for predicate in ("select", "ask", "construct"):
+        for shape, text in shapes.subject_objects(URIRef(SH + predicate)):
+            try:
+                check_offline_read_only(str(text))
+            except QueryRefused as refused:
+                where = compact(str(shape)) if isinstance(shape, URIRef) else "a SPARQL constraint"
+                raise ShapesError(f"the shapes could not be applied: {where}: {refused}") from None
 
 
 def _findings(report: rdflib.Graph, data: rdflib.Graph) -> list[Finding]:

@@ -1,0 +1,63 @@
+"""The parse-tree check that keeps local SPARQL read-only and offline.
+
+rdflib follows SERVICE, loads LOAD targets, and silently ignores or follows FROM and
+FROM NAMED depending on its settings. Text matching is easily fooled (comments,
+`SERVICE SILENT`, a variable as the service IRI), so queries are checked on rdflib's
+parse tree, before anything runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from twingraph.errors import TwingraphError
+
+
+class QueryRefused(TwingraphError):
+    """A SPARQL query or update asks for something twingraph does not do locally."""
+
+
+def check_offline_read_only(sparql: str, *, allow_service: bool = False) -> None:
+    """Raise `QueryRefused` for updates, LOAD, FROM/FROM NAMED and (unless allowed) SERVICE."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        tree = parseQuery(sparql)
+    except ParseException as query_error:
+        try:
+            parseUpdate(sparql)
+        except ParseException:
+            raise QueryRefused(
+                f"SPARQL syntax error at line {query_error.lineno}, column {query_error.column}: "
+                f"{query_error.msg}."
+            ) from None
+        raise QueryRefused("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is refused: the graph is read-only here.") from None
+    for name in _node_names(tree):
+        if name == "datasetClause":
+            raise QueryRefused(
+                "FROM and FROM NAMED are refused: they would load remote data, or be silently "
+                "ignored. Query the loaded graph without them."
+            )
+        if name == "ServiceGraphPattern" and not allow_service:
+            raise QueryRefused(
+                "SERVICE is refused: it would send part of the query to another server. "
+                "Pass --allow-service to permit federated queries."
+            )
+
+
+def _node_names(node: Any) -> Iterator[str]:
+    """Every rule name and non-empty key in an rdflib SPARQL parse tree."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        yield node.name
+        for key, value in node.items():
+            if value is not None and value != [] and key != "_vars":
+                yield key
+            yield from _node_names(value)
+    elif isinstance(node, ParseResults | list | tuple):
+        for item in node:
+            yield from _node_names(item)

@@ -1,0 +1,112 @@
+"""Finding project folders, reading settings, and the bundled project inside the wheel."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import FIXTURES, REPO
+from twingraph.cli import cli
+from twingraph.errors import ProjectError
+from twingraph.project import bundled_root, find_project, read_settings
+
+
+def test_project_is_found_from_a_subfolder() -> None:
+    project = find_project(start=REPO / "tests" / "fixtures")
+    assert project.root == REPO
+    assert project.bundled
+    assert project.settings.name == "kassel"
+    assert project.settings.base_iri == "https://w3id.org/twingraph/"
+
+
+def test_without_a_project_the_bundled_one_is_used(tmp_path: Path) -> None:
+    project = find_project(start=tmp_path)
+    assert project.bundled
+    assert project.root == bundled_root()
+    assert [p.name for p in project.files("data", (".ttl",))] == ["kassel.ttl"]
+
+
+def test_root_without_settings_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ProjectError, match=r"is not a twingraph project: it has no twingraph.toml"):
+        find_project(root=tmp_path)
+
+
+def test_bad_toml_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "twingraph.toml").write_text('[project]\nname = "x"\ntitle = \n', encoding="utf-8")
+    with pytest.raises(ProjectError, match=r"twingraph.toml: not valid TOML \(.*line 3"):
+        read_settings(tmp_path / "twingraph.toml")
+
+
+@pytest.mark.parametrize(
+    ("toml", "words"),
+    [
+        ('[project]\nbase_iri = "ftp://example.org/"\n', "must be an http(s) IRI ending in '/' or '#'"),
+        ('[project]\nbase_iri = "https://example.org/x"\n', "must be an http(s) IRI ending in '/' or '#'"),
+        ("[limits]\nmax_input_mb = -1\n", "max_input_mb must be a positive number"),
+        ("[project]\nname = 3\n", "[project] name must be a non-empty string"),
+    ],
+)
+def test_bad_settings_are_refused(tmp_path: Path, toml: str, words: str) -> None:
+    (tmp_path / "twingraph.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(ProjectError) as caught:
+        read_settings(tmp_path / "twingraph.toml")
+    assert words in str(caught.value)
+
+
+def test_another_city_needs_only_its_data(tmp_path: Path) -> None:
+    (tmp_path / "twingraph.toml").write_text(
+        '[project]\nname = "alpha"\ntitle = "Town twinnings of Alpha"\n', encoding="utf-8"
+    )
+    (tmp_path / "data").mkdir()
+    shutil.copy(FIXTURES / "shapes" / "base.ttl", tmp_path / "data" / "alpha.ttl")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--root", str(tmp_path), "validate"])
+    assert result.exit_code == 0, result.output
+    summary = runner.invoke(cli, ["--root", str(tmp_path), "summary"])
+    assert summary.exit_code == 0
+    assert summary.output.startswith("Town twinnings of Alpha\n")
+    assert "Alpha – Beta" in summary.output
+
+
+def test_cli_reports_a_bad_root(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path / "nowhere"), "validate"])
+    assert result.exit_code == 2
+    assert "no such folder. Give --root a project folder." in result.output
+
+
+@pytest.mark.slow
+def test_wheel_carries_the_bundled_project_and_works_outside_the_checkout(tmp_path: Path) -> None:
+    build = subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path / "dist")],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )
+    assert build.returncode == 0, build.stderr
+    (wheel,) = (tmp_path / "dist").glob("twingraph-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for member in ("twingraph/_project/twingraph.toml", "twingraph/_project/data/kassel.ttl",
+                   "twingraph/_project/ontology/twingraph.ttl", "twingraph/_project/shapes/twingraph.shapes.ttl",
+                   "twingraph/py.typed"):
+        assert member in names
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    where = subprocess.run(
+        [sys.executable, "-c", "import twingraph.project as p; print(p.bundled_root())"],
+        cwd=outside, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert where.stdout.strip() == str(site / "twingraph" / "_project")
+    result = subprocess.run(
+        [sys.executable, "-m", "twingraph", "validate"],
+        cwd=outside, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Conforms (")
