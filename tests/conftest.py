@@ -26,7 +26,9 @@ def project():
     return bundled_project()
 
 
-def run_cli(*args: str, cwd: Path | None = None, python_flags: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, python_flags: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m twingraph …` as a real process."""
     return subprocess.run(
         [sys.executable, *python_flags, "-m", "twingraph", *args],

@@ -17,10 +17,22 @@ from twingraph.cli import cli
 
 BAD = FIXTURES / "bad"
 BAD_INPUTS = [
-    "unterminated-string.ttl", "missing-final-dot.ttl", "bad-language-tag.ttl",
-    "undeclared-prefix.ttl", "truncated.ttl", "latin1.ttl", "empty.ttl", "no-triples.ttl",
-    "remote-context.jsonld", "file-context.jsonld", "relative-context.jsonld",
-    "import-context.jsonld", "billion-laughs.rdf", "xxe.rdf", "empty-folder", "missing.ttl",
+    "unterminated-string.ttl",
+    "missing-final-dot.ttl",
+    "bad-language-tag.ttl",
+    "undeclared-prefix.ttl",
+    "truncated.ttl",
+    "latin1.ttl",
+    "empty.ttl",
+    "no-triples.ttl",
+    "remote-context.jsonld",
+    "file-context.jsonld",
+    "relative-context.jsonld",
+    "import-context.jsonld",
+    "billion-laughs.rdf",
+    "xxe.rdf",
+    "empty-folder",
+    "missing.ttl",
 ]
 
 
@@ -33,9 +45,12 @@ def test_bundled_data_conforms(runner: CliRunner) -> None:
 
 def _planted_copy(tmp_path: Path) -> Path:
     text = (REPO / "data" / "kassel.ttl").read_text(encoding="utf-8")
-    broken = text.replace("tw:wikidataEntity wd:Q163966 ;", "tw:wikidataEntity <https://www.wikidata.org/wiki/Q163966> ;")
+    broken = text.replace(
+        "tw:wikidataEntity wd:Q163966 ;", "tw:wikidataEntity <https://www.wikidata.org/wiki/Q163966> ;"
+    )
     broken = broken.replace('tw:startDate "1989"^^xsd:gYear', 'tw:startDate "2989"^^xsd:gYear')
-    assert broken.count("wikidata.org/wiki/") == 1 and "2989" in broken
+    assert broken.count("wikidata.org/wiki/") == 1
+    assert "2989" in broken
     path = tmp_path / "kassel-broken.ttl"
     path.write_text(broken, encoding="utf-8")
     return path
@@ -69,7 +84,9 @@ def test_json_report(runner: CliRunner, tmp_path: Path) -> None:
     assert data["conforms"] is False
     assert {r["focusLabel"] for r in data["results"]} == {"Berlin-Mitte", "Kassel – Arnstadt"}
     assert {r["constraintComponent"] for r in data["results"]} == {
-        "sh:PatternConstraintComponent", "sh:SPARQLConstraintComponent"}
+        "sh:PatternConstraintComponent",
+        "sh:SPARQLConstraintComponent",
+    }
 
 
 def test_other_shapes_can_be_given(runner: CliRunner, tmp_path: Path) -> None:
@@ -77,7 +94,7 @@ def test_other_shapes_can_be_given(runner: CliRunner, tmp_path: Path) -> None:
     shapes.write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix tw: <https://w3id.org/twingraph/ontology#> .\n"
         "<#S> a sh:NodeShape ; sh:targetClass tw:Partnership ;\n"
-        "  sh:property [ sh:path tw:endDate ; sh:minCount 1 ; sh:message \"needs an end\" ] .\n",
+        '  sh:property [ sh:path tw:endDate ; sh:minCount 1 ; sh:message "needs an end" ] .\n',
         encoding="utf-8",
     )
     result = runner.invoke(cli, ["validate", "--shapes", str(shapes)])
@@ -102,8 +119,16 @@ def test_bad_input_exits_2_with_one_clear_line(name: str) -> None:
     assert _digest(watched) == before
 
 
-@pytest.mark.parametrize("name", ["unterminated-string.ttl", "missing-final-dot.ttl",
-                                  "bad-language-tag.ttl", "undeclared-prefix.ttl", "truncated.ttl"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "unterminated-string.ttl",
+        "missing-final-dot.ttl",
+        "bad-language-tag.ttl",
+        "undeclared-prefix.ttl",
+        "truncated.ttl",
+    ],
+)
 def test_bad_turtle_under_python_optimize(name: str) -> None:
     plain = run_cli("validate", str(BAD / name))
     optimized = run_cli("validate", str(BAD / name), python_flags=("-O",))

@@ -33,12 +33,24 @@ def ontology() -> Graph:
 @pytest.mark.parametrize(
     ("node", "qid"),
     [
-        (CITY.kassel, "Q2865"), (CITY.florence, "Q2044"), (CITY.rovaniemi, "Q103717"),
-        (CITY["berlin-mitte"], "Q163966"), (CITY.arnstadt, "Q490665"), (CITY.izmit, "Q129649"),
-        (CITY.mulhouse, "Q79815"), (CITY["ramat-gan"], "Q192807"), (CITY.vasteras, "Q34550"),
-        (CITY.yaroslavl, "Q2423"), (COUNTRY.germany, "Q183"), (COUNTRY.italy, "Q38"),
-        (COUNTRY.finland, "Q33"), (COUNTRY.turkey, "Q43"), (COUNTRY.france, "Q142"),
-        (COUNTRY.israel, "Q801"), (COUNTRY.sweden, "Q34"), (COUNTRY.russia, "Q159"),
+        (CITY.kassel, "Q2865"),
+        (CITY.florence, "Q2044"),
+        (CITY.rovaniemi, "Q103717"),
+        (CITY["berlin-mitte"], "Q163966"),
+        (CITY.arnstadt, "Q490665"),
+        (CITY.izmit, "Q129649"),
+        (CITY.mulhouse, "Q79815"),
+        (CITY["ramat-gan"], "Q192807"),
+        (CITY.vasteras, "Q34550"),
+        (CITY.yaroslavl, "Q2423"),
+        (COUNTRY.germany, "Q183"),
+        (COUNTRY.italy, "Q38"),
+        (COUNTRY.finland, "Q33"),
+        (COUNTRY.turkey, "Q43"),
+        (COUNTRY.france, "Q142"),
+        (COUNTRY.israel, "Q801"),
+        (COUNTRY.sweden, "Q34"),
+        (COUNTRY.russia, "Q159"),
     ],
 )
 def test_checked_wikidata_links(data: Graph, node: URIRef, qid: str) -> None:
@@ -50,7 +62,8 @@ def test_kassel_has_nine_partnerships_each_from_the_seed(data: Graph) -> None:
     assert len(partnerships) == 9
     for partnership in partnerships:
         partners = set(data.objects(partnership, TW.partner))
-        assert len(partners) == 2 and CITY.kassel in partners
+        assert len(partners) == 2
+        assert CITY.kassel in partners
         assert SEED in set(data.objects(partnership, DCT.source))
         other = (partners - {CITY.kassel}).pop()
         assert (CITY.kassel, TW.twinnedWith, other) in data
@@ -70,8 +83,12 @@ def test_partners_are_within_the_eu_turkey_israel_plus_yaroslavl(data: Graph) ->
 
 def _claims(data: Graph, partnership: URIRef) -> set[tuple[str, str, URIRef, URIRef]]:
     return {
-        (str(data.value(c, TW.claimValue)), data.value(c, TW.claimValue).datatype,  # type: ignore[union-attr]
-         data.value(c, TW.rank), data.value(c, DCT.source))
+        (
+            str(data.value(c, TW.claimValue)),
+            data.value(c, TW.claimValue).datatype,  # type: ignore[union-attr]
+            data.value(c, TW.rank),
+            data.value(c, DCT.source),
+        )
         for c in data.objects(partnership, TW.claim)
     }
 
@@ -105,10 +122,14 @@ def test_vasteras_disagreement_is_kept_with_both_sources(data: Graph) -> None:
         (CITY["berlin-mitte"], TW.GreenSpaceShare, 50, TW.Almost),
     ],
 )
-def test_seed_figures_with_their_source(data: Graph, place: URIRef, measure: URIRef, value: int,
-                                        approximation: URIRef | None) -> None:
-    figures = [f for f in data.objects(place, TW.hasFigure)
-               if data.value(f, TW.measure) == measure and data.value(f, SCHEMA.value).toPython() == value]
+def test_seed_figures_with_their_source(
+    data: Graph, place: URIRef, measure: URIRef, value: int, approximation: URIRef | None
+) -> None:
+    figures = [
+        f
+        for f in data.objects(place, TW.hasFigure)
+        if data.value(f, TW.measure) == measure and data.value(f, SCHEMA.value).toPython() == value
+    ]
     assert len(figures) == 1
     assert data.value(figures[0], TW.approximation) == approximation
     assert data.value(figures[0], DCT.source) == SEED

@@ -33,7 +33,8 @@ def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
 
 
 def test_readme_quick_start_is_the_two_make_commands() -> None:
-    assert "make run" in README and "make test" in README
+    assert "make run" in README
+    assert "make test" in README
 
 
 def test_help_does_not_import_the_heavy_libraries() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -32,7 +31,7 @@ def test_inline_json_ld_context_is_fine() -> None:
 
 def test_blank_nodes_of_two_files_stay_apart(tmp_path: Path) -> None:
     for name in ("a.ttl", "b.ttl"):
-        (tmp_path / name).write_text('_:x <http://example.org/p> "%s" .\n' % name, encoding="utf-8")
+        (tmp_path / name).write_text(f'_:x <http://example.org/p> "{name}" .\n', encoding="utf-8")
     graph = load_graph([tmp_path], max_bytes=MAX).graph
     assert len(set(graph.subjects())) == 2
 
@@ -96,7 +95,7 @@ def test_missing_file_and_empty_folder() -> None:
 def test_unknown_suffix_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "data.csv"
     path.write_text("a,b\n", encoding="utf-8")
-    with pytest.raises(InputError, match="unknown file type '.csv'"):
+    with pytest.raises(InputError, match=r"unknown file type '\.csv'"):
         parse_file(path, max_bytes=MAX)
 
 
@@ -136,10 +135,8 @@ def test_rdf_xml_without_doctype_parses(tmp_path: Path) -> None:
 
 
 def test_unreadable_file_is_an_input_error(tmp_path: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root can read any file")
-    path = tmp_path / "secret.ttl"
-    path.write_text("<a:b> <a:c> <a:d> .\n", encoding="utf-8")
-    path.chmod(0)
-    with pytest.raises(InputError, match="cannot be read"):
+    # A folder named like a data file cannot be read as one, whoever runs the test.
+    path = tmp_path / "folder.ttl"
+    path.mkdir()
+    with pytest.raises(InputError, match=r"folder\.ttl: cannot be read \(Is a directory\)"):
         parse_file(path, max_bytes=MAX)

@@ -77,7 +77,10 @@ def audited(tmp_path: Path, *args: str) -> tuple[dict[str, object], str]:
     out = tmp_path / "audit.json"
     proc = subprocess.run(
         [sys.executable, str(script), str(out), *args],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
     )
     return json.loads(out.read_text(encoding="utf-8")), proc.stderr
 
@@ -131,8 +134,8 @@ def test_remote_sparql_smuggled_into_a_shape_is_blocked(
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix tw: <https://w3id.org/twingraph/ontology#> .\n"
-        "<#S> a sh:NodeShape ; sh:targetClass tw:Partnership ; sh:sparql [ sh:select \"\"\"\n"
-        f"SELECT $this {where}\"\"\" ] .\n",
+        '<#S> a sh:NodeShape ; sh:targetClass tw:Partnership ; sh:sparql [ sh:select """\n'
+        f'SELECT $this {where}""" ] .\n',
         encoding="utf-8",
     )
     result, stderr = audited(tmp_path, "validate", "--shapes", str(shapes))

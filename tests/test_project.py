@@ -85,14 +85,21 @@ def test_cli_reports_a_bad_root(tmp_path: Path) -> None:
 def test_wheel_carries_the_bundled_project_and_works_outside_the_checkout(tmp_path: Path) -> None:
     build = subprocess.run(
         [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path / "dist")],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert build.returncode == 0, build.stderr
     (wheel,) = (tmp_path / "dist").glob("twingraph-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for member in ("twingraph/_project/twingraph.toml", "twingraph/_project/data/kassel.ttl",
-                   "twingraph/_project/ontology/twingraph.ttl", "twingraph/_project/shapes/twingraph.shapes.ttl",
-                   "twingraph/py.typed"):
+    for member in (
+        "twingraph/_project/twingraph.toml",
+        "twingraph/_project/data/kassel.ttl",
+        "twingraph/_project/ontology/twingraph.ttl",
+        "twingraph/_project/shapes/twingraph.shapes.ttl",
+        "twingraph/py.typed",
+    ):
         assert member in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
@@ -101,12 +108,20 @@ def test_wheel_carries_the_bundled_project_and_works_outside_the_checkout(tmp_pa
     env = {**os.environ, "PYTHONPATH": str(site)}
     where = subprocess.run(
         [sys.executable, "-c", "import twingraph.project as p; print(p.bundled_root())"],
-        cwd=outside, env=env, capture_output=True, text=True, timeout=60,
+        cwd=outside,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert where.stdout.strip() == str(site / "twingraph" / "_project")
     result = subprocess.run(
         [sys.executable, "-m", "twingraph", "validate"],
-        cwd=outside, env=env, capture_output=True, text=True, timeout=120,
+        cwd=outside,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Conforms (")

@@ -30,10 +30,22 @@ PREFIXES = "\n".join(
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>",
         "PREFIX dct: <http://purl.org/dc/terms/>",
         "PREFIX schema: <https://schema.org/>",
-        *(f"PREFIX {kind}: <{ID}{kind}/>" for kind in (
-            "city", "country", "region", "feature", "org", "partnership",
-            "claim", "figure", "event", "activity", "source",
-        )),
+        *(
+            f"PREFIX {kind}: <{ID}{kind}/>"
+            for kind in (
+                "city",
+                "country",
+                "region",
+                "feature",
+                "org",
+                "partnership",
+                "claim",
+                "figure",
+                "event",
+                "activity",
+                "source",
+            )
+        ),
     ]
 )
 CASES = sorted(SHAPE_FIXTURES.glob("*/*.ru"))
@@ -87,7 +99,8 @@ def test_shape_fixture(case: Path, base_graph: Graph, shapes_graph: Graph) -> No
     assert warnings == _expected(case, "warning")
     assert report.conforms is case.stem.startswith("valid-")
     for finding in report.findings:
-        assert finding.message and "{" not in finding.message, finding
+        assert finding.message, finding
+        assert "{" not in finding.message, finding
 
 
 def test_every_shape_has_a_conforming_and_a_violating_fixture(shapes_graph: Graph) -> None:

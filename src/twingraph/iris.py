@@ -31,8 +31,17 @@ PREFIXES: dict[str, str] = {
 
 # Kinds of resource the data mints, each under {base}id/{kind}/{slug}.
 RESOURCE_KINDS = (
-    "city", "country", "region", "feature", "org", "partnership",
-    "claim", "figure", "event", "activity", "source",
+    "city",
+    "country",
+    "region",
+    "feature",
+    "org",
+    "partnership",
+    "claim",
+    "figure",
+    "event",
+    "activity",
+    "source",
 )
 
 
@@ -73,9 +82,9 @@ def compact(iri: str, prefixes: dict[str, str] | None = None) -> str:
     best = ""
     for prefix, namespace in table.items():
         if iri.startswith(namespace) and len(namespace) > len(table.get(best, "")):
-            local = iri[len(namespace):]
+            local = iri[len(namespace) :]
             if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", local) and not local.endswith("."):
                 best = prefix
     if best:
-        return f"{best}:{iri[len(table[best]):]}"
+        return f"{best}:{iri[len(table[best]) :]}"
     return f"<{iri}>"

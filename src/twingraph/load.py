@@ -59,9 +59,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.is_file() and rdf_format_for(p))
             if not found:
-                raise InputError(
-                    f"this folder holds no data files (looked for {known_suffixes()}).", path=path
-                )
+                raise InputError(f"this folder holds no data files (looked for {known_suffixes()}).", path=path)
             result.extend(found)
         elif path.exists():
             result.append(path)
@@ -255,10 +253,7 @@ def _hint(message: str, line_text: str, column: int | None) -> str:
     if "end of file" in lowered and at in {'"', "'"}:
         return " The string that starts here is never closed: add the closing quote."
     if "end of file" in lowered or lowered == "unexpected end":
-        return (
-            " The file ends inside a statement: look for a missing closing quote, '>' or"
-            " final '.'."
-        )
+        return " The file ends inside a statement: look for a missing closing quote, '>' or final '.'."
     before = line_text[: (column or len(line_text) + 1) - 1] if line_text else ""
     if "language" in lowered or "subtag" in lowered or _LANGUAGE_TAG_NEAR.search(before):
         return " This looks like a bad language tag: write tags like @en, @de or @pt-BR (BCP 47)."

@@ -16,14 +16,16 @@ from typing import Any
 
 from twingraph.errors import NetworkBlockedError
 
-_NETWORK_EVENTS = frozenset({
-    "socket.connect",
-    "socket.getaddrinfo",
-    "socket.gethostbyname",
-    "socket.gethostbyaddr",
-    "socket.sendto",
-    "urllib.Request",
-})
+_NETWORK_EVENTS = frozenset(
+    {
+        "socket.connect",
+        "socket.getaddrinfo",
+        "socket.gethostbyname",
+        "socket.gethostbyaddr",
+        "socket.sendto",
+        "urllib.Request",
+    }
+)
 
 _lock = threading.Lock()
 _depth = 0

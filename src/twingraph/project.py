@@ -69,9 +69,7 @@ def bundled_root() -> Path:
     checkout = Path(__file__).resolve().parents[2]
     if (checkout / SETTINGS_FILE).is_file():
         return checkout
-    raise ProjectError(
-        "the bundled Kassel project is missing from this installation; reinstall twingraph"
-    )
+    raise ProjectError("the bundled Kassel project is missing from this installation; reinstall twingraph")
 
 
 def bundled_project() -> Project:
@@ -119,9 +117,7 @@ def read_settings(path: Path) -> Settings:
     defaults = Settings()
     base_iri = _string(section, "base_iri", defaults.base_iri, path)
     if not base_iri.startswith(("http://", "https://")) or not base_iri.endswith(("/", "#")):
-        raise ProjectError(
-            f"{display_path(path)}: base_iri {base_iri!r} must be an http(s) IRI ending in '/' or '#'."
-        )
+        raise ProjectError(f"{display_path(path)}: base_iri {base_iri!r} must be an http(s) IRI ending in '/' or '#'.")
     max_mb = limits.get("max_input_mb", DEFAULT_MAX_INPUT_MB)
     if not isinstance(max_mb, int | float) or isinstance(max_mb, bool) or max_mb <= 0:
         raise ProjectError(f"{display_path(path)}: [limits] max_input_mb must be a positive number.")

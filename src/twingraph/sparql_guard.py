@@ -30,10 +30,11 @@ def check_offline_read_only(sparql: str, *, allow_service: bool = False) -> None
             parseUpdate(sparql)
         except ParseException:
             raise QueryRefused(
-                f"SPARQL syntax error at line {query_error.lineno}, column {query_error.column}: "
-                f"{query_error.msg}."
+                f"SPARQL syntax error at line {query_error.lineno}, column {query_error.column}: {query_error.msg}."
             ) from None
-        raise QueryRefused("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is refused: the graph is read-only here.") from None
+        raise QueryRefused(
+            "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is refused: the graph is read-only here."
+        ) from None
     for name in _node_names(tree):
         if name == "datasetClause":
             raise QueryRefused(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from twingraph.iris import TW
 
@@ -48,8 +48,7 @@ def summarize(graph: rdflib.Graph) -> Summary:
     """Count the graph's resources by class and list its partnerships by start date."""
 
     def count(where: str) -> int:
-        rows = list(graph.query(_PREFIXES + f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}"))
-        return int(rows[0][0])  # type: ignore[index]
+        return int(_rows(graph, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}")[0][0])
 
     place = "?x a ?c . ?c rdfs:subClassOf* tw:Place ."
     return Summary(
@@ -67,7 +66,7 @@ def summarize(graph: rdflib.Graph) -> Summary:
 
 
 def _partnerships(graph: rdflib.Graph) -> tuple[PartnershipLine, ...]:
-    query = _PREFIXES + """
+    query = """
         SELECT ?p (SAMPLE(?label) AS ?name) (SAMPLE(?kindLabel) AS ?kindName)
                (SAMPLE(?start) AS ?s) (SAMPLE(?end) AS ?e)
         WHERE {
@@ -79,14 +78,19 @@ def _partnerships(graph: rdflib.Graph) -> tuple[PartnershipLine, ...]:
         } GROUP BY ?p"""
     lines = [
         PartnershipLine(
-            label=str(row[1] or row[0]),  # type: ignore[index]
-            kind=str(row[2] or "?"),  # type: ignore[index]
-            start=str(row[3]) if row[3] is not None else None,  # type: ignore[index]
-            end=str(row[4]) if row[4] is not None else None,  # type: ignore[index]
+            label=str(row[1] or row[0]),
+            kind=str(row[2] or "?"),
+            start=str(row[3]) if row[3] is not None else None,
+            end=str(row[4]) if row[4] is not None else None,
         )
-        for row in graph.query(query)
+        for row in _rows(graph, query)
     ]
     return tuple(sorted(lines, key=lambda line: (line.start or "9999", line.label)))
+
+
+def _rows(graph: rdflib.Graph, query: str) -> list[tuple[Any, ...]]:
+    """The rows of a SELECT query over the graph, with the summary's prefixes."""
+    return cast(list[tuple[Any, ...]], list(graph.query(_PREFIXES + query)))
 
 
 def format_summary(summary: Summary, *, title: str, files: str) -> str:

@@ -84,7 +84,6 @@ def validate_project(
 def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport:
     """Validate one graph against a shapes graph with pyshacl; warnings do not break conformance."""
     import pyshacl
-
     from rdflib import Graph
 
     _refuse_remote_sparql(shapes)
@@ -122,10 +121,20 @@ def _refuse_remote_sparql(shapes: rdflib.Graph) -> None:
 def _findings(report: rdflib.Graph, data: rdflib.Graph) -> list[Finding]:
     from rdflib import RDF, URIRef
 
-    sh = {name: URIRef(SH + name) for name in (
-        "ValidationReport", "result", "focusNode", "resultSeverity", "resultMessage", "resultPath",
-        "value", "sourceConstraintComponent", "sourceShape",
-    )}
+    sh = {
+        name: URIRef(SH + name)
+        for name in (
+            "ValidationReport",
+            "result",
+            "focusNode",
+            "resultSeverity",
+            "resultMessage",
+            "resultPath",
+            "value",
+            "sourceConstraintComponent",
+            "sourceShape",
+        )
+    }
     findings = []
     # Only results attached to the report itself: nested sh:detail results are typed
     # sh:ValidationResult too, but explain a top-level result rather than add one.
@@ -141,16 +150,18 @@ def _findings(report: rdflib.Graph, data: rdflib.Graph) -> list[Finding]:
         shape = report.value(result, sh["sourceShape"])
         messages = sorted(str(m) for m in report.objects(result, sh["resultMessage"]))
         component = str(report.value(result, sh["sourceConstraintComponent"]))
-        findings.append(Finding(
-            focus=str(focus),
-            focus_label=label_of(data, focus),
-            severity=str(report.value(result, sh["resultSeverity"])).removeprefix(SH),
-            message=messages[0] if messages else compact(component),
-            component=compact(component),
-            path=_show(path),
-            value=_show(value),
-            source_shape=compact(str(shape)) if isinstance(shape, URIRef) else None,
-        ))
+        findings.append(
+            Finding(
+                focus=str(focus),
+                focus_label=label_of(data, focus),
+                severity=str(report.value(result, sh["resultSeverity"])).removeprefix(SH),
+                message=messages[0] if messages else compact(component),
+                component=compact(component),
+                path=_show(path),
+                value=_show(value),
+                source_shape=compact(str(shape)) if isinstance(shape, URIRef) else None,
+            )
+        )
     return findings
 
 
@@ -180,8 +191,10 @@ def label_of(graph: rdflib.Graph, node: rdflib.term.Node | None) -> str:
     if node is None:
         return "(none)"
     labels = [
-        o for p in (URIRef(RDFS_LABEL), URIRef(SKOS_PREF_LABEL))
-        for o in graph.objects(node, p) if isinstance(o, Literal)
+        o
+        for p in (URIRef(RDFS_LABEL), URIRef(SKOS_PREF_LABEL))
+        for o in graph.objects(node, p)
+        if isinstance(o, Literal)
     ]
     english = sorted(str(lab) for lab in labels if lab.language == "en")
     if english:
