@@ -14,6 +14,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from tests.conftest import FIXTURES, REPO
+from twingraph import iris
 from twingraph.iris import compact
 from twingraph.load import load_graph
 from twingraph.offline import offline
@@ -22,31 +23,7 @@ from twingraph.validate import validate_graph
 SHAPE_FIXTURES = FIXTURES / "shapes"
 ID = "https://w3id.org/twingraph/id/"
 PREFIXES = "\n".join(
-    [
-        "PREFIX tw: <https://w3id.org/twingraph/ontology#>",
-        "PREFIX wd: <http://www.wikidata.org/entity/>",
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>",
-        "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>",
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>",
-        "PREFIX dct: <http://purl.org/dc/terms/>",
-        "PREFIX schema: <https://schema.org/>",
-        *(
-            f"PREFIX {kind}: <{ID}{kind}/>"
-            for kind in (
-                "city",
-                "country",
-                "region",
-                "feature",
-                "org",
-                "partnership",
-                "claim",
-                "figure",
-                "event",
-                "activity",
-                "source",
-            )
-        ),
-    ]
+    f"PREFIX {prefix}: <{namespace}>" for prefix, namespace in {**iris.PREFIXES, **iris.id_prefixes()}.items()
 )
 CASES = sorted(SHAPE_FIXTURES.glob("*/*.ru"))
 MAX = 10 * 1024 * 1024
