@@ -24,6 +24,8 @@ events = []
 def record(event, args):
     if event.startswith("socket.") or event == "urllib.Request":
         events.append([event, repr(args)[:200]])
+    if event == "open" and str(args[0]) == "/etc/hostname":
+        events.append([event, str(args[0])])
 sys.addaudithook(record)
 from twingraph.cli import cli
 try:
@@ -145,3 +147,9 @@ def test_remote_sparql_smuggled_into_a_shape_is_blocked(
     assert message in stderr
     assert len(stderr.splitlines()) == 1
     assert listener.connections == 0
+
+
+def test_xml_external_entity_reads_no_file(tmp_path: Path) -> None:
+    result, stderr = audited(tmp_path, "validate", "tests/fixtures/bad/xxe.rdf")
+    assert result == {"code": 2, "events": []}
+    assert "DOCTYPE declaration is refused" in stderr
