@@ -10,12 +10,15 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from twingraph import __version__
 from twingraph.errors import TwingraphError
+
+if TYPE_CHECKING:
+    from twingraph.project import Project
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
 
@@ -46,25 +49,25 @@ def _fail(message: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-class Settings:
+class Options:
     """Options of the `twingraph` group, handed to every command."""
 
     def __init__(self, root: Path | None, max_input_mb: float | None):
         self.root = root
         self.max_input_mb = max_input_mb
 
-    def project(self) -> Any:
+    def project(self) -> Project:
         from twingraph.project import find_project
 
         return find_project(root=self.root)
 
-    def max_bytes(self, project: Any) -> int:
+    def max_bytes(self, project: Project) -> int:
         if self.max_input_mb is not None:
             return int(self.max_input_mb * 1024 * 1024)
-        return int(project.settings.max_input_bytes)
+        return project.settings.max_input_bytes
 
 
-pass_settings: Callable[..., Any] = click.make_pass_decorator(Settings)
+pass_options: Callable[..., Any] = click.make_pass_decorator(Options)
 
 
 @click.group(cls=TwingraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -83,7 +86,7 @@ pass_settings: Callable[..., Any] = click.make_pass_decorator(Settings)
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None, max_input_mb: float | None) -> None:
     """Town-twinning partnerships as validated, citable linked open data."""
-    ctx.obj = Settings(root, max_input_mb)
+    ctx.obj = Options(root, max_input_mb)
 
 
 @cli.command()
@@ -104,8 +107,8 @@ def cli(ctx: click.Context, root: Path | None, max_input_mb: float | None) -> No
     show_default=True,
     help="text: grouped by resource; turtle: the standard SHACL validation report; json.",
 )
-@pass_settings
-def validate(settings: Settings, paths: tuple[Path, ...], shape_paths: tuple[Path, ...], fmt: str) -> None:
+@pass_options
+def validate(options: Options, paths: tuple[Path, ...], shape_paths: tuple[Path, ...], fmt: str) -> None:
     """Check data against the SHACL shapes.
 
     PATHS are data files or folders; by default the project's data/. The project's ontology
@@ -115,12 +118,12 @@ def validate(settings: Settings, paths: tuple[Path, ...], shape_paths: tuple[Pat
     from twingraph.reports import render_report, verdict
     from twingraph.validate import validate_project
 
-    project = settings.project()
+    project = options.project()
     report = validate_project(
         project,
         data_paths=paths,
         shape_paths=shape_paths,
-        max_bytes=settings.max_bytes(project),
+        max_bytes=options.max_bytes(project),
     )
     click.echo(render_report(report, fmt), nl=False)
     if fmt != "text":
@@ -130,23 +133,20 @@ def validate(settings: Settings, paths: tuple[Path, ...], shape_paths: tuple[Pat
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@pass_settings
-def summary(settings: Settings, paths: tuple[Path, ...]) -> None:
+@pass_options
+def summary(options: Options, paths: tuple[Path, ...]) -> None:
     """Print a one-screen summary: places, partnerships, sources, Wikidata links.
 
     PATHS are data files or folders; by default the project's data/.
     """
-    from twingraph.load import describe_files, load_graph
-    from twingraph.offline import offline
+    from twingraph.load import describe_files, load_project_graph
     from twingraph.summary import format_summary, summarize
 
-    project = settings.project()
-    ontology = project.files("ontology", (".ttl",))
-    data = list(paths) or [project.folder("data")]
-    with offline():
-        loaded = load_graph([*ontology, *data], max_bytes=settings.max_bytes(project))
-        result = summarize(loaded.graph)
+    project = options.project()
+    loaded = load_project_graph(project, paths, max_bytes=options.max_bytes(project))
+    ontology, _ = project.graph_inputs(paths)
     data_files = [f for f in loaded.files if f.path not in ontology]
+    result = summarize(loaded.graph)
     click.echo(format_summary(result, title=project.settings.title, files=describe_files(data_files)))
 
 

@@ -31,7 +31,6 @@ class InputError(TwingraphError):
         self.path = path
         self.line = line
         self.column = column
-        self.reason = message
         where = []
         if path is not None:
             where.append(display_path(path))

@@ -19,10 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import InputError, display_path
 from twingraph.formats import RdfFormat, known_suffixes, rdf_format_for
+from twingraph.offline import offline
 
 if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
+
+    from twingraph.project import Project
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -119,7 +122,8 @@ def load_graph(paths: Sequence[Path], *, max_bytes: int) -> LoadedGraph:
 
     from twingraph.iris import PREFIXES
 
-    files = tuple(parse_file(p, max_bytes=max_bytes) for p in expand_paths(paths))
+    with offline():
+        files = tuple(parse_file(p, max_bytes=max_bytes) for p in expand_paths(paths))
     graph = rdflib.Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
@@ -128,6 +132,12 @@ def load_graph(paths: Sequence[Path], *, max_bytes: int) -> LoadedGraph:
         for triple in to_rdflib_triples(parsed.quads, blank_prefix=f"f{index}"):
             graph.add(triple)
     return LoadedGraph(graph=graph, files=files)
+
+
+def load_project_graph(project: Project, data_paths: Sequence[Path] = (), *, max_bytes: int) -> LoadedGraph:
+    """A project's ontology and data (default: its data/ folder) as one graph."""
+    ontology, data = project.graph_inputs(data_paths)
+    return load_graph([*ontology, *data], max_bytes=max_bytes)
 
 
 def to_rdflib_triples(

@@ -9,16 +9,19 @@ one, the bundled Kassel project is used. A project may leave out `ontology/`, `s
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from twingraph.errors import ProjectError, display_path
+from twingraph.formats import RDF_FORMATS
 from twingraph.iris import DEFAULT_BASE_IRI
 
 SETTINGS_FILE = "twingraph.toml"
 FOLDERS = ("ontology", "data", "shapes", "queries")
 DEFAULT_MAX_INPUT_MB = 64
+RDF_SUFFIXES = tuple(suffix for fmt in RDF_FORMATS for suffix in fmt.suffixes)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,14 @@ class Project:
         if not folder.is_dir():
             return []
         return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
+
+    def graph_inputs(self, data_paths: Sequence[Path] = ()) -> tuple[list[Path], list[Path]]:
+        """The ontology files and the data paths (default: the project's data/) that make its graph.
+
+        The ontology always comes with the data: the shapes and queries rely on the SKOS
+        schemes and class hierarchy it defines.
+        """
+        return self.files("ontology", RDF_SUFFIXES), list(data_paths) or [self.folder("data")]
 
     def is_source_path(self, path: Path) -> bool:
         """True for a path inside one of the project's source folders or its settings file."""

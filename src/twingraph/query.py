@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from twingraph.errors import InputError, TwingraphError, display_path
+from twingraph.errors import InputError, TwingraphError
 from twingraph.iris import TW
 from twingraph.offline import offline
 from twingraph.sparql_guard import check_offline_read_only
@@ -158,7 +158,8 @@ def resolve_place(graph: rdflib.Graph, value: str) -> rdflib.URIRef:
     from rdflib import RDF, RDFS, Literal, URIRef
     from rdflib.namespace import SKOS
 
-    place_classes = {URIRef(TW + "Place"), URIRef(TW + "Municipality"), URIRef(TW + "CityDistrict")}
+    # tw:Place and every subclass the ontology (or the data) declares.
+    place_classes = set(graph.transitive_subjects(RDFS.subClassOf, URIRef(TW + "Place")))
 
     def is_place(node: object) -> bool:
         return any(cls in place_classes for cls in graph.objects(node, RDF.type))  # type: ignore[arg-type]
@@ -183,8 +184,3 @@ def resolve_place(graph: rdflib.Graph, value: str) -> rdflib.URIRef:
     if matches:
         raise ParameterError(f"{value!r} names several places: {', '.join(matches)}. Give the IRI instead.")
     raise ParameterError(f"no place is called {value!r} or has that IRI; `twingraph summary` lists the places.")
-
-
-def describe(query: StoredQuery) -> str:
-    """Where a stored query comes from, for messages."""
-    return f"{query.name} ({display_path(query.path)})"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from twingraph.iris import TW
+from twingraph.offline import offline
 
 if TYPE_CHECKING:
     import rdflib
@@ -90,7 +91,8 @@ def _partnerships(graph: rdflib.Graph) -> tuple[PartnershipLine, ...]:
 
 def _rows(graph: rdflib.Graph, query: str) -> list[tuple[Any, ...]]:
     """The rows of a SELECT query over the graph, with the summary's prefixes."""
-    return cast(list[tuple[Any, ...]], list(graph.query(_PREFIXES + query)))
+    with offline():
+        return cast(list[tuple[Any, ...]], list(graph.query(_PREFIXES + query)))
 
 
 def format_summary(summary: Summary, *, title: str, files: str) -> str:

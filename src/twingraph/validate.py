@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from twingraph.errors import ShapesError
 from twingraph.iris import compact
-from twingraph.load import LoadedGraph, load_graph
+from twingraph.load import LoadedGraph, load_graph, load_project_graph
 from twingraph.offline import offline
 from twingraph.project import Project
 from twingraph.sparql_guard import QueryRefused, check_offline_read_only
@@ -66,19 +66,12 @@ def validate_project(
     """Validate data files (default: the project's data) with the ontology against shapes.
 
     The ontology is validated together with the data because the shapes check that kinds,
-    themes and ranks belong to the SKOS schemes it defines.
+    themes and ranks belong to the SKOS schemes it defines (see `Project.graph_inputs`).
     """
     limit = max_bytes or project.settings.max_input_bytes
-    ontology = project.files("ontology", (".ttl",))
-    data = list(data_paths) or [project.folder("data")]
-    shapes = list(shape_paths) or [project.folder("shapes")]
-    with offline():
-        loaded = load_graph([*ontology, *data], max_bytes=limit)
-        shapes_graph = load_graph(shapes, max_bytes=limit).graph
-        report = validate_graph(loaded.graph, shapes_graph)
-    return ValidationReport(
-        conforms=report.conforms, findings=report.findings, report_graph=report.report_graph, data=loaded
-    )
+    loaded = load_project_graph(project, data_paths, max_bytes=limit)
+    shapes_graph = load_graph(list(shape_paths) or [project.folder("shapes")], max_bytes=limit).graph
+    return replace(validate_graph(loaded.graph, shapes_graph), data=loaded)
 
 
 def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport:
