@@ -150,6 +150,258 @@ def summary(options: Options, paths: tuple[Path, ...]) -> None:
     click.echo(format_summary(result, title=project.settings.title, files=describe_files(data_files)))
 
 
+def _parameters(pairs: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE, as in -p city=Kassel.", param_hint="-p")
+        values[key.strip()] = value
+    return values
+
+
+def _result_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options shared by `query run` and `sparql`: format, output, endpoint."""
+    from twingraph.formats import GRAPH_RESULT_FORMATS, RESULT_FORMATS
+
+    names = [fmt.name for fmt in RESULT_FORMATS] + list(GRAPH_RESULT_FORMATS)
+    decorators = [
+        click.option(
+            "-f",
+            "--format",
+            "fmt",
+            type=click.Choice(names),
+            help="table (default on a terminal), csv (default in a pipe), tsv, json or xml for SELECT and ASK; "
+            "turtle (default), nt or jsonld for CONSTRUCT and DESCRIBE. Default with -o: from the file's suffix.",
+        ),
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+            help="Write here (atomically); - is stdout.",
+        ),
+        click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the local data."),
+        click.option(
+            "--graph",
+            metavar="IRI",
+            is_flag=False,
+            flag_value="",
+            default=None,
+            help="With --endpoint: query this named graph as the default graph; --graph alone means the "
+            "dataset's graph, where `twingraph push` puts it.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=60.0,
+            show_default=True,
+            help="Seconds to wait for the endpoint.",
+        ),
+        click.option("--allow-service", is_flag=True, help="Let SERVICE in a local query reach the servers it names."),
+        click.option(
+            "--data",
+            "data_paths",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="Query these data files or folders (repeatable) instead of the project's data/.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def _run_and_write(
+    options: Options,
+    stored: Any,
+    values: dict[str, str],
+    *,
+    fmt: str | None,
+    output: Path | None,
+    endpoint: str | None,
+    graph: str | None,
+    timeout: float,
+    allow_service: bool,
+    data_paths: tuple[Path, ...],
+) -> None:
+    """Run a stored or ad-hoc query locally or remotely, and write its result."""
+    from twingraph.iris import dataset_iri
+    from twingraph.output import refuse_inputs
+    from twingraph.query import run_local, run_remote
+
+    project = options.project()
+    ontology, data = project.graph_inputs(data_paths)
+    inputs = [*ontology, *data]
+    if stored.path is not None:
+        inputs.append(stored.path)
+    if output is not None and str(output) != "-":
+        refuse_inputs(output, inputs)
+    if endpoint:
+        from twingraph.remote import Endpoint
+
+        if graph == "":
+            graph = dataset_iri(project.settings.name, base_iri=project.settings.base_iri)
+        result = run_remote(
+            Endpoint(endpoint, timeout=timeout), stored, values, default_graphs=(graph,) if graph else ()
+        )
+    else:
+        if graph is not None:
+            raise click.UsageError("--graph goes with --endpoint.")
+        from twingraph.load import load_project_graph
+
+        loaded = load_project_graph(project, data_paths, max_bytes=options.max_bytes(project))
+        result = run_local(loaded.graph, stored, values, allow_service=allow_service)
+    _write_result(result, fmt, output)
+    if result.type == "ASK" and not result.askAnswer:
+        sys.exit(EXIT_NO)
+
+
+def _write_result(result: Any, fmt: str | None, output: Path | None) -> None:
+    from twingraph.formats import rdf_format_for, result_format_for
+    from twingraph.output import write_atomic
+    from twingraph.results import is_graph_result, serialize
+
+    to_file = output is not None and str(output) != "-"
+    if fmt is None:
+        if is_graph_result(result):
+            by_suffix = rdf_format_for(output) if to_file and output else None
+            fmt = by_suffix.name if by_suffix and by_suffix.name in ("turtle", "nt", "jsonld") else "turtle"
+        else:
+            by_suffix_result = result_format_for(output) if to_file and output else None
+            if by_suffix_result:
+                fmt = by_suffix_result.name
+            elif result.type == "ASK" or (not to_file and sys.stdout.isatty()):
+                fmt = "table"
+            else:
+                fmt = "csv"
+    data = serialize(result, fmt)
+    if to_file and output is not None:
+        write_atomic(output, data)
+    else:
+        click.echo(data, nl=False)
+
+
+@cli.group()
+def query() -> None:
+    """Stored SPARQL queries: list them, show one, run one locally or on an endpoint."""
+
+
+@query.command("list")
+@pass_options
+def query_list(options: Options) -> None:
+    """Name, title and parameters of every stored query."""
+    from twingraph.query import stored_queries
+
+    queries = stored_queries(options.project().folder("queries"))
+    width = max((len(q.name) for q in queries), default=0)
+    for stored in queries:
+        params = " ".join(f"-p {p.name}={p.default or '…'}" for p in stored.parameters)
+        click.echo(f"{stored.name:<{width}}  {stored.title}" + (f"  [{params}]" if params else ""))
+
+
+@query.command("show")
+@click.argument("name")
+@pass_options
+def query_show(options: Options, name: str) -> None:
+    """The metadata and SPARQL text of one stored query (NAME or FILE.rq)."""
+    from twingraph.query import find_stored_query
+
+    stored = find_stored_query(options.project().folder("queries"), name)
+    click.echo(f"{stored.name}: {stored.title}")
+    if stored.description:
+        click.echo(stored.description)
+    for parameter in stored.parameters:
+        default = f" = {parameter.default}" if parameter.default else " (required)"
+        click.echo(f"  -p {parameter.name}: {parameter.type}{default}  {parameter.description}")
+    click.echo("")
+    click.echo(stored.text, nl=not stored.text.endswith("\n"))
+
+
+@query.command("run")
+@click.argument("name")
+@click.option(
+    "-p", "--param", "pairs", multiple=True, metavar="KEY=VALUE", help="A parameter (repeatable): -p city=Kassel."
+)
+@_result_options
+@pass_options
+def query_run(options: Options, name: str, pairs: tuple[str, ...], **kwargs: Any) -> None:
+    """Run a stored query (NAME, or FILE.rq) on the project's data or on --endpoint.
+
+    A place parameter takes a name in any spelling or an IRI, ours or Wikidata's. Exit 0
+    with results; for ASK, 0 for yes and 1 for no; 2 if it could not run.
+    """
+    from twingraph.query import find_stored_query
+
+    stored = find_stored_query(options.project().folder("queries"), name)
+    _run_and_write(options, stored, _parameters(pairs), **kwargs)
+
+
+@cli.command()
+@click.argument("text", metavar="QUERY")
+@_result_options
+@pass_options
+def sparql(options: Options, text: str, **kwargs: Any) -> None:
+    """Run an ad-hoc SPARQL query (QUERY, or - to read it from stdin).
+
+    Local queries are read-only and offline: updates, LOAD, FROM and SERVICE are refused.
+    """
+    from twingraph.query import adhoc_query
+
+    if text == "-":
+        text = sys.stdin.read()
+    _run_and_write(options, adhoc_query(text), {}, **kwargs)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    required=True,
+    help="The store's Graph Store Protocol URL, e.g. http://localhost:7878/store.",
+)
+@click.option("--graph", metavar="IRI", help="The named graph to replace. Default: the dataset's IRI.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    show_default=True,
+    help="Seconds to wait for the store.",
+)
+@click.option("--no-validate", is_flag=True, help="Push even if the data does not conform to the shapes.")
+@pass_options
+def push(
+    options: Options, paths: tuple[Path, ...], endpoint: str, graph: str | None, timeout: float, no_validate: bool
+) -> None:
+    """Replace a named graph in a triple store with the project's graph (ontology and data).
+
+    Uses the SPARQL 1.1 Graph Store HTTP Protocol: one PUT, so the store holds either the
+    old graph or the whole new one. The data is validated first; exit 1 if it does not conform.
+    """
+    from twingraph.iris import dataset_iri
+    from twingraph.push import push_project
+    from twingraph.remote import Endpoint
+
+    project = options.project()
+    target = graph or dataset_iri(project.settings.name, base_iri=project.settings.base_iri)
+    outcome = push_project(
+        project,
+        Endpoint(endpoint, timeout=timeout),
+        graph_iri=target,
+        data_paths=paths,
+        max_bytes=options.max_bytes(project),
+        validate=not no_validate,
+    )
+    if not outcome.conforms:
+        click.echo(
+            f"Not pushed: the data does not conform to the shapes ({outcome.violations} violation(s)). "
+            "Run `twingraph validate` to see them, or pass --no-validate.",
+            err=True,
+        )
+        sys.exit(EXIT_NO)
+    click.echo(f"Replaced <{target}> at {endpoint} with {outcome.triples} triples (HTTP {outcome.status}).", err=True)
+
+
 def main() -> None:
     """Entry point for `python -m twingraph`."""
     cli(prog_name="twingraph")

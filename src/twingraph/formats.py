@@ -53,3 +53,31 @@ def rdf_format_for(path: Path) -> RdfFormat | None:
 def known_suffixes() -> str:
     """The readable suffixes, for error messages: '.ttl, .nt, …'."""
     return ", ".join(s for fmt in RDF_FORMATS for s in fmt.suffixes)
+
+
+@dataclass(frozen=True)
+class ResultFormat:
+    """A format for SELECT and ASK results: its CLI name, media type and file suffixes."""
+
+    name: str
+    label: str
+    media_type: str
+    suffixes: tuple[str, ...]
+
+
+RESULT_FORMATS: tuple[ResultFormat, ...] = (
+    ResultFormat("table", "a table for people", "text/plain", (".txt",)),
+    ResultFormat("csv", "SPARQL 1.1 Query Results CSV", "text/csv", (".csv",)),
+    ResultFormat("tsv", "SPARQL 1.1 Query Results TSV", "text/tab-separated-values", (".tsv",)),
+    ResultFormat("json", "SPARQL 1.1 Query Results JSON", "application/sparql-results+json", (".srj", ".json")),
+    ResultFormat("xml", "SPARQL Query Results XML", "application/sparql-results+xml", (".srx", ".xml")),
+)
+
+# CONSTRUCT and DESCRIBE give graphs, written in one of these.
+GRAPH_RESULT_FORMATS = ("turtle", "nt", "jsonld")
+
+
+def result_format_for(path: Path) -> ResultFormat | None:
+    """The result format a file's suffix names, or None."""
+    suffix = path.suffix.lower()
+    return next((fmt for fmt in RESULT_FORMATS if suffix in fmt.suffixes), None)

@@ -42,6 +42,8 @@ RESOURCE_KINDS = (
     "event",
     "activity",
     "source",
+    "dataset",
+    "catalog",
 )
 
 
@@ -67,6 +69,11 @@ def resource_iri(kind: str, slug: str, *, base_iri: str = DEFAULT_BASE_IRI) -> s
     if not all(part and part == slugify(part) for part in slug.split("--")):
         raise ValueError(f"not a slug: {slug!r}")
     return f"{base_iri}id/{kind}/{slug}"
+
+
+def dataset_iri(name: str, *, base_iri: str = DEFAULT_BASE_IRI) -> str:
+    """The IRI of a project's dataset; also the named graph it is pushed to."""
+    return resource_iri("dataset", slugify(name), base_iri=base_iri)
 
 
 def partnership_iri(slug_a: str, slug_b: str, *, base_iri: str = DEFAULT_BASE_IRI) -> str:

@@ -7,14 +7,15 @@ A stored query starts with comment lines:
     # param: city: place = Kassel | The city, as a name or an IRI
 
 Parameter types: `place` (a name, our IRI or a Wikidata IRI, resolved to our place),
-`iri`, `string` and `integer`. Values are always bound (rdflib `initBindings`), never
-spliced into the query text.
+`iri`, `string` and `integer`. Values are never spliced into the query text: locally they
+are rdflib `initBindings`; on an endpoint, which cannot take bindings, they travel in a
+strictly escaped VALUES block (`sparql_text.with_values`) at the same place.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,11 +23,13 @@ from typing import TYPE_CHECKING
 from twingraph.errors import InputError, TwingraphError
 from twingraph.iris import TW
 from twingraph.offline import offline
-from twingraph.sparql_guard import check_offline_read_only
+from twingraph.sparql_guard import check_offline_read_only, query_form
 
 if TYPE_CHECKING:
     import rdflib
     from rdflib.query import Result
+
+    from twingraph.remote import Endpoint
 
 PARAMETER_TYPES = ("place", "iri", "string", "integer")
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
@@ -58,7 +61,31 @@ class StoredQuery:
     description: str
     parameters: tuple[Parameter, ...]
     text: str
-    path: Path
+    path: Path | None = None
+
+    @property
+    def form(self) -> str:
+        """SELECT, ASK, CONSTRUCT or DESCRIBE."""
+        return query_form(self.text)
+
+
+def adhoc_query(text: str) -> StoredQuery:
+    """An ad-hoc query (from `twingraph sparql`): no parameters."""
+    return StoredQuery(name="sparql", title="Ad-hoc query", description="", parameters=(), text=text)
+
+
+def find_stored_query(folder: Path, name_or_path: str) -> StoredQuery:
+    """A stored query by name (`partners`) from a folder, or any `.rq` file by its path."""
+    candidate = Path(name_or_path)
+    if name_or_path.endswith(".rq") or candidate.is_file():
+        if not candidate.is_file():
+            raise InputError("no such query file.", path=candidate)
+        return read_stored_query(candidate)
+    path = folder / f"{name_or_path}.rq"
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name_or_path) or not path.is_file():
+        names = ", ".join(q.name for q in stored_queries(folder)) or "none"
+        raise ParameterError(f"no stored query is called {name_or_path!r}. Stored queries: {names}.")
+    return read_stored_query(path)
 
 
 def read_stored_query(path: Path) -> StoredQuery:
@@ -109,17 +136,59 @@ def run_local(
     *,
     allow_service: bool = False,
 ) -> Result:
-    """Run a stored query on a graph, offline, with its parameters bound."""
+    """Run a stored query on a graph, offline, with its parameters bound.
+
+    `allow_service` lets SERVICE reach the servers the query names; nothing else does.
+    """
+    from contextlib import nullcontext
+
+    from twingraph import rdflib_patches
+
+    rdflib_patches.apply()
     check_offline_read_only(query.text, allow_service=allow_service)
     bindings = bind_parameters(graph, query, values or {})
-    with offline():
-        return graph.query(query.text, initBindings=bindings)
+    with nullcontext() if allow_service else offline():
+        result = graph.query(query.text, initBindings=bindings)
+        if result.type == "SELECT":
+            result.bindings  # noqa: B018  rdflib evaluates lazily: evaluate here, inside offline()
+        return result
+
+
+def run_remote(
+    endpoint: Endpoint,
+    query: StoredQuery,
+    values: Mapping[str, str] | None = None,
+    *,
+    default_graphs: tuple[str, ...] = (),
+) -> Result:
+    """Run a stored query on a SPARQL endpoint, its parameters in an escaped VALUES block.
+
+    The endpoint decides what it allows (SERVICE, FROM): it is the user's choice of
+    server, and the query does not run here.
+    """
+    from twingraph import remote
+    from twingraph.sparql_text import with_values
+
+    form = query.form
+
+    def place(value: str) -> rdflib.term.Identifier:
+        return resolve_place_remote(endpoint, value, default_graphs=default_graphs)
+
+    bindings = _bindings(query, values or {}, place)
+    text = with_values(query.text, bindings)
+    return remote.run_query(endpoint, text, form=form, default_graphs=default_graphs)
 
 
 def bind_parameters(
     graph: rdflib.Graph, query: StoredQuery, values: Mapping[str, str]
 ) -> dict[str, rdflib.term.Identifier]:
     """The rdflib terms to bind for each parameter: given values, else defaults."""
+    return _bindings(query, values, lambda value: resolve_place(graph, value))
+
+
+def _bindings(
+    query: StoredQuery, values: Mapping[str, str], place: Callable[[str], rdflib.term.Identifier]
+) -> dict[str, rdflib.term.Identifier]:
     known = {p.name for p in query.parameters}
     unknown = sorted(set(values) - known)
     if unknown:
@@ -131,11 +200,11 @@ def bind_parameters(
         value = values.get(parameter.name, parameter.default)
         if value is None:
             raise ParameterError(f"{query.name} needs -p {parameter.name}=… ({parameter.description}).")
-        bindings[parameter.name] = _term(graph, parameter, value)
+        bindings[parameter.name] = place(value) if parameter.type == "place" else _term(parameter, value)
     return bindings
 
 
-def _term(graph: rdflib.Graph, parameter: Parameter, value: str) -> rdflib.term.Identifier:
+def _term(parameter: Parameter, value: str) -> rdflib.term.Identifier:
     from rdflib import Literal, URIRef
     from rdflib.namespace import XSD
 
@@ -150,7 +219,7 @@ def _term(graph: rdflib.Graph, parameter: Parameter, value: str) -> rdflib.term.
         if not re.match(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value, re.IGNORECASE):
             raise ParameterError(f"{parameter.name} must be an absolute IRI, not {value!r}.")
         return URIRef(value)
-    return resolve_place(graph, value)
+    raise AssertionError(parameter.type)
 
 
 def resolve_place(graph: rdflib.Graph, value: str) -> rdflib.URIRef:
@@ -184,3 +253,48 @@ def resolve_place(graph: rdflib.Graph, value: str) -> rdflib.URIRef:
     if matches:
         raise ParameterError(f"{value!r} names several places: {', '.join(matches)}. Give the IRI instead.")
     raise ParameterError(f"no place is called {value!r} or has that IRI; `twingraph summary` lists the places.")
+
+
+_REMOTE_PLACE_BY_IRI = """
+PREFIX tw: <https://w3id.org/twingraph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?place WHERE {
+  { ?given a ?class . BIND (?given AS ?place) } UNION { ?place tw:wikidataEntity ?given ; a ?class }
+  ?class rdfs:subClassOf* tw:Place .
+}"""
+
+_REMOTE_PLACE_BY_NAME = """
+PREFIX tw: <https://w3id.org/twingraph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?place WHERE {
+  ?place rdfs:label|skos:altLabel ?label ; a ?class .
+  ?class rdfs:subClassOf* tw:Place .
+  FILTER (LCASE(STR(?label)) = LCASE(?name))
+}"""
+
+
+def resolve_place_remote(endpoint: Endpoint, value: str, *, default_graphs: tuple[str, ...] = ()) -> rdflib.URIRef:
+    """Like `resolve_place`, asking the endpoint: our IRI, a Wikidata IRI, or a name."""
+    from rdflib import Literal, URIRef
+
+    from twingraph import remote
+    from twingraph.sparql_text import SparqlTextError, iri, with_values
+
+    def places(text: str, bindings: dict[str, rdflib.term.Identifier]) -> list[str]:
+        result = remote.run_query(endpoint, with_values(text, bindings), form="SELECT", default_graphs=default_graphs)
+        return sorted({str(row[0]) for row in result})  # type: ignore[index]
+
+    try:
+        iri(value)
+        by_iri = places(_REMOTE_PLACE_BY_IRI, {"given": URIRef(value)})
+    except SparqlTextError:
+        by_iri = []
+    if len(by_iri) == 1:
+        return URIRef(by_iri[0])
+    matches = places(_REMOTE_PLACE_BY_NAME, {"name": Literal(value.strip())})
+    if len(matches) == 1:
+        return URIRef(matches[0])
+    if matches:
+        raise ParameterError(f"{value!r} names several places at {endpoint.url}: {', '.join(matches)}. Give the IRI.")
+    raise ParameterError(f"{endpoint.url} knows no place called {value!r} or with that IRI.")

@@ -62,3 +62,19 @@ def _node_names(node: Any) -> Iterator[str]:
     elif isinstance(node, ParseResults | list | tuple):
         for item in node:
             yield from _node_names(item)
+
+
+_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE; updates and syntax errors are refused."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        tree = parseQuery(sparql)
+    except ParseException:
+        check_offline_read_only(sparql, allow_service=True)  # raises the precise refusal
+        raise
+    return _FORMS[tree[1].name]

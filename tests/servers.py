@@ -1,0 +1,183 @@
+"""Real servers on 127.0.0.1 for the tests: an Oxigraph SPARQL server and a scripted HTTP endpoint."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def oxigraph_binary() -> str:
+    found = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+    if not found:
+        raise RuntimeError("the oxigraph server binary is missing: install the test extra (make test does)")
+    return found
+
+
+@dataclass
+class OxigraphServer:
+    """A running `oxigraph serve`: its base URL and process."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+    @property
+    def query_url(self) -> str:
+        return self.url + "/query"
+
+    @property
+    def store_url(self) -> str:
+        return self.url + "/store"
+
+
+@contextmanager
+def oxigraph_server(location: Path) -> Iterator[OxigraphServer]:
+    """Start an Oxigraph server on a free port of 127.0.0.1; stop it by its PID."""
+    port = free_port()
+    process = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    server = OxigraphServer(f"http://127.0.0.1:{port}", process)
+    try:
+        _wait_until_up(server)
+        yield server
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+        if process.stderr:
+            process.stderr.close()
+
+
+def _wait_until_up(server: OxigraphServer, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"oxigraph exited: {server.process.stderr.read() if server.process.stderr else ''}")
+        try:
+            with urllib.request.urlopen(server.query_url + "?query=ASK%7B%7D", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("oxigraph did not start within 30 s")
+
+
+@dataclass
+class Reply:
+    """One scripted answer: status, headers and body; `truncate` cuts the body short on the wire."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    truncate: int | None = None
+    delay: float = 0.0
+
+
+@dataclass
+class SeenRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class ScriptedEndpoint:
+    """An HTTP server on 127.0.0.1 that answers with scripted replies and records every request."""
+
+    def __init__(self, replies: list[Reply]):
+        self.replies = list(replies)
+        self.seen: list[SeenRequest] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                outer.seen.append(SeenRequest(self.command, self.path, dict(self.headers), body))
+                reply = outer.replies.pop(0) if len(outer.replies) > 1 else outer.replies[0]
+                time.sleep(reply.delay)
+                self.send_response(reply.status)
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(reply.body[: reply.truncate] if reply.truncate is not None else reply.body)
+                    self.wfile.flush()
+                except OSError:
+                    pass
+                if reply.truncate is not None:
+                    self.close_connection = True
+
+            do_GET = do_POST = do_PUT = _answer  # noqa: N815  http.server's names
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> ScriptedEndpoint:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@contextmanager
+def connection_counter() -> Iterator[list[str]]:
+    """A listener on 127.0.0.1 that records every connection made to it (for SERVICE smuggling tests)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.settimeout(0.2)
+    port = sock.getsockname()[1]
+    seen: list[str] = [f"http://127.0.0.1:{port}/sparql"]
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+                seen.append("connected")
+                conn.close()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield seen
+    finally:
+        stop.set()
+        thread.join(2)
+        sock.close()
