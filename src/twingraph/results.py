@@ -30,7 +30,12 @@ _BARE_FORMS = {
     _XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
     _XSD + "boolean": re.compile(r"true|false"),
 }
-_TSV_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Turtle escapes; other control characters and Unicode line separators as \uXXXX, so that no
+# reader trims a value or splits a row on them.
+_TSV_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_TSV_ESCAPES.update(
+    {chr(c): f"\\u{c:04X}" for c in [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029] if chr(c) not in _TSV_ESCAPES}
+)
 
 
 class ResultFormatError(TwingraphError):

@@ -34,8 +34,10 @@ def string_literal(value: str) -> str:
     Besides the characters SPARQL forbids raw (`"`, `\\`, LF, CR), every other control
     character is escaped, so that no transport or parser normalises it (rdflib turns a
     raw TAB into spaces). A `u` or `U` right after an escaped backslash is written as
-    `\\u0075`/`\\u0055`: engines that expand `\\uXXXX` over the whole query text before
-    parsing would otherwise read `\\\\u0022` as an escaped quote.
+    `\\U00000075`/`\\U00000055`: engines that expand `\\uXXXX` over the whole query text
+    before parsing (rdflib does) would otherwise read `\\\\u0022` as an escaped quote. Code
+    escapes always take the 8-digit `\\U` form, because such engines read up to 8 hex
+    digits after `\\u` and would swallow hex digits that follow in the value.
     """
     out: list[str] = []
     previous_was_backslash = False
@@ -44,11 +46,11 @@ def string_literal(value: str) -> str:
         if 0xD800 <= code <= 0xDFFF:
             raise SparqlTextError("a value holds a lone surrogate, which no SPARQL query can carry.")
         if previous_was_backslash and char in "uU":
-            out.append(f"\\u{code:04X}")
+            out.append(f"\\U{code:08X}")
         elif char in _ECHAR:
             out.append(_ECHAR[char])
         elif code < 0x20 or code == 0x7F or 0x80 <= code <= 0x9F or code in (0x2028, 0x2029, 0xFEFF):
-            out.append(f"\\u{code:04X}")
+            out.append(f"\\U{code:08X}")
         else:
             out.append(char)
         previous_was_backslash = char == "\\"
