@@ -172,6 +172,19 @@ def test_construct_comes_back_as_the_same_graph(server: OxigraphServer, local_gr
     assert isomorphic(here.graph, there.graph)
 
 
+def test_describe_gives_the_same_description(server: OxigraphServer, local_graph: Graph) -> None:
+    from rdflib.compare import isomorphic
+
+    from twingraph.query import adhoc_query
+
+    text = "DESCRIBE <https://w3id.org/twingraph/id/city/kassel>"
+    here = run_local(local_graph, adhoc_query(text))
+    there = run_remote(Endpoint(server.query_url), adhoc_query(text), default_graphs=(DATASET,))
+    assert here.type == there.type == "DESCRIBE"
+    assert len(here.graph) > 10
+    assert isomorphic(here.graph, there.graph)
+
+
 any_text = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40)
 tricky_text = st.text(
     alphabet=st.sampled_from(
