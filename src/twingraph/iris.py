@@ -44,6 +44,7 @@ RESOURCE_KINDS = (
     "source",
     "dataset",
     "catalog",
+    "contact",
 )
 
 

@@ -25,6 +25,42 @@ RDF_SUFFIXES = tuple(suffix for fmt in RDF_FORMATS for suffix in fmt.suffixes)
 
 
 @dataclass(frozen=True)
+class Publishing:
+    """The `[publish]` table: what the DCAT catalogue says about the dataset and who publishes it.
+
+    Code-list values (licence, themes, spatial coverage) are IRIs of the EU vocabularies
+    (and DCAT-AP.de's for `licence_de` and `geocoding_level`).
+    """
+
+    base_url: str | None = None
+    licence: str = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+    licence_de: str = "http://dcat-ap.de/def/licenses/cc-by/4.0"
+    licence_label: str = "Creative Commons Attribution 4.0 International"
+    attribution: str = "twingraph contributors"
+    rights: str = "Free to reuse under the licence; name the source."
+    publisher_name: str = "twingraph"
+    publisher_url: str = "https://w3id.org/twingraph/"
+    publisher_type: str = "http://purl.org/adms/publishertype/NonProfitOrganisation"
+    contact_name: str = "twingraph"
+    contact_url: str = "https://w3id.org/twingraph/"
+    contact_email: str | None = None
+    landing_page: str | None = None
+    title_de: str | None = None
+    description_en: str = "Town-twinning partnerships as validated linked open data, every fact with its source."
+    description_de: str = "Städtepartnerschaften als geprüfte Linked Open Data, jede Angabe mit ihrer Quelle."
+    keywords_en: tuple[str, ...] = ("town twinning", "sister cities", "partnerships", "linked open data")
+    keywords_de: tuple[str, ...] = ("Städtepartnerschaft", "Partnerstädte", "Partnerschaften", "Linked Open Data")
+    themes: tuple[str, ...] = ("SOCI", "REGI")
+    spatial: str | None = None
+    spatial_label: str | None = None
+    spatial_centroid: str | None = None
+    spatial_bbox: str | None = None
+    geocoding_level: str = "http://dcat-ap.de/def/politicalGeocoding/Level/municipality"
+    issued: str = "2026-11-25"
+    modified: str = "2026-11-25"
+
+
+@dataclass(frozen=True)
 class Settings:
     """What `twingraph.toml` sets; every field has a default."""
 
@@ -32,6 +68,12 @@ class Settings:
     title: str = "Town twinnings"
     base_iri: str = DEFAULT_BASE_IRI
     max_input_bytes: int = DEFAULT_MAX_INPUT_MB * 1024 * 1024
+    publishing: Publishing = Publishing()
+
+    @property
+    def base_url(self) -> str:
+        """Where the built files are published: `[publish] base_url`, else under the base IRI."""
+        return self.publishing.base_url or f"{self.base_iri}dist/{self.name}/"
 
 
 @dataclass(frozen=True)
@@ -137,7 +179,38 @@ def read_settings(path: Path) -> Settings:
         title=_string(section, "title", defaults.title, path),
         base_iri=base_iri,
         max_input_bytes=int(max_mb * 1024 * 1024),
+        publishing=_publishing(raw.get("publish", {}), path),
     )
+
+
+def _publishing(table: object, path: Path) -> Publishing:
+    """The `[publish]` table; each key must have the type of its default."""
+    import dataclasses
+    import re
+
+    if not isinstance(table, dict):
+        raise ProjectError(f"{display_path(path)}: [publish] must be a table.")
+    fields = {f.name: f for f in dataclasses.fields(Publishing)}
+    defaults = Publishing()
+    values: dict[str, object] = {}
+    for key, value in table.items():
+        if key not in fields:
+            raise ProjectError(f"{display_path(path)}: [publish] has no setting {key!r}; known: {', '.join(fields)}.")
+        default = getattr(defaults, key)
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise ProjectError(f"{display_path(path)}: [publish] {key} must be a list of non-empty strings.")
+            value = tuple(value)
+        elif not isinstance(value, str) or not value.strip():
+            raise ProjectError(f"{display_path(path)}: [publish] {key} must be a non-empty string.")
+        values[key] = value
+    publishing = dataclasses.replace(defaults, **values)  # type: ignore[arg-type]
+    for key in ("issued", "modified"):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", getattr(publishing, key)):
+            raise ProjectError(f"{display_path(path)}: [publish] {key} must be a date such as 2026-11-25.")
+    if publishing.base_url and not re.fullmatch(r"https?://[^\s/]+/\S*/", publishing.base_url):
+        raise ProjectError(f"{display_path(path)}: [publish] base_url must be an http(s) URL ending in '/'.")
+    return publishing
 
 
 def _string(section: dict[str, object], key: str, default: str, path: Path) -> str:

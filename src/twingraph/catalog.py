@@ -1,0 +1,414 @@
+"""DCAT-AP 3 catalogue and VoID description of a dataset, as graph-to-graph functions.
+
+Everything has a stable IRI (no blank nodes), every text is language-tagged, and every
+code-list value is described as the official shapes' range checks expect: typed with its
+class, a `skos:Concept` with `skos:inScheme` and a `skos:prefLabel`. The `dcat-ap-de`
+profile adds what GovData expects: DCAT-AP.de licence IRIs, the attribution text and the
+political geocoding level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from twingraph.errors import TwingraphError
+from twingraph.export import ExportFormat
+from twingraph.iris import TW, WD, dataset_iri, resource_iri, slugify
+
+if TYPE_CHECKING:
+    import rdflib
+
+    from twingraph.project import Settings
+
+PROFILES = ("dcat-ap", "dcat-ap-de")
+EU = "http://publications.europa.eu/resource/authority/"
+IANA = "https://www.iana.org/assignments/media-types/"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCATAP = "http://data.europa.eu/r5r/"
+DCATDE = "http://dcat-ap.de/def/dcatde/"
+SPDX = "http://spdx.org/rdf/terms#"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+ADMS = "http://www.w3.org/ns/adms#"
+VOID = "http://rdfs.org/ns/void#"
+GEOSPARQL = "http://www.opengis.net/ont/geosparql#"
+# The DCAT-AP 3.0.1 code-list shapes accept only SPDX algorithm IRIs under https://spdx.org/rdf/terms
+# (SPDX 2 itself uses http://); the official shapes are the referee, so the https form is written.
+SHA256 = "https://spdx.org/rdf/terms#checksumAlgorithm_sha256"
+_SCHEME_TITLES = {
+    EU + "file-type": "File type",
+    EU + "language": "Language",
+    EU + "access-right": "Access right",
+    EU + "frequency": "Frequency",
+    EU + "planned-availability": "Planned availability",
+    EU + "data-theme": "Data theme",
+    EU + "licence": "Licence",
+    EU + "place": "Place",
+    "http://purl.org/adms/publishertype/1.0": "Publisher Type",
+    "http://purl.org/adms/licencetype/1.0": "Licence Type",
+    "http://dcat-ap.de/def/licenses": "Lizenzen",
+    "http://dcat-ap.de/def/politicalGeocoding/Level": "Ebene der geopolitischen Abdeckung",
+}
+
+# Labels of the code-list values twingraph uses, as the EU vocabularies give them.
+_CONCEPT_LABELS = {
+    EU + "file-type/RDF_TURTLE": "RDF Turtle",
+    EU + "file-type/JSON_LD": "JSON-LD",
+    EU + "file-type/RDF_N_TRIPLES": "RDF N-Triples",
+    EU + "file-type/RDF_XML": "RDF/XML",
+    EU + "file-type/CSV": "CSV",
+    EU + "language/ENG": "English",
+    EU + "language/DEU": "German",
+    EU + "access-right/PUBLIC": "public",
+    EU + "frequency/IRREG": "irregular",
+    EU + "planned-availability/STABLE": "stable",
+    EU + "distribution-status/COMPLETED": "completed",
+    EU + "data-theme/SOCI": "Population and society",
+    EU + "data-theme/REGI": "Regions and cities",
+    EU + "data-theme/GOVE": "Government and public sector",
+    EU + "data-theme/EDUC": "Education, culture and sport",
+    EU + "data-theme/INTR": "International issues",
+    EU + "licence/CC_BY_4_0": "Creative Commons Attribution 4.0 International",
+    EU + "licence/CC0": "Creative Commons CC0 1.0 Universal",
+    "http://purl.org/adms/publishertype/NonProfitOrganisation": "Non-Profit Organisation",
+    "http://purl.org/adms/publishertype/LocalAuthority": "Local Authority",
+    "http://purl.org/adms/licencetype/Attribution": "Attribution",
+    "http://dcat-ap.de/def/politicalGeocoding/Level/municipality": "Gemeinde",
+    "http://dcat-ap.de/def/licenses/cc-by/4.0": "Creative Commons Namensnennung – 4.0 International (CC BY 4.0)",
+    "http://dcat-ap.de/def/licenses/cc-zero": "Creative Commons Zero (CC0)",
+}
+
+
+class CatalogError(TwingraphError):
+    """The catalogue cannot be made from these settings."""
+
+
+@dataclass(frozen=True)
+class DistributionFile:
+    """A published file: its name in dist/, format, size and SHA-256."""
+
+    name: str
+    format: ExportFormat
+    byte_size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What the data covers in time: the earliest and the latest partnership start (lexical forms)."""
+
+    start: rdflib.Literal | None
+    end: rdflib.Literal | None
+
+
+def coverage(graph: rdflib.Graph) -> Coverage:
+    """The temporal coverage of the data, from partnership start dates."""
+    from rdflib import RDF, Literal, URIRef
+
+    starts = [
+        o
+        for p in graph.subjects(RDF.type, URIRef(TW + "Partnership"))
+        for o in graph.objects(p, URIRef(TW + "startDate"))
+        if isinstance(o, Literal)
+    ]
+    if not starts:
+        return Coverage(None, None)
+    ordered = sorted(starts, key=str)
+    return Coverage(ordered[0], ordered[-1])
+
+
+def catalog_graph(
+    settings: Settings,
+    distributions: Sequence[DistributionFile],
+    *,
+    covers: Coverage,
+    profile: str = "dcat-ap",
+) -> rdflib.Graph:
+    """A DCAT-AP 3.0.1 catalogue with one dataset and one distribution per file."""
+    from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS, SKOS
+
+    if profile not in PROFILES:
+        raise CatalogError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}.")
+    pub = settings.publishing
+    g = Graph(bind_namespaces="none")
+    for prefix, namespace in _CATALOG_PREFIXES.items():
+        g.bind(prefix, namespace)
+    u = URIRef
+    dcat, dcatap, foaf, vcard, spdx, adms = (lambda local, ns=ns: u(ns + local) for ns in (DCAT, DCATAP, FOAF, VCARD, SPDX, ADMS))  # type: ignore[misc]
+
+    catalog = u(resource_iri("catalog", slugify(settings.name), base_iri=settings.base_iri))
+    dataset = u(dataset_iri(settings.name, base_iri=settings.base_iri))
+    publisher = u(resource_iri("org", slugify(pub.publisher_name), base_iri=settings.base_iri))
+    contact = u(resource_iri("contact", slugify(pub.contact_name), base_iri=settings.base_iri))
+    landing = u(pub.landing_page or settings.base_url)
+    licence = u(pub.licence_de if profile == "dcat-ap-de" else pub.licence)
+    rights = u(f"{dataset}/rights")
+    period = u(f"{dataset}/period")
+    title_de = pub.title_de or settings.title
+    issued = Literal(pub.issued, datatype=XSD.date)
+    modified = Literal(pub.modified, datatype=XSD.date)
+
+    def text(node: URIRef, prop: URIRef, en: str, de: str) -> None:
+        g.add((node, prop, Literal(en, lang="en")))
+        g.add((node, prop, Literal(de, lang="de")))
+
+    def concept(iri: str, cls: URIRef | None = None) -> URIRef:
+        node = u(iri)
+        scheme = _scheme_of(iri)
+        g.add((u(scheme), RDF.type, SKOS.ConceptScheme))
+        g.add((u(scheme), DCTERMS.title, Literal(_SCHEME_TITLES.get(scheme, scheme.rsplit("/", 2)[-1]), lang="en")))
+        label = _CONCEPT_LABELS.get(iri)
+        if label is None:
+            raise CatalogError(f"no label known for the code-list value <{iri}>; use one twingraph knows.")
+        g.add((node, RDF.type, SKOS.Concept))
+        g.add((node, SKOS.inScheme, u(scheme)))
+        g.add((node, SKOS.prefLabel, Literal(label, lang="de" if "dcat-ap.de" in iri else "en")))
+        if cls is not None:
+            g.add((node, RDF.type, cls))
+        return node
+
+    # The catalogue.
+    g.add((catalog, RDF.type, dcat("Catalog")))
+    text(catalog, DCTERMS.title, f"{settings.title}: catalogue", f"{title_de}: Katalog")
+    text(catalog, DCTERMS.description, pub.description_en, pub.description_de)
+    g.add((catalog, DCTERMS.publisher, publisher))
+    g.add((catalog, dcat("dataset"), dataset))
+    g.add((catalog, foaf("homepage"), landing))
+    g.add((catalog, DCTERMS.issued, issued))
+    g.add((catalog, DCTERMS.modified, modified))
+    g.add((catalog, DCTERMS.license, concept(str(licence), DCTERMS.LicenseDocument)))
+    g.add((licence, DCTERMS.type, concept("http://purl.org/adms/licencetype/Attribution")))
+    g.add((catalog, dcat("themeTaxonomy"), u(EU + "data-theme")))
+    g.add((u(EU + "data-theme"), RDF.type, SKOS.ConceptScheme))
+    g.add((u(EU + "data-theme"), DCTERMS.title, Literal("Data theme", lang="en")))
+    for code in ("ENG", "DEU"):
+        g.add((catalog, DCTERMS.language, concept(EU + f"language/{code}", DCTERMS.LinguisticSystem)))
+    if pub.spatial:
+        g.add((catalog, DCTERMS.spatial, u(pub.spatial)))
+
+    # The dataset.
+    g.add((dataset, RDF.type, dcat("Dataset")))
+    text(dataset, DCTERMS.title, settings.title, title_de)
+    text(dataset, DCTERMS.description, pub.description_en, pub.description_de)
+    for keyword in pub.keywords_en:
+        g.add((dataset, dcat("keyword"), Literal(keyword, lang="en")))
+    for keyword in pub.keywords_de:
+        g.add((dataset, dcat("keyword"), Literal(keyword, lang="de")))
+    for code in pub.themes:
+        g.add((dataset, dcat("theme"), concept(EU + f"data-theme/{code}")))
+    if pub.spatial:
+        spatial = u(pub.spatial)
+        g.add((dataset, DCTERMS.spatial, spatial))
+        g.add((spatial, RDF.type, DCTERMS.Location))
+        g.add((spatial, RDF.type, SKOS.Concept))
+        g.add((spatial, SKOS.inScheme, u(_scheme_of(pub.spatial))))
+        g.add((u(_scheme_of(pub.spatial)), RDF.type, SKOS.ConceptScheme))
+        g.add((u(_scheme_of(pub.spatial)), DCTERMS.title, Literal("Place", lang="en")))
+        if pub.spatial_centroid:
+            g.add((spatial, dcat("centroid"), Literal(pub.spatial_centroid, datatype=u(GEOSPARQL + "wktLiteral"))))
+        if pub.spatial_bbox:
+            g.add((spatial, dcat("bbox"), Literal(pub.spatial_bbox, datatype=u(GEOSPARQL + "wktLiteral"))))
+        g.add((spatial, SKOS.prefLabel, Literal(pub.spatial_label or settings.title, lang="en")))
+    if covers.start is not None and covers.end is not None:
+        g.add((dataset, DCTERMS.temporal, period))
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        g.add((period, dcat("startDate"), _as_date(covers.start, first=True)))
+        g.add((period, dcat("endDate"), _as_date(covers.end, first=False)))
+    g.add((dataset, DCTERMS.publisher, publisher))
+    g.add((dataset, dcat("contactPoint"), contact))
+    g.add((dataset, DCTERMS.accessRights, concept(EU + "access-right/PUBLIC", DCTERMS.RightsStatement)))
+    g.add((dataset, DCTERMS.accrualPeriodicity, concept(EU + "frequency/IRREG", DCTERMS.Frequency)))
+    for code in ("ENG", "DEU"):
+        g.add((dataset, DCTERMS.language, u(EU + f"language/{code}")))
+    g.add((dataset, dcat("landingPage"), landing))
+    g.add((landing, RDF.type, foaf("Document")))
+    g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
+    g.add((dataset, DCTERMS.issued, issued))
+    g.add((dataset, DCTERMS.modified, modified))
+    g.add((dataset, DCTERMS.conformsTo, u(TW.rstrip("#"))))
+    g.add((u(TW.rstrip("#")), RDF.type, DCTERMS.Standard))
+    g.add((u(TW.rstrip("#")), RDFS.label, Literal("twingraph ontology", lang="en")))
+    g.add((dataset, dcatap("availability"), concept(EU + "planned-availability/STABLE")))
+
+    # Publisher and contact.
+    g.add((publisher, RDF.type, foaf("Agent")))
+    g.add((publisher, RDF.type, foaf("Organization")))
+    g.add((publisher, foaf("name"), Literal(pub.publisher_name, lang="en")))
+    g.add((publisher, foaf("homepage"), u(pub.publisher_url)))
+    g.add((publisher, DCTERMS.type, concept(pub.publisher_type)))
+    g.add((contact, RDF.type, vcard("Organization")))
+    g.add((contact, RDF.type, vcard("Kind")))
+    g.add((contact, vcard("fn"), Literal(pub.contact_name, lang="en")))
+    g.add((contact, vcard("hasURL"), u(pub.contact_url)))
+    if pub.contact_email:
+        g.add((contact, vcard("hasEmail"), u(f"mailto:{pub.contact_email}")))
+
+    # Rights, shared by the distributions.
+    g.add((rights, RDF.type, DCTERMS.RightsStatement))
+    text(rights, RDFS.label, pub.rights, f"Frei nachnutzbar unter der Lizenz; Quelle: {pub.attribution}.")
+
+    for file in distributions:
+        distribution = u(f"{dataset}/distribution/{file.format.name}")
+        g.add((dataset, dcat("distribution"), distribution))
+        g.add((distribution, RDF.type, dcat("Distribution")))
+        text(
+            distribution,
+            DCTERMS.title,
+            f"{settings.title} ({file.format.label})",
+            f"{title_de} ({file.format.label})",
+        )
+        text(
+            distribution,
+            DCTERMS.description,
+            f"The whole dataset as {file.format.label}.",
+            f"Der gesamte Datensatz als {file.format.label}.",
+        )
+        g.add((distribution, dcat("accessURL"), u(settings.base_url)))
+        g.add((distribution, dcat("downloadURL"), u(settings.base_url + file.name)))
+        media_type = u(IANA + file.format.media_type)
+        g.add((distribution, dcat("mediaType"), media_type))
+        g.add((media_type, RDF.type, DCTERMS.MediaType))
+        g.add((distribution, DCTERMS.format, concept(EU + f"file-type/{file.format.eu_file_type}", DCTERMS.MediaTypeOrExtent)))
+        g.add((distribution, dcat("byteSize"), Literal(str(file.byte_size), datatype=XSD.nonNegativeInteger)))
+        checksum = u(f"{distribution}/checksum")
+        g.add((distribution, spdx("checksum"), checksum))
+        g.add((checksum, RDF.type, spdx("Checksum")))
+        g.add((checksum, spdx("algorithm"), u(SHA256)))
+        g.add((u(SHA256), RDF.type, spdx("ChecksumAlgorithm")))
+        g.add((checksum, spdx("checksumValue"), Literal(file.sha256, datatype=XSD.hexBinary)))
+        g.add((distribution, DCTERMS.license, licence))
+        g.add((distribution, DCTERMS.rights, rights))
+        g.add((distribution, dcatap("availability"), u(EU + "planned-availability/STABLE")))
+        g.add((distribution, DCTERMS.issued, issued))
+        g.add((distribution, DCTERMS.modified, modified))
+        if profile == "dcat-ap-de":
+            g.add((distribution, u(DCATDE + "licenseAttributionByText"), Literal(pub.attribution, lang="de")))
+
+    if profile == "dcat-ap-de":
+        g.add((dataset, u(DCATDE + "politicalGeocodingLevelURI"), concept(pub.geocoding_level)))
+        g.add((catalog, dcatap("availability"), u(EU + "planned-availability/STABLE")))
+    return g
+
+
+def _scheme_of(iri: str) -> str:
+    """The concept scheme of a code-list value (ADMS schemes carry a version; DCAT-AP.de licences nest)."""
+    known = [scheme for scheme in _SCHEME_TITLES if iri.startswith(scheme.removesuffix("/1.0") + "/")]
+    if known:
+        return max(known, key=len)
+    return iri.rsplit("/", 1)[0]
+
+
+def _as_date(value: rdflib.Literal, *, first: bool) -> rdflib.Literal:
+    """A start date as xsd:date, as the DCAT-AP shapes want: a year or month at its first or last day."""
+    import calendar
+
+    from rdflib import XSD, Literal
+
+    text = str(value)
+    if len(text) == 4:
+        return Literal(f"{text}-01-01" if first else f"{text}-12-31", datatype=XSD.date)
+    if len(text) == 7:
+        year, month = int(text[:4]), int(text[5:7])
+        day = 1 if first else calendar.monthrange(year, month)[1]
+        return Literal(f"{text}-{day:02d}", datatype=XSD.date)
+    return Literal(text[:10], datatype=XSD.date)
+
+
+_CATALOG_PREFIXES = {
+    "dcat": DCAT,
+    "dcatap": DCATAP,
+    "dcatde": DCATDE,
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": FOAF,
+    "vcard": VCARD,
+    "spdx": SPDX,
+    "adms": ADMS,
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "void": VOID,
+    "geo": GEOSPARQL,
+    "tw": TW,
+    "wd": WD,
+}
+
+
+def void_graph(settings: Settings, data: rdflib.Graph, distributions: Sequence[DistributionFile]) -> rdflib.Graph:
+    """A VoID description: size, classes, properties, examples, dumps, vocabularies, and the Wikidata linkset."""
+    from rdflib import RDF, XSD, Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS
+
+    g = Graph(bind_namespaces="none")
+    for prefix, namespace in _CATALOG_PREFIXES.items():
+        g.bind(prefix, namespace)
+    u = URIRef
+
+    def void(local: str) -> URIRef:
+        return u(VOID + local)
+
+    dataset = u(dataset_iri(settings.name, base_iri=settings.base_iri))
+    count = lambda n: Literal(n, datatype=XSD.integer)  # noqa: E731
+    g.add((dataset, RDF.type, void("Dataset")))
+    g.add((dataset, DCTERMS.title, Literal(settings.title, lang="en")))
+    g.add((dataset, void("triples"), count(len(data))))
+    g.add((dataset, void("distinctSubjects"), count(len(set(data.subjects())))))
+    g.add((dataset, void("distinctObjects"), count(len(set(data.objects())))))
+    g.add((dataset, void("uriSpace"), Literal(f"{settings.base_iri}id/")))
+    classes: dict[URIRef, int] = {}
+    for _, cls in data.subject_objects(RDF.type):
+        classes[cls] = classes.get(cls, 0) + 1  # type: ignore[index]
+    g.add((dataset, void("classes"), count(len(classes))))
+    properties = sorted({p for _, p, _ in data})
+    g.add((dataset, void("properties"), count(len(properties))))
+    for cls, entities in sorted(classes.items()):
+        partition = u(f"{dataset}/void/class/{_local(cls)}")
+        g.add((dataset, void("classPartition"), partition))
+        g.add((partition, void("class"), cls))
+        g.add((partition, void("entities"), count(entities)))
+    for prop in properties:
+        partition = u(f"{dataset}/void/property/{_local(prop)}")
+        g.add((dataset, void("propertyPartition"), partition))
+        g.add((partition, void("property"), prop))
+        g.add((partition, void("triples"), count(len(list(data.triples((None, prop, None)))))))
+    for cls in (TW + "Partnership", TW + "Municipality"):
+        examples = sorted(data.subjects(RDF.type, u(cls)))
+        if examples:
+            g.add((dataset, void("exampleResource"), examples[0]))
+    for file in distributions:
+        if file.format.name != "csv":
+            g.add((dataset, void("dataDump"), u(settings.base_url + file.name)))
+    namespaces = {_namespace(p) for p in properties} | {_namespace(c) for c in classes}
+    for namespace in sorted(namespaces):
+        g.add((dataset, void("vocabulary"), u(namespace)))
+    links = sorted(data.triples((None, u(TW + "wikidataEntity"), None)))
+    linkset = u(f"{dataset}/void/linkset/wikidata")
+    g.add((dataset, void("subset"), linkset))
+    g.add((linkset, RDF.type, void("Linkset")))
+    g.add((linkset, void("subjectsTarget"), dataset))
+    g.add((linkset, void("objectsTarget"), u("http://www.wikidata.org/")))
+    g.add((linkset, void("linkPredicate"), u(TW + "wikidataEntity")))
+    g.add((linkset, void("triples"), count(len(links))))
+    g.add((u("http://www.wikidata.org/"), RDF.type, void("Dataset")))
+    g.add((u("http://www.wikidata.org/"), void("uriSpace"), Literal(WD)))
+    return g
+
+
+def _local(iri: rdflib.term.Node) -> str:
+    text = str(iri)
+    return slugify(text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]) + "-" + format(abs(hash_stable(text)) % 10**6, "06d")
+
+
+def hash_stable(text: str) -> int:
+    """A hash that is the same in every process (Python's `hash` is salted per process)."""
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
+
+
+def _namespace(iri: rdflib.term.Node) -> str:
+    text = str(iri)
+    cut = max(text.rfind("#"), text.rfind("/"))
+    return text[: cut + 1]
