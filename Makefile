@@ -22,10 +22,9 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 
 venv: $(RUN_STAMP)
 
-## run: validate the bundled Kassel data and print its summary
+## run: validate the bundled Kassel data and publish it to dist/ (the main job)
 run: $(RUN_STAMP)
-	$(BIN)/twingraph validate
-	$(BIN)/twingraph summary
+	$(BIN)/twingraph build
 
 ## test: the whole test suite
 test: $(TEST_STAMP)

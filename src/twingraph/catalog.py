@@ -134,10 +134,12 @@ def catalog_graph(
         raise CatalogError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}.")
     pub = settings.publishing
     g = Graph(bind_namespaces="none")
-    for prefix, namespace in _CATALOG_PREFIXES.items():
+    for prefix, namespace in CATALOG_PREFIXES.items():
         g.bind(prefix, namespace)
     u = URIRef
-    dcat, dcatap, foaf, vcard, spdx, adms = (lambda local, ns=ns: u(ns + local) for ns in (DCAT, DCATAP, FOAF, VCARD, SPDX, ADMS))  # type: ignore[misc]
+    dcat, dcatap, foaf, vcard, spdx, adms = (
+        lambda local, ns=ns: u(ns + local) for ns in (DCAT, DCATAP, FOAF, VCARD, SPDX, ADMS)
+    )  # type: ignore[misc]
 
     catalog = u(resource_iri("catalog", slugify(settings.name), base_iri=settings.base_iri))
     dataset = u(dataset_iri(settings.name, base_iri=settings.base_iri))
@@ -271,7 +273,13 @@ def catalog_graph(
         media_type = u(IANA + file.format.media_type)
         g.add((distribution, dcat("mediaType"), media_type))
         g.add((media_type, RDF.type, DCTERMS.MediaType))
-        g.add((distribution, DCTERMS.format, concept(EU + f"file-type/{file.format.eu_file_type}", DCTERMS.MediaTypeOrExtent)))
+        g.add(
+            (
+                distribution,
+                DCTERMS.format,
+                concept(EU + f"file-type/{file.format.eu_file_type}", DCTERMS.MediaTypeOrExtent),
+            )
+        )
         g.add((distribution, dcat("byteSize"), Literal(str(file.byte_size), datatype=XSD.nonNegativeInteger)))
         checksum = u(f"{distribution}/checksum")
         g.add((distribution, spdx("checksum"), checksum))
@@ -317,7 +325,7 @@ def _as_date(value: rdflib.Literal, *, first: bool) -> rdflib.Literal:
     return Literal(text[:10], datatype=XSD.date)
 
 
-_CATALOG_PREFIXES = {
+CATALOG_PREFIXES = {
     "dcat": DCAT,
     "dcatap": DCATAP,
     "dcatde": DCATDE,
@@ -342,7 +350,7 @@ def void_graph(settings: Settings, data: rdflib.Graph, distributions: Sequence[D
     from rdflib.namespace import DCTERMS
 
     g = Graph(bind_namespaces="none")
-    for prefix, namespace in _CATALOG_PREFIXES.items():
+    for prefix, namespace in CATALOG_PREFIXES.items():
         g.bind(prefix, namespace)
     u = URIRef
 

@@ -402,6 +402,129 @@ def push(
     click.echo(f"Replaced <{target}> at {endpoint} with {outcome.triples} triples (HTTP {outcome.status}).", err=True)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "jsonld", "nt", "rdfxml", "csv"]),
+    help="Default: from the -o suffix, else turtle. csv has one row per partnership.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write here (atomically); - is stdout.",
+)
+@pass_options
+def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: Path | None) -> None:
+    """Write the data (PATHS, default the project's data/) in one format, deterministically.
+
+    The same input always gives the same bytes. JSON-LD is compacted against twingraph's
+    context, embedded in the file.
+    """
+    from twingraph.export import EXPORT_FORMATS, serialize
+    from twingraph.load import load_graph
+    from twingraph.output import refuse_inputs, write_atomic
+
+    project = options.project()
+    ontology_files, data_paths = project.graph_inputs(paths)
+    if fmt is None:
+        suffix = output.suffix.lower() if output is not None and str(output) != "-" else ""
+        fmt = next(
+            (f.name for f in EXPORT_FORMATS if f.suffix == suffix or (suffix == ".json" and f.name == "jsonld")),
+            "turtle",
+        )
+    limit = options.max_bytes(project)
+    data = load_graph(data_paths, max_bytes=limit).graph
+    ontology = load_graph(ontology_files, max_bytes=limit).graph if fmt == "csv" else None
+    body = serialize(data, fmt, ontology=ontology)
+    if output is not None and str(output) != "-":
+        refuse_inputs(output, [*ontology_files, *data_paths])
+        write_atomic(output, body)
+    else:
+        click.echo(body, nl=False)
+
+
+@cli.command()
+@click.option(
+    "--profile",
+    type=click.Choice(["dcat-ap", "dcat-ap-de"]),
+    default="dcat-ap",
+    show_default=True,
+    help="dcat-ap-de adds what GovData expects.",
+)
+@click.option("-f", "--format", "fmt", type=click.Choice(["turtle", "jsonld"]), default="turtle", show_default=True)
+@click.option("--base-url", metavar="URL", help="Where the files are published. Default: [publish] base_url.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write here (atomically); - is stdout.",
+)
+@pass_options
+def catalog(options: Options, profile: str, fmt: str, base_url: str | None, output: Path | None) -> None:
+    """Print the DCAT-AP 3 catalogue of the project's data, with the sizes and checksums `build` would publish."""
+    from twingraph.build import catalog_bytes, distribution_files, settings_for_base_url
+    from twingraph.catalog import catalog_graph, coverage
+    from twingraph.load import load_graph
+    from twingraph.output import refuse_inputs, write_atomic
+
+    project = options.project()
+    settings = settings_for_base_url(project.settings, base_url)
+    ontology_files, data_paths = project.graph_inputs()
+    limit = options.max_bytes(project)
+    data = load_graph(data_paths, max_bytes=limit).graph
+    ontology = load_graph(ontology_files, max_bytes=limit).graph
+    graph = catalog_graph(
+        settings, distribution_files(settings, data, ontology), covers=coverage(data), profile=profile
+    )
+    body = catalog_bytes(graph, fmt)
+    if output is not None and str(output) != "-":
+        refuse_inputs(output, [*ontology_files, *data_paths])
+        write_atomic(output, body)
+    else:
+        click.echo(body, nl=False)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("dist"),
+    show_default=True,
+    help="The output folder; replaced whole.",
+)
+@click.option("--base-url", metavar="URL", help="Where dist/ will be published. Default: [publish] base_url.")
+@pass_options
+def build(options: Options, out: Path, base_url: str | None) -> None:
+    """Validate, then write dist/: every export format, the DCAT-AP catalogues, VoID.
+
+    Data that does not conform is not published: exit 1, and dist/ keeps its previous
+    content. dist/ is swapped in whole, so a failed build changes nothing.
+    """
+    from twingraph.build import build as run_build
+    from twingraph.build import describe
+
+    project = options.project()
+    report = run_build(
+        project,
+        out=out,
+        base_url=base_url,
+        max_bytes=options.max_bytes(project),
+        progress=lambda message: click.echo(f"… {message}", err=True),
+    )
+    if not report.conforms:
+        click.echo(
+            f"Not built: the data does not conform to the shapes ({report.violations} violation(s)); "
+            f"{out} is unchanged. Run `twingraph validate` to see them.",
+            err=True,
+        )
+        sys.exit(EXIT_NO)
+    click.echo("\n".join(describe(report)))
+
+
 def main() -> None:
     """Entry point for `python -m twingraph`."""
     cli(prog_name="twingraph")

@@ -145,7 +145,11 @@ def _is_blank(term: object) -> bool:
 
 
 def _jsonld(graph: rdflib.Graph) -> bytes:
-    context = jsonld_context()
+    return compact_jsonld(graph, jsonld_context())
+
+
+def compact_jsonld(graph: rdflib.Graph, context: dict[str, Any]) -> bytes:
+    """JSON-LD compacted against a context that is embedded, with nodes and value arrays sorted."""
     text = sorted_graph(graph).serialize(format="json-ld", context=context)
     document = json.loads(text)
     nodes = document.get("@graph", [])

@@ -1,0 +1,224 @@
+"""`twingraph build`: validate, export every format, describe the files, and publish dist/ whole.
+
+The build writes into a fresh staging folder beside the output folder and swaps it in only
+when everything is written, so a failure (a serializer error, a kill, a full disk) leaves
+the previous output byte-identical. Staging folders left by a killed build are removed by
+the next one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from twingraph.errors import ProjectError, display_path
+from twingraph.output import OutputError
+
+if TYPE_CHECKING:
+    import rdflib
+
+    from twingraph.catalog import DistributionFile
+    from twingraph.project import Project, Settings
+
+CATALOG_FILES = {
+    "catalog.ttl": ("dcat-ap", "turtle"),
+    "catalog.jsonld": ("dcat-ap", "jsonld"),
+    "catalog-de.ttl": ("dcat-ap-de", "turtle"),
+}
+
+
+@dataclass(frozen=True)
+class BuiltFile:
+    """One file written to the output folder."""
+
+    name: str
+    byte_size: int
+    description: str
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did. Nothing is written when the data does not conform."""
+
+    conforms: bool
+    violations: int
+    out: Path
+    files: tuple[BuiltFile, ...] = ()
+    triples: int = 0
+    partnerships: int = 0
+
+
+def settings_for_base_url(settings: Settings, base_url: str | None) -> Settings:
+    """The settings with `--base-url` applied, checked."""
+    if base_url is None:
+        return settings
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base_url):
+        raise ProjectError(f"--base-url {base_url!r} is not an http(s) URL such as https://example.org/twinnings/.")
+    if not base_url.endswith("/"):
+        base_url += "/"
+    return dataclasses.replace(settings, publishing=dataclasses.replace(settings.publishing, base_url=base_url))
+
+
+def build(
+    project: Project,
+    *,
+    out: Path,
+    base_url: str | None = None,
+    max_bytes: int,
+    progress: Callable[[str], None] = lambda message: None,
+) -> BuildReport:
+    """Validate, export, catalogue; swap the result into `out` only if every step succeeded."""
+    from twingraph.load import load_graph
+    from twingraph.validate import validate_project
+
+    settings = settings_for_base_url(project.settings, base_url)
+    _refuse_source_folders(project, out)
+    progress("validating")
+    report = validate_project(project, max_bytes=max_bytes)
+    if not report.conforms:
+        return BuildReport(conforms=False, violations=len(report.violations), out=out)
+    ontology_files, data_paths = project.graph_inputs()
+    data = load_graph(data_paths, max_bytes=max_bytes).graph
+    ontology = load_graph(ontology_files, max_bytes=max_bytes).graph
+    contents = publication(settings, data, ontology, progress=progress)
+    progress(f"writing {display_path(out)}")
+    files = _swap_in(out, contents)
+    from twingraph.export import partnership_count
+
+    return BuildReport(
+        conforms=True,
+        violations=0,
+        out=out,
+        files=tuple(BuiltFile(name, len(body), description) for name, (body, description) in files.items()),
+        triples=len(data),
+        partnerships=partnership_count(data),
+    )
+
+
+def publication(
+    settings: Settings,
+    data: rdflib.Graph,
+    ontology: rdflib.Graph,
+    *,
+    progress: Callable[[str], None] = lambda message: None,
+) -> dict[str, tuple[bytes, str]]:
+    """Every file of a build, in memory: file name -> (bytes, description)."""
+    from twingraph.catalog import DistributionFile, catalog_graph, coverage, void_graph
+    from twingraph.export import EXPORT_FORMATS, jsonld_context_bytes, serialize
+
+    contents: dict[str, tuple[bytes, str]] = {}
+    distributions: list[DistributionFile] = []
+    for fmt in EXPORT_FORMATS:
+        name = f"{settings.name}{fmt.suffix}"
+        progress(f"exporting {name}")
+        body = serialize(data, fmt.name, ontology=ontology)
+        contents[name] = (body, f"the data as {fmt.label}")
+        distributions.append(DistributionFile(name, fmt, len(body), hashlib.sha256(body).hexdigest()))
+    contents["context.jsonld"] = (jsonld_context_bytes(), "the JSON-LD context of the data")
+    covers = coverage(data)
+    for name, (profile, fmt_name) in CATALOG_FILES.items():
+        progress(f"describing {name}")
+        graph = catalog_graph(settings, distributions, covers=covers, profile=profile)
+        contents[name] = (catalog_bytes(graph, fmt_name), f"the DCAT-AP catalogue ({profile}, {fmt_name})")
+    progress("describing void.ttl")
+    contents["void.ttl"] = (catalog_bytes(void_graph(settings, data, distributions), "turtle"), "the VoID description")
+    return contents
+
+
+def distribution_files(settings: Settings, data: rdflib.Graph, ontology: rdflib.Graph) -> list[DistributionFile]:
+    """The distributions a build would publish, with their real sizes and checksums."""
+    from twingraph.catalog import DistributionFile
+    from twingraph.export import EXPORT_FORMATS, serialize
+
+    files = []
+    for fmt in EXPORT_FORMATS:
+        body = serialize(data, fmt.name, ontology=ontology)
+        files.append(DistributionFile(f"{settings.name}{fmt.suffix}", fmt, len(body), hashlib.sha256(body).hexdigest()))
+    return files
+
+
+def catalog_bytes(graph: rdflib.Graph, fmt: str) -> bytes:
+    """A catalogue or VoID graph as deterministic Turtle or JSON-LD."""
+    import pyoxigraph
+
+    from twingraph.catalog import CATALOG_PREFIXES
+    from twingraph.export import compact_jsonld, sorted_triples
+
+    if fmt == "jsonld":
+        return compact_jsonld(graph, dict(CATALOG_PREFIXES))
+    return pyoxigraph.serialize(  # type: ignore[no-any-return]
+        sorted_triples(graph), format=pyoxigraph.RdfFormat.TURTLE, prefixes=dict(CATALOG_PREFIXES)
+    )
+
+
+def _refuse_source_folders(project: Project, out: Path) -> None:
+    """The output folder may not be, contain, or lie inside the project's source folders."""
+    target = out.resolve()
+    sources = [project.root.resolve() / name for name in ("ontology", "data", "shapes", "queries")]
+    sources.append((project.root / "twingraph.toml").resolve())
+    for source in sources:
+        if target == source or target in source.parents or source in target.parents or target.is_relative_to(source):
+            raise OutputError(
+                f"{display_path(out)} would overwrite the project's own {display_path(source)}; "
+                "build into another folder, such as dist/."
+            )
+
+
+def _swap_in(out: Path, contents: dict[str, tuple[bytes, str]]) -> dict[str, tuple[bytes, str]]:
+    """Write every file into a staging folder beside `out`, then swap it in."""
+    parent = out.resolve().parent
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{display_path(out)} is a file; give a folder for the build.")
+    parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(parent, out.name)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=parent))
+    try:
+        for name, (body, _) in contents.items():
+            with open(staging / name, "wb") as stream:
+                stream.write(body)
+                stream.flush()
+                os.fsync(stream.fileno())
+        os.chmod(staging, 0o755)
+        old = parent / f".{out.name}.old-{os.getpid()}"
+        had_output = out.exists()
+        if had_output:
+            os.replace(out, old)
+        try:
+            os.replace(staging, out)
+        except OSError:
+            if had_output:
+                os.replace(old, out)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(
+            f"{display_path(out)}: the build could not be written ({exc.strerror or exc}); "
+            "the previous output is unchanged."
+        ) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return contents
+
+
+def _remove_leftovers(parent: Path, name: str) -> None:
+    """Staging folders of builds that were killed part-way."""
+    for leftover in [*parent.glob(f".{name}.build-*"), *parent.glob(f".{name}.old-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def describe(report: BuildReport) -> Sequence[str]:
+    """The lines of the summary printed after a build."""
+    width = max((len(f.name) for f in report.files), default=0)
+    lines = [f"Built {display_path(report.out)}: {report.partnerships} partnerships, {report.triples} triples."]
+    lines += [f"  {f.name:<{width}}  {f.byte_size:>8,} bytes  {f.description}" for f in report.files]
+    return lines
