@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from twingraph.catalog import DistributionFile
+    from twingraph.mqa import Score
     from twingraph.project import Project, Settings
 
 CATALOG_FILES = {
@@ -54,6 +55,7 @@ class BuildReport:
     files: tuple[BuiltFile, ...] = ()
     triples: int = 0
     partnerships: int = 0
+    mqa: Score | None = None
 
 
 def settings_for_base_url(settings: Settings, base_url: str | None) -> Settings:
@@ -91,7 +93,12 @@ def build(
     contents = publication(settings, data, ontology, progress=progress)
     progress(f"writing {display_path(out)}")
     files = _swap_in(out, contents)
+    from rdflib import Graph
+
+    from twingraph import mqa
     from twingraph.export import partnership_count
+
+    catalogue = Graph().parse(data=contents["catalog.ttl"][0], format="turtle")
 
     return BuildReport(
         conforms=True,
@@ -100,6 +107,7 @@ def build(
         files=tuple(BuiltFile(name, len(body), description) for name, (body, description) in files.items()),
         triples=len(data),
         partnerships=partnership_count(data),
+        mqa=mqa.score(catalogue),
     )
 
 
@@ -154,7 +162,7 @@ def catalog_bytes(graph: rdflib.Graph, fmt: str) -> bytes:
 
     if fmt == "jsonld":
         return compact_jsonld(graph, dict(CATALOG_PREFIXES))
-    return pyoxigraph.serialize(  # type: ignore[no-any-return]
+    return pyoxigraph.serialize(  # type: ignore[return-value]  # bytes when no output is given
         sorted_triples(graph), format=pyoxigraph.RdfFormat.TURTLE, prefixes=dict(CATALOG_PREFIXES)
     )
 
@@ -221,4 +229,8 @@ def describe(report: BuildReport) -> Sequence[str]:
     width = max((len(f.name) for f in report.files), default=0)
     lines = [f"Built {display_path(report.out)}: {report.partnerships} partnerships, {report.triples} triples."]
     lines += [f"  {f.name:<{width}}  {f.byte_size:>8,} bytes  {f.description}" for f in report.files]
+    if report.mqa is not None:
+        from twingraph.mqa import describe as describe_score
+
+        lines += describe_score(report.mqa)
     return lines

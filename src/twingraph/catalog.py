@@ -127,7 +127,7 @@ def catalog_graph(
     profile: str = "dcat-ap",
 ) -> rdflib.Graph:
     """A DCAT-AP 3.0.1 catalogue with one dataset and one distribution per file."""
-    from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+    from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
     from rdflib.namespace import DCTERMS, SKOS
 
     if profile not in PROFILES:
@@ -137,9 +137,7 @@ def catalog_graph(
     for prefix, namespace in CATALOG_PREFIXES.items():
         g.bind(prefix, namespace)
     u = URIRef
-    dcat, dcatap, foaf, vcard, spdx, adms = (
-        lambda local, ns=ns: u(ns + local) for ns in (DCAT, DCATAP, FOAF, VCARD, SPDX, ADMS)
-    )  # type: ignore[misc]
+    dcat, dcatap, foaf, vcard, spdx = (Namespace(ns) for ns in (DCAT, DCATAP, FOAF, VCARD, SPDX))
 
     catalog = u(resource_iri("catalog", slugify(settings.name), base_iri=settings.base_iri))
     dataset = u(dataset_iri(settings.name, base_iri=settings.base_iri))
@@ -173,17 +171,17 @@ def catalog_graph(
         return node
 
     # The catalogue.
-    g.add((catalog, RDF.type, dcat("Catalog")))
+    g.add((catalog, RDF.type, dcat["Catalog"]))
     text(catalog, DCTERMS.title, f"{settings.title}: catalogue", f"{title_de}: Katalog")
     text(catalog, DCTERMS.description, pub.description_en, pub.description_de)
     g.add((catalog, DCTERMS.publisher, publisher))
-    g.add((catalog, dcat("dataset"), dataset))
-    g.add((catalog, foaf("homepage"), landing))
+    g.add((catalog, dcat["dataset"], dataset))
+    g.add((catalog, foaf["homepage"], landing))
     g.add((catalog, DCTERMS.issued, issued))
     g.add((catalog, DCTERMS.modified, modified))
     g.add((catalog, DCTERMS.license, concept(str(licence), DCTERMS.LicenseDocument)))
     g.add((licence, DCTERMS.type, concept("http://purl.org/adms/licencetype/Attribution")))
-    g.add((catalog, dcat("themeTaxonomy"), u(EU + "data-theme")))
+    g.add((catalog, dcat["themeTaxonomy"], u(EU + "data-theme")))
     g.add((u(EU + "data-theme"), RDF.type, SKOS.ConceptScheme))
     g.add((u(EU + "data-theme"), DCTERMS.title, Literal("Data theme", lang="en")))
     for code in ("ENG", "DEU"):
@@ -192,15 +190,15 @@ def catalog_graph(
         g.add((catalog, DCTERMS.spatial, u(pub.spatial)))
 
     # The dataset.
-    g.add((dataset, RDF.type, dcat("Dataset")))
+    g.add((dataset, RDF.type, dcat["Dataset"]))
     text(dataset, DCTERMS.title, settings.title, title_de)
     text(dataset, DCTERMS.description, pub.description_en, pub.description_de)
     for keyword in pub.keywords_en:
-        g.add((dataset, dcat("keyword"), Literal(keyword, lang="en")))
+        g.add((dataset, dcat["keyword"], Literal(keyword, lang="en")))
     for keyword in pub.keywords_de:
-        g.add((dataset, dcat("keyword"), Literal(keyword, lang="de")))
+        g.add((dataset, dcat["keyword"], Literal(keyword, lang="de")))
     for code in pub.themes:
-        g.add((dataset, dcat("theme"), concept(EU + f"data-theme/{code}")))
+        g.add((dataset, dcat["theme"], concept(EU + f"data-theme/{code}")))
     if pub.spatial:
         spatial = u(pub.spatial)
         g.add((dataset, DCTERMS.spatial, spatial))
@@ -210,43 +208,43 @@ def catalog_graph(
         g.add((u(_scheme_of(pub.spatial)), RDF.type, SKOS.ConceptScheme))
         g.add((u(_scheme_of(pub.spatial)), DCTERMS.title, Literal("Place", lang="en")))
         if pub.spatial_centroid:
-            g.add((spatial, dcat("centroid"), Literal(pub.spatial_centroid, datatype=u(GEOSPARQL + "wktLiteral"))))
+            g.add((spatial, dcat["centroid"], Literal(pub.spatial_centroid, datatype=u(GEOSPARQL + "wktLiteral"))))
         if pub.spatial_bbox:
-            g.add((spatial, dcat("bbox"), Literal(pub.spatial_bbox, datatype=u(GEOSPARQL + "wktLiteral"))))
+            g.add((spatial, dcat["bbox"], Literal(pub.spatial_bbox, datatype=u(GEOSPARQL + "wktLiteral"))))
         g.add((spatial, SKOS.prefLabel, Literal(pub.spatial_label or settings.title, lang="en")))
     if covers.start is not None and covers.end is not None:
         g.add((dataset, DCTERMS.temporal, period))
         g.add((period, RDF.type, DCTERMS.PeriodOfTime))
-        g.add((period, dcat("startDate"), _as_date(covers.start, first=True)))
-        g.add((period, dcat("endDate"), _as_date(covers.end, first=False)))
+        g.add((period, dcat["startDate"], _as_date(covers.start, first=True)))
+        g.add((period, dcat["endDate"], _as_date(covers.end, first=False)))
     g.add((dataset, DCTERMS.publisher, publisher))
-    g.add((dataset, dcat("contactPoint"), contact))
+    g.add((dataset, dcat["contactPoint"], contact))
     g.add((dataset, DCTERMS.accessRights, concept(EU + "access-right/PUBLIC", DCTERMS.RightsStatement)))
     g.add((dataset, DCTERMS.accrualPeriodicity, concept(EU + "frequency/IRREG", DCTERMS.Frequency)))
     for code in ("ENG", "DEU"):
         g.add((dataset, DCTERMS.language, u(EU + f"language/{code}")))
-    g.add((dataset, dcat("landingPage"), landing))
-    g.add((landing, RDF.type, foaf("Document")))
+    g.add((dataset, dcat["landingPage"], landing))
+    g.add((landing, RDF.type, foaf["Document"]))
     g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
     g.add((dataset, DCTERMS.issued, issued))
     g.add((dataset, DCTERMS.modified, modified))
     g.add((dataset, DCTERMS.conformsTo, u(TW.rstrip("#"))))
     g.add((u(TW.rstrip("#")), RDF.type, DCTERMS.Standard))
     g.add((u(TW.rstrip("#")), RDFS.label, Literal("twingraph ontology", lang="en")))
-    g.add((dataset, dcatap("availability"), concept(EU + "planned-availability/STABLE")))
+    g.add((dataset, dcatap["availability"], concept(EU + "planned-availability/STABLE")))
 
     # Publisher and contact.
-    g.add((publisher, RDF.type, foaf("Agent")))
-    g.add((publisher, RDF.type, foaf("Organization")))
-    g.add((publisher, foaf("name"), Literal(pub.publisher_name, lang="en")))
-    g.add((publisher, foaf("homepage"), u(pub.publisher_url)))
+    g.add((publisher, RDF.type, foaf["Agent"]))
+    g.add((publisher, RDF.type, foaf["Organization"]))
+    g.add((publisher, foaf["name"], Literal(pub.publisher_name, lang="en")))
+    g.add((publisher, foaf["homepage"], u(pub.publisher_url)))
     g.add((publisher, DCTERMS.type, concept(pub.publisher_type)))
-    g.add((contact, RDF.type, vcard("Organization")))
-    g.add((contact, RDF.type, vcard("Kind")))
-    g.add((contact, vcard("fn"), Literal(pub.contact_name, lang="en")))
-    g.add((contact, vcard("hasURL"), u(pub.contact_url)))
+    g.add((contact, RDF.type, vcard["Organization"]))
+    g.add((contact, RDF.type, vcard["Kind"]))
+    g.add((contact, vcard["fn"], Literal(pub.contact_name, lang="en")))
+    g.add((contact, vcard["hasURL"], u(pub.contact_url)))
     if pub.contact_email:
-        g.add((contact, vcard("hasEmail"), u(f"mailto:{pub.contact_email}")))
+        g.add((contact, vcard["hasEmail"], u(f"mailto:{pub.contact_email}")))
 
     # Rights, shared by the distributions.
     g.add((rights, RDF.type, DCTERMS.RightsStatement))
@@ -254,8 +252,8 @@ def catalog_graph(
 
     for file in distributions:
         distribution = u(f"{dataset}/distribution/{file.format.name}")
-        g.add((dataset, dcat("distribution"), distribution))
-        g.add((distribution, RDF.type, dcat("Distribution")))
+        g.add((dataset, dcat["distribution"], distribution))
+        g.add((distribution, RDF.type, dcat["Distribution"]))
         text(
             distribution,
             DCTERMS.title,
@@ -268,10 +266,10 @@ def catalog_graph(
             f"The whole dataset as {file.format.label}.",
             f"Der gesamte Datensatz als {file.format.label}.",
         )
-        g.add((distribution, dcat("accessURL"), u(settings.base_url)))
-        g.add((distribution, dcat("downloadURL"), u(settings.base_url + file.name)))
+        g.add((distribution, dcat["accessURL"], u(settings.base_url)))
+        g.add((distribution, dcat["downloadURL"], u(settings.base_url + file.name)))
         media_type = u(IANA + file.format.media_type)
-        g.add((distribution, dcat("mediaType"), media_type))
+        g.add((distribution, dcat["mediaType"], media_type))
         g.add((media_type, RDF.type, DCTERMS.MediaType))
         g.add(
             (
@@ -280,16 +278,16 @@ def catalog_graph(
                 concept(EU + f"file-type/{file.format.eu_file_type}", DCTERMS.MediaTypeOrExtent),
             )
         )
-        g.add((distribution, dcat("byteSize"), Literal(str(file.byte_size), datatype=XSD.nonNegativeInteger)))
+        g.add((distribution, dcat["byteSize"], Literal(str(file.byte_size), datatype=XSD.nonNegativeInteger)))
         checksum = u(f"{distribution}/checksum")
-        g.add((distribution, spdx("checksum"), checksum))
-        g.add((checksum, RDF.type, spdx("Checksum")))
-        g.add((checksum, spdx("algorithm"), u(SHA256)))
-        g.add((u(SHA256), RDF.type, spdx("ChecksumAlgorithm")))
-        g.add((checksum, spdx("checksumValue"), Literal(file.sha256, datatype=XSD.hexBinary)))
+        g.add((distribution, spdx["checksum"], checksum))
+        g.add((checksum, RDF.type, spdx["Checksum"]))
+        g.add((checksum, spdx["algorithm"], u(SHA256)))
+        g.add((u(SHA256), RDF.type, spdx["ChecksumAlgorithm"]))
+        g.add((checksum, spdx["checksumValue"], Literal(file.sha256, datatype=XSD.hexBinary)))
         g.add((distribution, DCTERMS.license, licence))
         g.add((distribution, DCTERMS.rights, rights))
-        g.add((distribution, dcatap("availability"), u(EU + "planned-availability/STABLE")))
+        g.add((distribution, dcatap["availability"], u(EU + "planned-availability/STABLE")))
         g.add((distribution, DCTERMS.issued, issued))
         g.add((distribution, DCTERMS.modified, modified))
         if profile == "dcat-ap-de":
@@ -297,7 +295,7 @@ def catalog_graph(
 
     if profile == "dcat-ap-de":
         g.add((dataset, u(DCATDE + "politicalGeocodingLevelURI"), concept(pub.geocoding_level)))
-        g.add((catalog, dcatap("availability"), u(EU + "planned-availability/STABLE")))
+        g.add((catalog, dcatap["availability"], u(EU + "planned-availability/STABLE")))
     return g
 
 
@@ -358,7 +356,10 @@ def void_graph(settings: Settings, data: rdflib.Graph, distributions: Sequence[D
         return u(VOID + local)
 
     dataset = u(dataset_iri(settings.name, base_iri=settings.base_iri))
-    count = lambda n: Literal(n, datatype=XSD.integer)  # noqa: E731
+
+    def count(n: int) -> Literal:
+        return Literal(n, datatype=XSD.integer)
+
     g.add((dataset, RDF.type, void("Dataset")))
     g.add((dataset, DCTERMS.title, Literal(settings.title, lang="en")))
     g.add((dataset, void("triples"), count(len(data))))
@@ -366,10 +367,11 @@ def void_graph(settings: Settings, data: rdflib.Graph, distributions: Sequence[D
     g.add((dataset, void("distinctObjects"), count(len(set(data.objects())))))
     g.add((dataset, void("uriSpace"), Literal(f"{settings.base_iri}id/")))
     classes: dict[URIRef, int] = {}
-    for _, cls in data.subject_objects(RDF.type):
-        classes[cls] = classes.get(cls, 0) + 1  # type: ignore[index]
+    for cls in data.objects(None, RDF.type):
+        if isinstance(cls, URIRef):
+            classes[cls] = classes.get(cls, 0) + 1
     g.add((dataset, void("classes"), count(len(classes))))
-    properties = sorted({p for _, p, _ in data})
+    properties = sorted({p for _, p, _ in data if isinstance(p, URIRef)})
     g.add((dataset, void("properties"), count(len(properties))))
     for cls, entities in sorted(classes.items()):
         partition = u(f"{dataset}/void/class/{_local(cls)}")
@@ -381,8 +383,8 @@ def void_graph(settings: Settings, data: rdflib.Graph, distributions: Sequence[D
         g.add((dataset, void("propertyPartition"), partition))
         g.add((partition, void("property"), prop))
         g.add((partition, void("triples"), count(len(list(data.triples((None, prop, None)))))))
-    for cls in (TW + "Partnership", TW + "Municipality"):
-        examples = sorted(data.subjects(RDF.type, u(cls)))
+    for example_class in (TW + "Partnership", TW + "Municipality"):
+        examples = sorted(s for s in data.subjects(RDF.type, u(example_class)) if isinstance(s, URIRef))
         if examples:
             g.add((dataset, void("exampleResource"), examples[0]))
     for file in distributions:
@@ -391,7 +393,7 @@ def void_graph(settings: Settings, data: rdflib.Graph, distributions: Sequence[D
     namespaces = {_namespace(p) for p in properties} | {_namespace(c) for c in classes}
     for namespace in sorted(namespaces):
         g.add((dataset, void("vocabulary"), u(namespace)))
-    links = sorted(data.triples((None, u(TW + "wikidataEntity"), None)))
+    links = list(data.triples((None, u(TW + "wikidataEntity"), None)))
     linkset = u(f"{dataset}/void/linkset/wikidata")
     g.add((dataset, void("subset"), linkset))
     g.add((linkset, RDF.type, void("Linkset")))

@@ -96,7 +96,7 @@ def serialize(graph: rdflib.Graph, fmt: str, *, ontology: rdflib.Graph | None = 
         raise ExportError(f"unknown export format {fmt!r}.")
     import pyoxigraph
 
-    return pyoxigraph.serialize(  # type: ignore[no-any-return]
+    return pyoxigraph.serialize(  # type: ignore[return-value]  # bytes when no output is given
         sorted_triples(graph), format=getattr(pyoxigraph.RdfFormat, oxigraph_format), prefixes=export_prefixes()
     )
 
