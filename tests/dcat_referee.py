@@ -49,7 +49,11 @@ def validate(data: Graph, files: list[str]) -> list[Finding]:
     findings = []
     for result in report.objects(None, URIRef(SH + "result")):
         value = lambda p: str(report.value(result, URIRef(SH + p)) or "")  # noqa: E731
-        findings.append(Finding(value("resultSeverity").split("#")[-1], value("focusNode"), value("resultPath"), value("resultMessage")))
+        findings.append(
+            Finding(
+                value("resultSeverity").split("#")[-1], value("focusNode"), value("resultPath"), value("resultMessage")
+            )
+        )
     return findings
 
 

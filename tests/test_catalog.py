@@ -72,12 +72,18 @@ def test_each_distribution_describes_its_real_file(dist: Path) -> None:
         assert url.startswith("https://w3id.org/twingraph/dist/kassel/")
         local = dist / url.rsplit("/", 1)[1]
         body = local.read_bytes()
-        assert graph.value(distribution, URIRef(DCAT + "byteSize")) == Literal(str(len(body)), datatype=XSD.nonNegativeInteger)
+        assert graph.value(distribution, URIRef(DCAT + "byteSize")) == Literal(
+            str(len(body)), datatype=XSD.nonNegativeInteger
+        )
         checksum = graph.value(distribution, URIRef("http://spdx.org/rdf/terms#checksum"))
         value = graph.value(checksum, URIRef("http://spdx.org/rdf/terms#checksumValue"))
         assert str(value) == hashlib.sha256(body).hexdigest()
-        assert str(graph.value(distribution, URIRef(DCAT + "mediaType"))).startswith("https://www.iana.org/assignments/media-types/")
-        assert str(graph.value(distribution, DCTERMS.format)).startswith("http://publications.europa.eu/resource/authority/file-type/")
+        assert str(graph.value(distribution, URIRef(DCAT + "mediaType"))).startswith(
+            "https://www.iana.org/assignments/media-types/"
+        )
+        assert str(graph.value(distribution, DCTERMS.format)).startswith(
+            "http://publications.europa.eu/resource/authority/file-type/"
+        )
 
 
 def test_no_blank_nodes_and_every_text_is_tagged(dist: Path) -> None:
