@@ -48,12 +48,11 @@ def validate(data: Graph, files: list[str]) -> list[Finding]:
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes, advanced=True, allow_warnings=True)
     findings = []
     for result in report.objects(None, URIRef(SH + "result")):
-        value = lambda p: str(report.value(result, URIRef(SH + p)) or "")  # noqa: E731
-        findings.append(
-            Finding(
-                value("resultSeverity").split("#")[-1], value("focusNode"), value("resultPath"), value("resultMessage")
-            )
+        severity, focus, path, message = (
+            str(report.value(result, URIRef(SH + p)) or "")
+            for p in ("resultSeverity", "focusNode", "resultPath", "resultMessage")
         )
+        findings.append(Finding(severity.split("#")[-1], focus, path, message))
     return findings
 
 

@@ -49,7 +49,8 @@ def test_build_writes_every_file_and_a_summary(tmp_path: Path) -> None:
     assert {p.name for p in (tmp_path / "dist").iterdir()} == EXPECTED
     assert built.stdout.startswith("Built dist: 9 partnerships, 596 triples.\n")
     assert "MQA self-score: 345/405" in built.stdout
-    assert "… validating" in built.stderr and "… exporting kassel.ttl" in built.stderr
+    assert "… validating" in built.stderr
+    assert "… exporting kassel.ttl" in built.stderr
     assert leftovers(tmp_path) == []
 
 
@@ -99,7 +100,8 @@ def test_a_serializer_failure_leaves_the_previous_dist(first_build: Path, tmp_pa
     )
     failed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert failed.returncode == 2
-    assert "serializer broke" in failed.stderr and "Traceback" not in failed.stderr
+    assert "serializer broke" in failed.stderr
+    assert "Traceback" not in failed.stderr
     assert snapshot(out) == before
     assert leftovers(tmp_path) == []
 

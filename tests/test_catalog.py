@@ -93,7 +93,8 @@ def test_no_blank_nodes_and_every_text_is_tagged(dist: Path) -> None:
     assert not any(isinstance(t, BNode) for triple in graph for t in triple)
     # Texts for people; an identifier is not one and carries no language.
     texts = [o for _, p, o in graph if isinstance(o, Literal) and o.datatype is None and p != DCTERMS.identifier]
-    assert texts and all(o.language and str(o).strip() for o in texts)
+    assert texts
+    assert all(o.language and str(o).strip() for o in texts)
 
 
 def test_temporal_coverage_spans_the_partnerships(dist: Path) -> None:

@@ -70,19 +70,19 @@ def score(
     dataset = datasets[0]
     distributions = list(catalog.objects(dataset, dcat("distribution")))
 
-    def has(node: object, prop: URIRef) -> bool:
-        return catalog.value(node, prop) is not None  # type: ignore[arg-type]
+    def has(node: rdflib.term.Node, prop: URIRef) -> bool:
+        return catalog.value(node, prop) is not None
 
     def every(prop: URIRef, test: Callable[[str], bool] = lambda value: True) -> bool:
         return bool(distributions) and all(
             any(test(str(v)) for v in catalog.objects(d, prop))
-            for d in distributions  # type: ignore[arg-type]
+            for d in distributions
         )
 
     def file_type_in(codes: frozenset[str]) -> Callable[[str], bool]:
         return lambda value: value.startswith(EU + "file-type/") and value.rsplit("/", 1)[1] in codes
 
-    downloads = [str(u) for d in distributions for u in catalog.objects(d, dcat("downloadURL"))]  # type: ignore[arg-type]
+    downloads = [str(u) for d in distributions for u in catalog.objects(d, dcat("downloadURL"))]
     if reachable is None:
         reach, reach_why = False, "cannot be checked offline: it needs the files served at their download URLs"
     else:
