@@ -6,6 +6,9 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
 RUN_STAMP  := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
+# CKAN and ckanext-dcat, the real harvester the catalogue tests use; their pins clash with ours.
+HARVEST    := .venv-harvest
+HARVEST_STAMP := $(HARVEST)/.installed
 
 .PHONY: run test lint venv clean
 
@@ -20,6 +23,11 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(PIP) install -e '.[test]'
 	touch $@ $(RUN_STAMP)
 
+$(HARVEST_STAMP): Makefile
+	$(PYTHON) -m venv $(HARVEST)
+	$(HARVEST)/bin/python -m pip --disable-pip-version-check -q install 'ckan[requirements]==2.12.*' 'ckanext-dcat==2.4.*'
+	touch $@
+
 venv: $(RUN_STAMP)
 
 ## run: validate the bundled Kassel data and publish it to dist/ (the main job)
@@ -27,7 +35,7 @@ run: $(RUN_STAMP)
 	$(BIN)/twingraph build
 
 ## test: the whole test suite
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) $(HARVEST_STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(TEST_STAMP)
@@ -37,4 +45,4 @@ lint: $(TEST_STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) dist build .pytest_cache
+	rm -rf $(VENV) $(HARVEST) dist build .pytest_cache

@@ -1,0 +1,51 @@
+"""CKAN's own DCAT harvester parser (ckanext-dcat, profile euro_dcat_ap_3) reads our catalogue."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run_cli
+
+HARVEST_PYTHON = REPO / ".venv-harvest" / "bin" / "python"
+READER = Path(__file__).parent / "harvest" / "read_catalog.py"
+
+
+@pytest.fixture(scope="module")
+def harvested(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    assert HARVEST_PYTHON.is_file(), "the harvester environment is missing: run `make test`, which makes .venv-harvest"
+    out = tmp_path_factory.mktemp("harvest") / "dist"
+    assert run_cli("build", "--out", str(out)).returncode == 0
+    read = subprocess.run(
+        [str(HARVEST_PYTHON), str(READER), str(out / "catalog.ttl")], capture_output=True, text=True, timeout=300
+    )
+    assert read.returncode == 0, read.stderr
+    return json.loads(read.stdout)
+
+
+def test_ckan_reads_one_dataset_with_one_resource_per_distribution(harvested: list[dict]) -> None:
+    (dataset,) = harvested
+    assert dataset["title"] == "Town twinnings of Kassel"
+    assert {tag["name"] for tag in dataset["tags"]} >= {"town twinning", "Kassel"}
+    resources = dataset["resources"]
+    assert len(resources) == 5
+    formats = {r["format"].rsplit("/", 1)[1] for r in resources}
+    assert formats == {"RDF_TURTLE", "JSON_LD", "RDF_N_TRIPLES", "RDF_XML", "CSV"}
+    for resource in resources:
+        assert resource["url"] == resource["download_url"]
+        assert resource["download_url"].startswith("https://w3id.org/twingraph/dist/kassel/kassel.")
+        assert resource["license"] == "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+        assert resource["size"] > 1000
+        assert len(resource["hash"]) == 64
+
+
+def test_ckan_reads_the_dataset_metadata(harvested: list[dict]) -> None:
+    extras = {extra["key"]: extra["value"] for extra in harvested[0]["extras"]}
+    assert extras["uri"] == "https://w3id.org/twingraph/id/dataset/kassel"
+    assert extras["temporal_start"] == "1952-01-01" and extras["temporal_end"] == "2000-12-31"
+    assert extras["spatial_uri"].endswith("/place/DEU_KAS")
+    assert extras["publisher_name"] == "twingraph"
+    assert extras["access_rights"].endswith("/access-right/PUBLIC")
