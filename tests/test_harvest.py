@@ -45,7 +45,8 @@ def test_ckan_reads_one_dataset_with_one_resource_per_distribution(harvested: li
 def test_ckan_reads_the_dataset_metadata(harvested: list[dict]) -> None:
     extras = {extra["key"]: extra["value"] for extra in harvested[0]["extras"]}
     assert extras["uri"] == "https://w3id.org/twingraph/id/dataset/kassel"
-    assert extras["temporal_start"] == "1952-01-01" and extras["temporal_end"] == "2000-12-31"
+    assert extras["temporal_start"] == "1952-01-01"
+    assert extras["temporal_end"] == "2000-12-31"
     assert extras["spatial_uri"].endswith("/place/DEU_KAS")
     assert extras["publisher_name"] == "twingraph"
     assert extras["access_rights"].endswith("/access-right/PUBLIC")
