@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,22 @@ from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = REPO.parent / "shared"
+
+
+def _shared_folder() -> Path:
+    """The team's shared folder (official DCAT-AP shapes, datasets): beside the checkout.
+
+    TWINGRAPH_SHARED overrides it; a clone made elsewhere (say, in /tmp) falls back to the
+    workplace's /work/shared.
+    """
+    candidates = [os.environ.get("TWINGRAPH_SHARED"), REPO.parent / "shared", "/work/shared"]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "dcat-ap").is_dir():
+            return Path(candidate)
+    return REPO.parent / "shared"
+
+
+SHARED = _shared_folder()
 
 
 @pytest.fixture
