@@ -525,6 +525,77 @@ def build(options: Options, out: Path, base_url: str | None) -> None:
     click.echo("\n".join(describe(report)))
 
 
+def _wikidata_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every `wikidata` command shares: endpoint, cache, timeout."""
+    decorators = [
+        click.option("--endpoint", metavar="URL", help="A SPARQL endpoint with Wikidata's data. Default: query.wikidata.org."),
+        click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Answers are cached here for 7 days (default: ~/.cache/twingraph/wikidata)."),
+        click.option("--no-cache", is_flag=True, help="Ask the endpoint every time."),
+        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True, help="Seconds to wait for each answer."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def _client(endpoint: str | None, cache_dir: Path | None, no_cache: bool, timeout: float) -> Any:
+    from twingraph.wikidata import wikidata_client
+
+    return wikidata_client(endpoint, cache_dir=cache_dir, no_cache=no_cache, timeout=timeout)
+
+
+@cli.group()
+def wikidata() -> None:
+    """Compare with Wikidata, link places to it, import a city from it, contribute back.
+
+    These commands, with --endpoint elsewhere, are the only ones that use the network.
+    """
+
+
+@wikidata.command("diff")
+@click.argument("names", nargs=-1, metavar="[CITY]...")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@_wikidata_options
+@pass_options
+def wikidata_diff(options: Options, names: tuple[str, ...], fmt: str, **client_options: Any) -> None:
+    """Compare our partnerships with Wikidata's P190 statements. Exit 0 if they agree, 1 if not.
+
+    CITY is a name or IRI; by default every city with more than one partnership.
+    """
+    from twingraph.load import load_project_graph
+    from twingraph.wikidata_compare import cities, diff, render
+
+    project = options.project()
+    graph = load_project_graph(project, max_bytes=options.max_bytes(project)).graph
+    targets = cities(graph, names)
+    if not targets:
+        raise click.UsageError("no city with a Wikidata link to compare; name one, or link it first (wikidata link).")
+    differences = diff(graph, targets, _client(**client_options))
+    click.echo(render(differences, fmt, cities_compared=targets), nl=False)
+    sys.exit(EXIT_NO if differences else EXIT_OK)
+
+
+@wikidata.command("quickstatements")
+@click.argument("names", nargs=-1, metavar="[CITY]...")
+@_wikidata_options
+@pass_options
+def wikidata_quickstatements(options: Options, names: tuple[str, ...], **client_options: Any) -> None:
+    """Print QuickStatements that add to Wikidata the sourced partnerships it lacks (P190 both ways).
+
+    Review them, then run them at https://quickstatements.toolforge.org/.
+    """
+    from twingraph.load import load_project_graph
+    from twingraph.wikidata_compare import cities, diff, quickstatements
+
+    project = options.project()
+    graph = load_project_graph(project, max_bytes=options.max_bytes(project)).graph
+    targets = cities(graph, names)
+    lines = quickstatements(graph, diff(graph, targets, _client(**client_options)))
+    if lines:
+        click.echo("\n".join(lines))
+    click.echo(f"{len(lines)} statement(s) to review.", err=True)
+
+
 def main() -> None:
     """Entry point for `python -m twingraph`."""
     cli(prog_name="twingraph")

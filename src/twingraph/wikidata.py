@@ -1,0 +1,291 @@
+"""A polite client for Wikidata's SPARQL endpoint (or any store holding Wikidata's RDF model).
+
+Wikimedia's rules for clients: a descriptive User-Agent with a contact (remote.USER_AGENT),
+one query at a time, lookups batched with VALUES, 429 and Retry-After honoured (remote.py),
+timeouts, and an on-disk cache with an expiry so that re-runs neither repeat work nor load
+the service. Only the `wikidata` commands use this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from twingraph.errors import TwingraphError
+from twingraph.remote import Endpoint
+
+if TYPE_CHECKING:
+    from rdflib.term import Identifier
+
+WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
+ENTITY = "http://www.wikidata.org/entity/"
+BATCH = 200
+DEFAULT_MAX_AGE = 7 * 24 * 3600
+QID = re.compile(r"Q[1-9][0-9]*")
+
+PREFIXES = """PREFIX wd: <http://www.wikidata.org/entity/>
+PREFIX wdt: <http://www.wikidata.org/prop/direct/>
+PREFIX p: <http://www.wikidata.org/prop/>
+PREFIX ps: <http://www.wikidata.org/prop/statement/>
+PREFIX pq: <http://www.wikidata.org/prop/qualifier/>
+PREFIX pqv: <http://www.wikidata.org/prop/qualifier/value/>
+PREFIX pr: <http://www.wikidata.org/prop/reference/>
+PREFIX wikibase: <http://wikiba.se/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+
+class WikidataError(TwingraphError):
+    """A Wikidata lookup could not be made or gave an unusable answer."""
+
+
+def qid_of(iri_or_qid: str) -> str:
+    """'Q2865' from 'Q2865' or 'http://www.wikidata.org/entity/Q2865'."""
+    qid = iri_or_qid.rsplit("/", 1)[-1]
+    if not QID.fullmatch(qid):
+        raise WikidataError(f"{iri_or_qid!r} is not a Wikidata item (Q123 or http://www.wikidata.org/entity/Q123).")
+    return qid
+
+
+@dataclass(frozen=True)
+class WikiDate:
+    """A Wikidata time value: its lexical form cut to its precision (9 year, 10 month, 11 day, 8 decade)."""
+
+    value: str
+    precision: int
+
+    @classmethod
+    def parse(cls, timestamp: str, precision: int) -> WikiDate:
+        match = re.match(r"^[+]?(-?\d{1,4})-(\d\d)-(\d\d)", timestamp)
+        if not match:
+            raise WikidataError(f"not a Wikidata time value: {timestamp!r}")
+        year, month, day = match.groups()
+        year = year.zfill(4)
+        if precision >= 11:
+            return cls(f"{year}-{month}-{day}", 11)
+        if precision == 10:
+            return cls(f"{year}-{month}", 10)
+        if precision == 9:
+            return cls(year, 9)
+        return cls(year[:3] + "0", 8)
+
+    def at(self, precision: int) -> str:
+        """The value cut to a coarser precision, for comparing with another side."""
+        lengths = {11: 10, 10: 7, 9: 4}
+        if precision == 8:
+            return self.value[:3] + "0"
+        return self.value[: lengths[min(precision, 11)]]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One P190 statement: item, partner, rank, dates at their precision, reference URLs."""
+
+    item: str
+    partner: str
+    rank: str
+    start: WikiDate | None = None
+    end: WikiDate | None = None
+    references: tuple[str, ...] = ()
+
+
+@dataclass
+class Entity:
+    """What twingraph uses of a Wikidata item."""
+
+    qid: str
+    labels: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    countries: list[str] = field(default_factory=list)
+    instance_of: list[str] = field(default_factory=list)
+    coordinates: str | None = None
+    population: int | None = None
+    population_date: WikiDate | None = None
+
+
+class Cache:
+    """SPARQL JSON answers on disk, keyed by endpoint and query, with an expiry."""
+
+    def __init__(self, folder: Path | None, *, max_age: float = DEFAULT_MAX_AGE):
+        self.folder = folder
+        self.max_age = max_age
+
+    @staticmethod
+    def default_folder() -> Path:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return Path(base) / "twingraph" / "wikidata"
+
+    def _path(self, endpoint: str, query: str) -> Path | None:
+        if self.folder is None:
+            return None
+        key = hashlib.sha256(f"{endpoint}\n{query}".encode()).hexdigest()
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, endpoint: str, query: str) -> bytes | None:
+        path = self._path(endpoint, query)
+        if path is None or not path.is_file():
+            return None
+        if time.time() - path.stat().st_mtime > self.max_age:
+            return None
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    def put(self, endpoint: str, query: str, body: bytes) -> None:
+        path = self._path(endpoint, query)
+        if path is None:
+            return
+        from twingraph.output import write_atomic
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, body)
+        except (OSError, TwingraphError):
+            pass  # a cache that cannot be written only costs speed
+
+
+class WikidataClient:
+    """Batched, cached SELECT queries against one endpoint, one at a time."""
+
+    def __init__(self, endpoint: Endpoint, cache: Cache):
+        self.endpoint = endpoint
+        self.cache = cache
+        self.requests = 0
+
+    def select(self, query: str) -> list[dict[str, Identifier]]:
+        """Rows of a SELECT query, from the cache when fresh."""
+        import io
+
+        from rdflib.query import Result
+
+        from twingraph import remote
+        from twingraph.results import serialize
+
+        text = PREFIXES + query
+        body = self.cache.get(self.endpoint.url, text)
+        if body is None:
+            self.requests += 1
+            result = remote.run_query(self.endpoint, text, form="SELECT")
+            body = serialize(result, "json")
+            self.cache.put(self.endpoint.url, text, body)
+        else:
+            result = Result.parse(io.BytesIO(body), format="json")
+        return [{str(k): v for k, v in row.items()} for row in result.bindings]
+
+    def statements(self, qids: Iterable[str]) -> list[Statement]:
+        """Every P190 statement of these items, with rank, start, end and reference URLs."""
+        rows: list[dict[str, Identifier]] = []
+        for batch in _batches(sorted(set(qids))):
+            rows += self.select(
+                f"""SELECT ?item ?partner ?rank ?start ?startPrecision ?end ?endPrecision ?ref WHERE {{
+  VALUES ?item {{ {" ".join(f"wd:{q}" for q in batch)} }}
+  ?item p:P190 ?statement . ?statement ps:P190 ?partner ; wikibase:rank ?rank .
+  OPTIONAL {{ ?statement pqv:P580 ?s . ?s wikibase:timeValue ?start ; wikibase:timePrecision ?startPrecision }}
+  OPTIONAL {{ ?statement pqv:P582 ?e . ?e wikibase:timeValue ?end ; wikibase:timePrecision ?endPrecision }}
+  OPTIONAL {{ ?statement prov:wasDerivedFrom ?reference . ?reference pr:P854 ?ref }}
+}}"""
+            )
+        merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for row in rows:
+            if not str(row.get("partner", "")).startswith(ENTITY):
+                continue
+            key = (qid_of(str(row["item"])), qid_of(str(row["partner"])), str(row["rank"]).rsplit("#", 1)[-1])
+            entry = merged.setdefault(key, {"start": None, "end": None, "refs": set()})
+            if "start" in row and "startPrecision" in row:
+                entry["start"] = WikiDate.parse(str(row["start"]), int(row["startPrecision"]))  # type: ignore[call-overload]
+            if "end" in row and "endPrecision" in row:
+                entry["end"] = WikiDate.parse(str(row["end"]), int(row["endPrecision"]))  # type: ignore[call-overload]
+            if "ref" in row:
+                entry["refs"].add(str(row["ref"]))
+        return [
+            Statement(item, partner, rank, e["start"], e["end"], tuple(sorted(e["refs"])))
+            for (item, partner, rank), e in sorted(merged.items())
+        ]
+
+    def entities(self, qids: Iterable[str]) -> dict[str, Entity]:
+        """Labels, aliases, country, class, coordinates and population of these items."""
+        found: dict[str, Entity] = {}
+        for batch in _batches(sorted(set(qids))):
+            values = " ".join(f"wd:{q}" for q in batch)
+            for row in self.select(
+                f"SELECT ?item ?label WHERE {{ VALUES ?item {{ {values} }} ?item rdfs:label ?label }}"
+            ):
+                entity = found.setdefault(qid_of(str(row["item"])), Entity(qid_of(str(row["item"]))))
+                entity.labels[getattr(row["label"], "language", None) or ""] = str(row["label"])
+            for row in self.select(
+                f"SELECT ?item ?alias WHERE {{ VALUES ?item {{ {values} }} ?item skos:altLabel ?alias }}"
+            ):
+                entity = found.setdefault(qid_of(str(row["item"])), Entity(qid_of(str(row["item"]))))
+                entity.aliases.setdefault(getattr(row["alias"], "language", None) or "", []).append(str(row["alias"]))
+            for row in self.select(
+                f"""SELECT ?item ?country ?class ?coordinates WHERE {{ VALUES ?item {{ {values} }}
+  {{ ?item wdt:P17 ?country }} UNION {{ ?item wdt:P31 ?class }} UNION {{ ?item wdt:P625 ?coordinates }} }}"""
+            ):
+                entity = found.setdefault(qid_of(str(row["item"])), Entity(qid_of(str(row["item"]))))
+                if "country" in row and str(row["country"]).startswith(ENTITY):
+                    entity.countries.append(qid_of(str(row["country"])))
+                if "class" in row and str(row["class"]).startswith(ENTITY):
+                    entity.instance_of.append(qid_of(str(row["class"])))
+                if "coordinates" in row:
+                    entity.coordinates = str(row["coordinates"])
+            for row in self.select(
+                f"""SELECT ?item ?population ?when ?precision WHERE {{ VALUES ?item {{ {values} }}
+  ?item p:P1082 ?statement . ?statement ps:P1082 ?population ; wikibase:rank ?rank .
+  FILTER (?rank != wikibase:DeprecatedRank)
+  OPTIONAL {{ ?statement pqv:P585 ?t . ?t wikibase:timeValue ?when ; wikibase:timePrecision ?precision }} }}"""
+            ):
+                entity = found.setdefault(qid_of(str(row["item"])), Entity(qid_of(str(row["item"]))))
+                when = (
+                    WikiDate.parse(str(row["when"]), int(row["precision"]))  # type: ignore[call-overload]
+                    if "when" in row and "precision" in row
+                    else None
+                )
+                # The newest figure wins.
+                if entity.population is None or (when and (entity.population_date is None or when.value > entity.population_date.value)):
+                    entity.population = int(float(str(row["population"])))
+                    entity.population_date = when
+        for entity in found.values():
+            entity.countries = sorted(set(entity.countries))
+            entity.instance_of = sorted(set(entity.instance_of))
+        return found
+
+    def items_named(self, names: Sequence[str], languages: Sequence[str]) -> dict[str, set[str]]:
+        """Items whose label or alias is exactly one of these names in one of these languages: QID -> names."""
+        from twingraph.sparql_text import string_literal
+
+        found: dict[str, set[str]] = {}
+        literals = [f"{string_literal(name)}@{language}" for name in names for language in languages]
+        for batch in _batches(literals):
+            for row in self.select(
+                f"""SELECT ?item ?name WHERE {{ VALUES ?name {{ {" ".join(batch)} }}
+  {{ ?item rdfs:label ?name }} UNION {{ ?item skos:altLabel ?name }} }}"""
+            ):
+                if str(row["item"]).startswith(ENTITY):
+                    found.setdefault(qid_of(str(row["item"])), set()).add(str(row["name"]))
+        return found
+
+
+def _batches(items: Sequence[str], size: int = BATCH) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def wikidata_client(endpoint_url: str | None, *, cache_dir: Path | None, no_cache: bool, timeout: float) -> WikidataClient:
+    """A client for the CLI's options: Wikidata's public endpoint unless told otherwise."""
+    folder = None if no_cache else (cache_dir or Cache.default_folder())
+    return WikidataClient(Endpoint(endpoint_url or WIKIDATA_ENDPOINT, timeout=timeout), Cache(folder))
+
+
+def dump_json(data: object) -> str:
+    """JSON for reports: stable key order, non-ASCII kept."""
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"

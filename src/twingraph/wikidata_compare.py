@@ -1,0 +1,263 @@
+"""Our partnerships against Wikidata's P190 statements: the differences, and QuickStatements to close them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+from twingraph.iris import TW
+from twingraph.wikidata import Statement, WikiDate, WikidataClient, dump_json, qid_of
+
+if TYPE_CHECKING:
+    import rdflib
+
+KINDS = {
+    "only-ours": "Partnerships only we have",
+    "only-wikidata": "Partnerships only Wikidata has",
+    "start-differs": "Start dates that disagree",
+    "end-differs": "End dates that disagree",
+    "ended-one-side": "Ended on one side only",
+    "deprecated-one-side": "Deprecated on Wikidata only",
+    "one-directional": "One-directional P190 statements on Wikidata",
+}
+
+
+@dataclass(frozen=True)
+class OurPartnership:
+    """A partnership of ours as the comparison needs it."""
+
+    iri: str
+    partner: str
+    partner_label: str
+    partner_qid: str | None
+    start: WikiDate | None
+    end: WikiDate | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One difference between our data and Wikidata."""
+
+    kind: str
+    city: str
+    city_qid: str
+    partner: str
+    partner_qid: str
+    ours: str = ""
+    wikidata: str = ""
+
+
+@dataclass(frozen=True)
+class City:
+    """A city of ours that has a Wikidata link."""
+
+    iri: str
+    label: str
+    qid: str
+
+
+def cities(graph: rdflib.Graph, names: Sequence[str] = ()) -> list[City]:
+    """The cities to compare: those named (by name or IRI), else every place that has partnerships."""
+    from rdflib import URIRef
+
+    from twingraph.query import resolve_place
+
+    if names:
+        iris = [resolve_place(graph, name) for name in names]
+    else:
+        partners = {o for o in graph.objects(None, URIRef(TW + "partner"))}
+        counts = {p: sum(1 for _ in graph.subjects(URIRef(TW + "partner"), p)) for p in partners}
+        # Places in more than one partnership are the cities the data is about.
+        iris = sorted(p for p, n in counts.items() if n > 1) or sorted(partners)  # type: ignore[type-var]
+    found = []
+    for iri in iris:
+        wikidata = graph.value(iri, URIRef(TW + "wikidataEntity"))
+        if wikidata is not None:
+            found.append(City(str(iri), _label(graph, iri), qid_of(str(wikidata))))
+    return found
+
+
+def our_partnerships(graph: rdflib.Graph, city: str) -> list[OurPartnership]:
+    """The partnerships of one city in our data."""
+    from rdflib import URIRef
+
+    result = []
+    for p in sorted(graph.subjects(URIRef(TW + "partner"), URIRef(city))):
+        partner = next((o for o in graph.objects(p, URIRef(TW + "partner")) if str(o) != city), None)
+        if partner is None:
+            continue
+        wikidata = graph.value(partner, URIRef(TW + "wikidataEntity"))
+        sources = sorted(
+            str(url)
+            for source in graph.objects(p, URIRef("http://purl.org/dc/terms/source"))
+            for url in graph.objects(source, URIRef("https://schema.org/url"))
+        )
+        result.append(
+            OurPartnership(
+                iri=str(p),
+                partner=str(partner),
+                partner_label=_label(graph, partner),
+                partner_qid=qid_of(str(wikidata)) if wikidata is not None else None,
+                start=_date(graph, p, "start"),
+                end=_date(graph, p, "end"),
+                sources=tuple(sources),
+            )
+        )
+    return result
+
+
+def _label(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
+    from rdflib import RDFS
+
+    labels = {getattr(o, "language", None): str(o) for o in graph.objects(node, RDFS.label)}  # type: ignore[arg-type]
+    return labels.get("en") or next(iter(labels.values()), str(node).rsplit("/", 1)[-1])
+
+
+def _date(graph: rdflib.Graph, node: rdflib.term.Node, which: str) -> WikiDate | None:
+    from rdflib import URIRef
+    from rdflib.namespace import SKOS
+
+    value = graph.value(node, URIRef(TW + f"{which}Date"))  # type: ignore[arg-type]
+    if value is None:
+        return None
+    precision = graph.value(node, URIRef(TW + f"{which}Precision"))  # type: ignore[arg-type]
+    notation = graph.value(precision, SKOS.notation) if precision is not None else None
+    level = int(str(notation)) if notation is not None else {10: 11, 7: 10, 4: 9}.get(len(str(value)), 9)
+    text = str(value)
+    return WikiDate(text if level != 8 else text[:3] + "0", level)
+
+
+def diff(graph: rdflib.Graph, targets: Sequence[City], client: WikidataClient) -> list[Difference]:
+    """Every difference between our partnerships of these cities and Wikidata's P190 statements."""
+    ours = {city.qid: our_partnerships(graph, city.iri) for city in targets}
+    partner_qids = {p.partner_qid for ps in ours.values() for p in ps if p.partner_qid}
+    city_statements = client.statements(c.qid for c in targets)
+    wikidata_partners = {s.partner for s in city_statements}
+    # The partners' own statements, to see which P190 statements go one way only.
+    statements = city_statements + client.statements(partner_qids | wikidata_partners - {c.qid for c in targets})
+    names = {qid: _entity_label(e.labels, qid) for qid, e in client.entities(partner_qids | wikidata_partners).items()}
+    differences: list[Difference] = []
+    for city in targets:
+        mine = {p.partner_qid: p for p in ours[city.qid] if p.partner_qid}
+        theirs: dict[str, Statement] = {}
+        for s in statements:
+            if s.item == city.qid:
+                # A preferred or normal statement wins over a deprecated one for the same partner.
+                if s.partner not in theirs or theirs[s.partner].rank == "DeprecatedRank":
+                    theirs[s.partner] = s
+
+        def add(kind: str, qid: str, label: str, ours_text: str = "", wikidata_text: str = "") -> None:
+            differences.append(Difference(kind, city.label, city.qid, label, qid, ours_text, wikidata_text))
+
+        for p in ours[city.qid]:
+            if p.partner_qid is None:
+                add("only-ours", "", p.partner_label, "no Wikidata link", "")
+        for qid, p in sorted(mine.items()):
+            statement = theirs.get(qid)
+            if statement is None:
+                add("only-ours", qid, p.partner_label, _span(p.start, p.end), "")
+                continue
+            if statement.rank == "DeprecatedRank":
+                add("deprecated-one-side", qid, p.partner_label, _span(p.start, p.end), "deprecated")
+                continue
+            if p.start and statement.start:
+                level = min(p.start.precision, statement.start.precision)
+                if p.start.at(level) != statement.start.at(level):
+                    add("start-differs", qid, p.partner_label, p.start.value, statement.start.value)
+            if (p.end is None) != (statement.end is None):
+                add("ended-one-side", qid, p.partner_label, _span(p.start, p.end), _span(statement.start, statement.end))
+            elif p.end and statement.end:
+                level = min(p.end.precision, statement.end.precision)
+                if p.end.at(level) != statement.end.at(level):
+                    add("end-differs", qid, p.partner_label, p.end.value, statement.end.value)
+        for qid, statement in sorted(theirs.items()):
+            if qid not in mine and statement.rank != "DeprecatedRank":
+                add("only-wikidata", qid, names.get(qid, qid), "", _span(statement.start, statement.end))
+        active = {(s.item, s.partner) for s in statements if s.rank != "DeprecatedRank"}
+        for item, partner in sorted(active):
+            if city.qid not in (item, partner) or (partner, item) in active:
+                continue
+            other = partner if item == city.qid else item
+            a, b = _name(item, city, names), _name(partner, city, names)
+            add("one-directional", other, names.get(other, other), "", f"{a} lists {b}; {b} does not list {a}")
+    return differences
+
+
+def _name(qid: str, city: City, names: dict[str, str]) -> str:
+    return city.label if qid == city.qid else names.get(qid, qid)
+
+
+def _entity_label(labels: dict[str, str], qid: str) -> str:
+    return labels.get("en") or labels.get("de") or next(iter(labels.values()), qid)
+
+
+def _span(start: WikiDate | None, end: WikiDate | None) -> str:
+    if start is None and end is None:
+        return "undated"
+    if end is None:
+        return f"since {start.value}" if start else "undated"
+    return f"{start.value if start else '?'}–{end.value}"
+
+
+def render(differences: Sequence[Difference], fmt: str, *, cities_compared: Sequence[City]) -> str:
+    """The report as a table for people, CSV or JSON."""
+    if fmt == "json":
+        return dump_json([asdict(d) for d in differences])
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(["kind", "city", "city_qid", "partner", "partner_qid", "ours", "wikidata"])
+        for d in differences:
+            writer.writerow([d.kind, d.city, d.city_qid, d.partner, d.partner_qid, d.ours, d.wikidata])
+        return buffer.getvalue()
+    lines = []
+    for city in cities_compared:
+        mine = [d for d in differences if d.city_qid == city.qid]
+        lines.append(f"{city.label} ({city.qid}): {len(mine)} difference{'' if len(mine) == 1 else 's'} with Wikidata")
+        for kind, title in KINDS.items():
+            rows = [d for d in mine if d.kind == kind]
+            if not rows:
+                continue
+            lines.append(f"  {title}:")
+            width = max(len(d.partner) for d in rows)
+            for d in rows:
+                detail = " | ".join(x for x in (f"ours: {d.ours}" if d.ours else "", f"Wikidata: {d.wikidata}" if d.wikidata else "") if x)
+                lines.append(f"    {d.partner:<{width}}  {d.partner_qid or '—':<9}  {detail}".rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def quickstatements(graph: rdflib.Graph, differences: Sequence[Difference]) -> list[str]:
+    """QuickStatements (V1, tab-separated) adding P190 both ways for what we hold with a source and Wikidata lacks."""
+    lines = []
+    for d in differences:
+        if d.kind != "only-ours" or not d.partner_qid:
+            continue
+        city_iri = next((c.iri for c in cities(graph) if c.qid == d.city_qid), None)
+        if city_iri is None:
+            continue
+        partnership = next((p for p in our_partnerships(graph, city_iri) if p.partner_qid == d.partner_qid), None)
+        if partnership is None or not partnership.sources:
+            continue
+        for item, partner in ((d.city_qid, d.partner_qid), (d.partner_qid, d.city_qid)):
+            fields = [item, "P190", partner]
+            if partnership.start:
+                fields += ["P580", _qs_time(partnership.start)]
+            if partnership.end:
+                fields += ["P582", _qs_time(partnership.end)]
+            fields += ["S854", '"' + partnership.sources[0].replace('"', "%22") + '"']
+            lines.append("\t".join(fields))
+    return lines
+
+
+def _qs_time(date: WikiDate) -> str:
+    """A QuickStatements time: +1952-00-00T00:00:00Z/9."""
+    year, month, day = (date.value + "-00-00").split("-")[:3]
+    if date.precision <= 9:
+        month, day = "00", "00"
+    elif date.precision == 10:
+        day = "00"
+    return f"+{year}-{month}-{day}T00:00:00Z/{date.precision}"
