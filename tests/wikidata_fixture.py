@@ -150,7 +150,11 @@ def wikidata_ntriples(*, remove: frozenset[tuple[str, str]] = frozenset()) -> by
         triple(WD + qid, RDFS_LABEL, _literal(de, "de"))
         triple(WD + qid, WDT + "P17", f"<{WD}{country}>")
         triple(WD + qid, WDT + "P31", f"<{WD}Q515>")
-        triple(WD + qid, WDT + "P625", _literal(f"Point({lon} {lat})", datatype="http://www.opengis.net/ont/geosparql#wktLiteral"))
+        triple(
+            WD + qid,
+            WDT + "P625",
+            _literal(f"Point({lon} {lat})", datatype="http://www.opengis.net/ont/geosparql#wktLiteral"),
+        )
         if population is not None and when is not None:
             node = statement(qid, "P1082", _literal(str(population), datatype=XSD + "decimal"), "PreferredRank")
             value = f"{WDV}{_hash('pop', qid)}"

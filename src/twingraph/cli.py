@@ -528,10 +528,22 @@ def build(options: Options, out: Path, base_url: str | None) -> None:
 def _wikidata_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options every `wikidata` command shares: endpoint, cache, timeout."""
     decorators = [
-        click.option("--endpoint", metavar="URL", help="A SPARQL endpoint with Wikidata's data. Default: query.wikidata.org."),
-        click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Answers are cached here for 7 days (default: ~/.cache/twingraph/wikidata)."),
+        click.option(
+            "--endpoint", metavar="URL", help="A SPARQL endpoint with Wikidata's data. Default: query.wikidata.org."
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            help="Answers are cached here for 7 days (default: ~/.cache/twingraph/wikidata).",
+        ),
         click.option("--no-cache", is_flag=True, help="Ask the endpoint every time."),
-        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True, help="Seconds to wait for each answer."),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=60.0,
+            show_default=True,
+            help="Seconds to wait for each answer.",
+        ),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -594,6 +606,108 @@ def wikidata_quickstatements(options: Options, names: tuple[str, ...], **client_
     if lines:
         click.echo("\n".join(lines))
     click.echo(f"{len(lines)} statement(s) to review.", err=True)
+
+
+@wikidata.command("link")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--review",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("wikidata-review.csv"),
+    show_default=True,
+    help="Where to write every candidate with its confidence and evidence.",
+)
+@click.option(
+    "--accept",
+    "accept_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the unambiguous links as Turtle here, to add to data/.",
+)
+@_wikidata_options
+@pass_options
+def wikidata_link(
+    options: Options, paths: tuple[Path, ...], review: Path, accept_path: Path | None, **client_options: Any
+) -> None:
+    """Find Wikidata items for places that have none (PATHS, default the project's data/).
+
+    Candidates are ranked by name (in several languages and spellings), country, kind of
+    place, and being twinned on Wikidata with the place's partners. Nothing is written into
+    the data: the suggestions go to the review file, and --accept writes the unambiguous ones
+    to a separate Turtle file.
+    """
+    from twingraph.load import load_project_graph
+    from twingraph.output import refuse_inputs, write_atomic
+    from twingraph.wikidata_link import accepted_links, review_csv, suggest, unlinked_places
+
+    project = options.project()
+    loaded = load_project_graph(project, paths, max_bytes=options.max_bytes(project))
+    places = unlinked_places(loaded.graph)
+    if not places:
+        click.echo("Every place already has a Wikidata link.", err=True)
+        return
+    suggestions = suggest(places, _client(**client_options))
+    inputs = [*loaded.paths]
+    for target in (review, accept_path):
+        if target is not None:
+            refuse_inputs(target, inputs)
+    write_atomic(review, review_csv(suggestions))
+    width = max(len(s.name) for s in suggestions)
+    for suggestion in suggestions:
+        best = suggestion.candidates[0] if suggestion.candidates else None
+        verdict = "accept" if suggestion.accepted else ("ambiguous" if best else "no candidate")
+        shown = f"{best.qid} {best.label} ({best.confidence:.2f})" if best else ""
+        click.echo(f"{suggestion.name:<{width}}  {verdict:<12}  {shown}".rstrip())
+    if accept_path is not None:
+        write_atomic(accept_path, accepted_links(suggestions))
+    accepted = sum(1 for s in suggestions if s.accepted)
+    click.echo(f"{accepted} of {len(suggestions)} unambiguous; every candidate is in {review}.", err=True)
+
+
+@wikidata.command("import")
+@click.argument("qid")
+@click.option(
+    "--depth", type=click.IntRange(1, 3), default=1, show_default=True, help="2 also follows the partners' partners."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="The data file to write (Turtle); - or none is stdout.",
+)
+@_wikidata_options
+@pass_options
+def wikidata_import(options: Options, qid: str, depth: int, output: Path | None, **client_options: Any) -> None:
+    """Write a data file in our ontology for a city (QID) and its P190 partners, then validate it.
+
+    Exit 0 if it conforms to the shapes, 1 if not (each place that does not is listed, with why).
+    """
+    from twingraph.export import serialize
+    from twingraph.load import load_graph
+    from twingraph.output import refuse_inputs, write_atomic
+    from twingraph.validate import load_shapes, validate_graph
+    from twingraph.wikidata_import import import_graph
+
+    project = options.project()
+    imported = import_graph(_client(**client_options), qid, depth=depth, base_iri=project.settings.base_iri)
+    body = serialize(imported.graph, "turtle")
+    if output is not None and str(output) != "-":
+        refuse_inputs(output, [*project.graph_inputs()[0], *project.graph_inputs()[1]])
+        write_atomic(output, body)
+    else:
+        click.echo(body, nl=False)
+    ontology = load_graph(project.graph_inputs()[0], max_bytes=options.max_bytes(project)).graph
+    report = validate_graph(imported.graph + ontology, load_shapes(project))
+    click.echo(f"Imported {imported.places} places and {imported.partnerships} partnerships from Wikidata.", err=True)
+    if report.conforms:
+        click.echo("It conforms to the shapes.", err=True)
+        return
+    by_place: dict[str, list[str]] = {}
+    for finding in report.violations:
+        by_place.setdefault(f"{finding.focus_label} <{finding.focus}>", []).append(finding.message)
+    click.echo(f"{len(by_place)} resource(s) do not conform:", err=True)
+    for place, messages in sorted(by_place.items()):
+        click.echo(f"  {place}: {'; '.join(sorted(set(messages)))}", err=True)
+    sys.exit(EXIT_NO)
 
 
 def main() -> None:

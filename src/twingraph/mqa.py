@@ -74,10 +74,7 @@ def score(
         return catalog.value(node, prop) is not None
 
     def every(prop: URIRef, test: Callable[[str], bool] = lambda value: True) -> bool:
-        return bool(distributions) and all(
-            any(test(str(v)) for v in catalog.objects(d, prop))
-            for d in distributions
-        )
+        return bool(distributions) and all(any(test(str(v)) for v in catalog.objects(d, prop)) for d in distributions)
 
     def file_type_in(codes: frozenset[str]) -> Callable[[str], bool]:
         return lambda value: value.startswith(EU + "file-type/") and value.rsplit("/", 1)[1] in codes

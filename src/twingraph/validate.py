@@ -70,8 +70,13 @@ def validate_project(
     """
     limit = max_bytes or project.settings.max_input_bytes
     loaded = load_project_graph(project, data_paths, max_bytes=limit)
-    shapes_graph = load_graph(list(shape_paths) or [project.folder("shapes")], max_bytes=limit).graph
-    return replace(validate_graph(loaded.graph, shapes_graph), data=loaded)
+    return replace(validate_graph(loaded.graph, load_shapes(project, shape_paths, max_bytes=limit)), data=loaded)
+
+
+def load_shapes(project: Project, shape_paths: Sequence[Path] = (), *, max_bytes: int | None = None) -> rdflib.Graph:
+    """The shapes graph: these files or folders, else the project's shapes/."""
+    limit = max_bytes or project.settings.max_input_bytes
+    return load_graph(list(shape_paths) or [project.folder("shapes")], max_bytes=limit).graph
 
 
 def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport:

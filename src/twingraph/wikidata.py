@@ -251,7 +251,9 @@ class WikidataClient:
                     else None
                 )
                 # The newest figure wins.
-                if entity.population is None or (when and (entity.population_date is None or when.value > entity.population_date.value)):
+                if entity.population is None or (
+                    when and (entity.population_date is None or when.value > entity.population_date.value)
+                ):
                     entity.population = int(float(str(row["population"])))
                     entity.population_date = when
         for entity in found.values():
@@ -280,7 +282,9 @@ def _batches(items: Sequence[str], size: int = BATCH) -> Iterator[list[str]]:
         yield list(items[start : start + size])
 
 
-def wikidata_client(endpoint_url: str | None, *, cache_dir: Path | None, no_cache: bool, timeout: float) -> WikidataClient:
+def wikidata_client(
+    endpoint_url: str | None, *, cache_dir: Path | None, no_cache: bool, timeout: float
+) -> WikidataClient:
     """A client for the CLI's options: Wikidata's public endpoint unless told otherwise."""
     folder = None if no_cache else (cache_dir or Cache.default_folder())
     return WikidataClient(Endpoint(endpoint_url or WIKIDATA_ENDPOINT, timeout=timeout), Cache(folder))

@@ -169,7 +169,9 @@ def diff(graph: rdflib.Graph, targets: Sequence[City], client: WikidataClient) -
                 if p.start.at(level) != statement.start.at(level):
                     add("start-differs", qid, p.partner_label, p.start.value, statement.start.value)
             if (p.end is None) != (statement.end is None):
-                add("ended-one-side", qid, p.partner_label, _span(p.start, p.end), _span(statement.start, statement.end))
+                add(
+                    "ended-one-side", qid, p.partner_label, _span(p.start, p.end), _span(statement.start, statement.end)
+                )
             elif p.end and statement.end:
                 level = min(p.end.precision, statement.end.precision)
                 if p.end.at(level) != statement.end.at(level):
@@ -225,7 +227,11 @@ def render(differences: Sequence[Difference], fmt: str, *, cities_compared: Sequ
             lines.append(f"  {title}:")
             width = max(len(d.partner) for d in rows)
             for d in rows:
-                detail = " | ".join(x for x in (f"ours: {d.ours}" if d.ours else "", f"Wikidata: {d.wikidata}" if d.wikidata else "") if x)
+                detail = " | ".join(
+                    x
+                    for x in (f"ours: {d.ours}" if d.ours else "", f"Wikidata: {d.wikidata}" if d.wikidata else "")
+                    if x
+                )
                 lines.append(f"    {d.partner:<{width}}  {d.partner_qid or '—':<9}  {detail}".rstrip())
     return "\n".join(lines) + "\n"
 
