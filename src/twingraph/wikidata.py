@@ -202,9 +202,9 @@ class WikidataClient:
             key = (qid_of(str(row["item"])), qid_of(str(row["partner"])), str(row["rank"]).rsplit("#", 1)[-1])
             entry = merged.setdefault(key, {"start": None, "end": None, "refs": set()})
             if "start" in row and "startPrecision" in row:
-                entry["start"] = WikiDate.parse(str(row["start"]), int(row["startPrecision"]))  # type: ignore[call-overload]
+                entry["start"] = WikiDate.parse(str(row["start"]), int(row["startPrecision"]))
             if "end" in row and "endPrecision" in row:
-                entry["end"] = WikiDate.parse(str(row["end"]), int(row["endPrecision"]))  # type: ignore[call-overload]
+                entry["end"] = WikiDate.parse(str(row["end"]), int(row["endPrecision"]))
             if "ref" in row:
                 entry["refs"].add(str(row["ref"]))
         return [
@@ -246,7 +246,7 @@ class WikidataClient:
             ):
                 entity = found.setdefault(qid_of(str(row["item"])), Entity(qid_of(str(row["item"]))))
                 when = (
-                    WikiDate.parse(str(row["when"]), int(row["precision"]))  # type: ignore[call-overload]
+                    WikiDate.parse(str(row["when"]), int(row["precision"]))
                     if "when" in row and "precision" in row
                     else None
                 )

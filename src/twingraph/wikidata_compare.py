@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from twingraph.iris import TW
-from twingraph.wikidata import Statement, WikiDate, WikidataClient, dump_json, qid_of
+from twingraph.wikidata import Statement, WikidataClient, WikiDate, dump_json, qid_of
 
 if TYPE_CHECKING:
     import rdflib
@@ -69,10 +69,10 @@ def cities(graph: rdflib.Graph, names: Sequence[str] = ()) -> list[City]:
     if names:
         iris = [resolve_place(graph, name) for name in names]
     else:
-        partners = {o for o in graph.objects(None, URIRef(TW + "partner"))}
+        partners = {o for o in graph.objects(None, URIRef(TW + "partner")) if isinstance(o, URIRef)}
         counts = {p: sum(1 for _ in graph.subjects(URIRef(TW + "partner"), p)) for p in partners}
         # Places in more than one partnership are the cities the data is about.
-        iris = sorted(p for p, n in counts.items() if n > 1) or sorted(partners)  # type: ignore[type-var]
+        iris = sorted(p for p, n in counts.items() if n > 1) or sorted(partners)
     found = []
     for iri in iris:
         wikidata = graph.value(iri, URIRef(TW + "wikidataEntity"))
@@ -86,7 +86,7 @@ def our_partnerships(graph: rdflib.Graph, city: str) -> list[OurPartnership]:
     from rdflib import URIRef
 
     result = []
-    for p in sorted(graph.subjects(URIRef(TW + "partner"), URIRef(city))):
+    for p in sorted(s for s in graph.subjects(URIRef(TW + "partner"), URIRef(city)) if isinstance(s, URIRef)):
         partner = next((o for o in graph.objects(p, URIRef(TW + "partner")) if str(o) != city), None)
         if partner is None:
             continue
@@ -113,7 +113,7 @@ def our_partnerships(graph: rdflib.Graph, city: str) -> list[OurPartnership]:
 def _label(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
     from rdflib import RDFS
 
-    labels = {getattr(o, "language", None): str(o) for o in graph.objects(node, RDFS.label)}  # type: ignore[arg-type]
+    labels = {getattr(o, "language", None): str(o) for o in graph.objects(node, RDFS.label)}
     return labels.get("en") or next(iter(labels.values()), str(node).rsplit("/", 1)[-1])
 
 
@@ -121,10 +121,10 @@ def _date(graph: rdflib.Graph, node: rdflib.term.Node, which: str) -> WikiDate |
     from rdflib import URIRef
     from rdflib.namespace import SKOS
 
-    value = graph.value(node, URIRef(TW + f"{which}Date"))  # type: ignore[arg-type]
+    value = graph.value(node, URIRef(TW + f"{which}Date"))
     if value is None:
         return None
-    precision = graph.value(node, URIRef(TW + f"{which}Precision"))  # type: ignore[arg-type]
+    precision = graph.value(node, URIRef(TW + f"{which}Precision"))
     notation = graph.value(precision, SKOS.notation) if precision is not None else None
     level = int(str(notation)) if notation is not None else {10: 11, 7: 10, 4: 9}.get(len(str(value)), 9)
     text = str(value)
@@ -145,12 +145,13 @@ def diff(graph: rdflib.Graph, targets: Sequence[City], client: WikidataClient) -
         mine = {p.partner_qid: p for p in ours[city.qid] if p.partner_qid}
         theirs: dict[str, Statement] = {}
         for s in statements:
-            if s.item == city.qid:
-                # A preferred or normal statement wins over a deprecated one for the same partner.
-                if s.partner not in theirs or theirs[s.partner].rank == "DeprecatedRank":
-                    theirs[s.partner] = s
+            # A preferred or normal statement wins over a deprecated one for the same partner.
+            if s.item == city.qid and (s.partner not in theirs or theirs[s.partner].rank == "DeprecatedRank"):
+                theirs[s.partner] = s
 
-        def add(kind: str, qid: str, label: str, ours_text: str = "", wikidata_text: str = "") -> None:
+        def add(
+            kind: str, qid: str, label: str, ours_text: str = "", wikidata_text: str = "", city: City = city
+        ) -> None:
             differences.append(Difference(kind, city.label, city.qid, label, qid, ours_text, wikidata_text))
 
         for p in ours[city.qid]:

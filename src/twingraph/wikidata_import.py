@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from twingraph.iris import TW, WD, partnership_iri, resource_iri, slugify
-from twingraph.wikidata import Entity, Statement, WikiDate, WikidataClient, qid_of
+from twingraph.wikidata import Entity, Statement, WikidataClient, WikiDate, qid_of
 
 if TYPE_CHECKING:
     import rdflib
@@ -63,7 +63,10 @@ def import_graph(client: WikidataClient, qid: str, *, depth: int = 1, base_iri: 
 
     entities, statements = collect(client, qid, depth=depth)
     g = Graph()
-    tw = lambda local: URIRef(TW + local)  # noqa: E731
+
+    def tw(local: str) -> URIRef:
+        return URIRef(TW + local)
+
     schema_url = URIRef("https://schema.org/url")
     wikidata_source = URIRef(resource_iri("source", "wikidata", base_iri=base_iri))
     g.add((wikidata_source, RDF.type, tw("Source")))
@@ -92,10 +95,10 @@ def import_graph(client: WikidataClient, qid: str, *, depth: int = 1, base_iri: 
         g.add((node, DCTERMS.source, wikidata_source))
         if entity is None:
             continue
-        country = entity.countries[0] if entity.countries else None
-        _labels(g, node, entity, LOCAL_LANGUAGE.get(country or ""))
-        if country:
-            g.add((node, tw("country"), URIRef(resource_iri("country", slugs[country], base_iri=base_iri))))
+        country_qid = entity.countries[0] if entity.countries else None
+        _labels(g, node, entity, LOCAL_LANGUAGE.get(country_qid) if country_qid else None)
+        if country_qid:
+            g.add((node, tw("country"), URIRef(resource_iri("country", slugs[country_qid], base_iri=base_iri))))
         point = re.fullmatch(r"\s*Point\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)\s*", entity.coordinates or "", re.IGNORECASE)
         if point:
             g.add((node, URIRef(GEO + "long"), Literal(point.group(1), datatype=XSD.decimal)))

@@ -1,0 +1,245 @@
+"""`twingraph wikidata …` against a real Oxigraph server holding Wikidata-shaped data from the 2016 crawl."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from tests.conftest import SHARED, run_cli
+from tests.servers import OxigraphServer, Reply, ScriptedEndpoint, oxigraph_server
+from tests.test_offline import audited
+from tests.wikidata_fixture import wikidata_ntriples
+from twingraph.remote import Endpoint
+from twingraph.wikidata import Cache, WikidataClient, WikiDate
+
+TW = "https://w3id.org/twingraph/ontology#"
+
+
+def _serve(tmp: Path, body: bytes) -> Iterator[OxigraphServer]:
+    with oxigraph_server(tmp) as server:
+        request = urllib.request.Request(
+            server.store_url + "?default", data=body, method="PUT", headers={"Content-Type": "application/n-triples"}
+        )
+        urllib.request.urlopen(request, timeout=60).read()
+        yield server
+
+
+@pytest.fixture(scope="module")
+def wikidata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    yield from _serve(tmp_path_factory.mktemp("wikidata"), wikidata_ntriples())
+
+
+@pytest.fixture(scope="module")
+def wikidata_without_florence(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    body = wikidata_ntriples(remove=frozenset({("Q2865", "Q2044"), ("Q2044", "Q2865")}))
+    yield from _serve(tmp_path_factory.mktemp("wikidata2"), body)
+
+
+def wd(server: OxigraphServer, *args: str, cache: Path | None = None, cwd: Path | None = None):
+    options = ["--endpoint", server.query_url] + (["--cache-dir", str(cache)] if cache else ["--no-cache"])
+    return run_cli("wikidata", *args, *options, cwd=cwd)
+
+
+def test_diff_reports_every_kind_of_difference(wikidata: OxigraphServer) -> None:
+    shown = wd(wikidata, "diff", "Kassel")
+    assert shown.returncode == 1, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0] == "Kassel (Q2865): 4 differences with Wikidata"
+    text = shown.stdout
+    assert re.search(r"Partnerships only Wikidata has:\n\s+Montana\s+Q220121", text)
+    assert re.search(r"Start dates that disagree:\n\s+Rovaniemi\s+Q103717\s+ours: 1972 \| Wikidata: 1971", text)
+    assert re.search(r"Ended on one side only:\n\s+Yaroslavl\s+Q2423", text)
+    assert "Arnstadt lists Kassel" not in text
+    assert "Kassel lists Arnstadt; Arnstadt does not list Kassel" in text
+    # In 2016 Wikidata already had all nine of Kassel's partners: none is ours alone.
+    assert "Partnerships only we have" not in text
+
+
+def test_diff_agrees_at_the_coarser_precision(wikidata: OxigraphServer) -> None:
+    # We know Västerås to the day (1972-08-14), Wikidata to the year (1972): no difference.
+    shown = wd(wikidata, "diff", "Kassel", "-f", "json")
+    partners = {d["partner_qid"] for d in json.loads(shown.stdout)}
+    assert "Q34550" not in partners
+    assert WikiDate("1972-08-14", 11).at(9) == WikiDate("1972", 9).at(9)
+
+
+def test_diff_as_csv_and_the_only_ours_case(wikidata_without_florence: OxigraphServer) -> None:
+    shown = wd(wikidata_without_florence, "diff", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(shown.stdout)))
+    assert {"kind": "only-ours", "partner_qid": "Q2044"}.items() <= next(
+        r for r in rows if r["partner_qid"] == "Q2044"
+    ).items()
+
+
+def test_quickstatements_add_what_wikidata_lacks_both_ways(wikidata_without_florence: OxigraphServer) -> None:
+    shown = wd(wikidata_without_florence, "quickstatements")
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert len(lines) == 2
+    pattern = re.compile(
+        r'^Q\d+\tP190\tQ\d+(\tP58[02]\t\+\d{4}-\d\d-\d\dT00:00:00Z/(8|9|10|11))*\tS854\t"https?://[^"\s]+"$'
+    )
+    assert all(pattern.match(line) for line in lines), lines
+    assert lines[0].startswith('Q2865\tP190\tQ2044\tP580\t+1952-00-00T00:00:00Z/9\tS854\t"http')
+    assert lines[1].startswith("Q2044\tP190\tQ2865\t")
+    assert "2 statement(s) to review." in shown.stderr
+
+
+def test_import_writes_a_data_file_that_validates(wikidata: OxigraphServer, tmp_path: Path) -> None:
+    out = tmp_path / "kassel-from-wikidata.ttl"
+    shown = wd(wikidata, "import", "Q2865", "-o", str(out))
+    assert shown.returncode == 0, shown.stderr
+    assert "Imported 11 places and 10 partnerships from Wikidata." in shown.stderr
+    graph = Graph().parse(out)
+    kassel = URIRef("https://w3id.org/twingraph/id/city/kassel")
+    assert str(graph.value(kassel, URIRef("http://www.w3.org/2003/01/geo/wgs84_pos#lat"))) == "51.3158"
+    figure = graph.value(kassel, URIRef(TW + "hasFigure"))
+    assert int(graph.value(figure, URIRef("https://schema.org/value"))) == 201048
+    yaroslavl = URIRef("https://w3id.org/twingraph/id/partnership/kassel--yaroslavl")
+    assert str(graph.value(yaroslavl, URIRef(TW + "startDate"))) == "1988-01-25"
+    assert graph.value(yaroslavl, URIRef(TW + "startPrecision")) == URIRef(TW + "DayPrecision")
+    assert str(graph.value(yaroslavl, URIRef(TW + "endDate"))) == "2022"
+    urls = {str(u) for u in graph.objects(None, URIRef("https://schema.org/url"))}
+    assert "https://www.wikidata.org/" in urls
+    assert any("kassel.de" in u for u in urls)
+    validated = run_cli("validate", str(out))
+    assert validated.returncode == 0, validated.stdout
+
+
+def test_import_with_depth_2_lists_why_places_do_not_conform(wikidata: OxigraphServer, tmp_path: Path) -> None:
+    out = tmp_path / "depth2.ttl"
+    shown = wd(wikidata, "import", "Q2865", "--depth", "2", "-o", str(out))
+    assert shown.returncode == 1
+    places = int(re.search(r"Imported (\d+) places", shown.stderr).group(1))  # type: ignore[union-attr]
+    assert places > 100
+    listed = [line for line in shown.stderr.splitlines() if line.startswith("  ")]
+    # The crawl has no English label and no country for most items: each such place is named with why.
+    assert listed
+    assert all("Needs a name in English" in line or "country" in line for line in listed)
+    assert not any("<https://w3id.org/twingraph/id/city/kassel>" in line for line in listed)
+    assert len(Graph().parse(out)) > 1000
+
+
+def test_link_proposes_the_right_items_for_wikipedia_spellings(wikidata: OxigraphServer, tmp_path: Path) -> None:
+    with open(SHARED / "datasets" / "wikipedia-twin-towns" / "twin_cities_raw.csv", encoding="utf-8") as stream:
+        rows = [r for r in csv.DictReader(stream) if "Kassel" in (r["city1"], r["city2"])]
+    names = sorted(
+        {r["city2"] if r["city1"] == "Kassel" else r["city1"] for r in rows}
+        & {"Berlin – Mitte", "Mitte (Berlin)", "Kocaeli"}
+    )
+    assert names == ["Berlin – Mitte", "Kocaeli", "Mitte (Berlin)"]
+    data = tmp_path / "unlinked.ttl"
+    shutil.copy(Path(__file__).parent / "fixtures" / "unlinked.ttl", data)
+    before = data.read_bytes()
+    shown = wd(
+        wikidata, "link", str(data), "--review", str(tmp_path / "review.csv"), "--accept", str(tmp_path / "links.ttl")
+    )
+    assert shown.returncode == 0, shown.stderr
+    links = Graph().parse(tmp_path / "links.ttl")
+    found = {
+        str(s).rsplit("/", 1)[1]: str(o).rsplit("/", 1)[1]
+        for s, o in links.subject_objects(URIRef(TW + "wikidataEntity"))
+    }
+    assert found == {"berlin-mitte": "Q163966", "mitte-berlin": "Q163966", "kocaeli": "Q129649"}
+    with open(tmp_path / "review.csv", encoding="utf-8") as stream:
+        review = list(csv.DictReader(stream))
+    mitte = [r for r in review if r["name"] == "Mitte (Berlin)"]
+    assert mitte[0]["verdict"] == "accept"
+    assert "twinned with Q2865" in mitte[0]["evidence"]
+    assert any(r["wikidata"].endswith("Q2013767") for r in mitte)  # the other Mitte, ranked lower
+    assert data.read_bytes() == before  # nothing is written into the data
+
+
+def test_the_cache_makes_a_rerun_ask_nothing(wikidata: OxigraphServer, tmp_path: Path) -> None:
+    first = WikidataClient(Endpoint(wikidata.query_url), Cache(tmp_path / "cache"))
+    statements = first.statements(["Q2865"])
+    assert first.requests == 1
+    assert len(statements) == 10
+    again = WikidataClient(Endpoint(wikidata.query_url), Cache(tmp_path / "cache"))
+    assert again.statements(["Q2865"]) == statements
+    assert again.requests == 0
+    stale = WikidataClient(Endpoint(wikidata.query_url), Cache(tmp_path / "cache", max_age=0))
+    stale.statements(["Q2865"])
+    assert stale.requests == 1
+
+
+def test_batches_hold_many_items_per_query(wikidata: OxigraphServer) -> None:
+    client = WikidataClient(Endpoint(wikidata.query_url), Cache(None))
+    qids = [
+        line.split("\t")[0]
+        for line in (SHARED / "datasets" / "wikidata-p190-2016" / "names.tsv").read_text().splitlines()[:450]
+    ]
+    client.statements(qids)
+    assert client.requests == 3  # 450 items in batches of 200
+
+
+@pytest.mark.parametrize(
+    ("replies", "message"),
+    [
+        ([Reply(503, b"", {"Retry-After": "1"})] * 5, "busy (HTTP 503)"),
+        ([Reply(500, b"query timeout")], "failed (HTTP 500): query timeout"),
+        (
+            [
+                Reply(
+                    200,
+                    b'{"head": {"vars": ["item"]}, "results": {"bindings": [',
+                    {"Content-Type": "application/sparql-results+json"},
+                )
+            ],
+            "cut short or invalid",
+        ),
+    ],
+)
+def test_endpoint_failures_are_one_clear_line(tmp_path: Path, replies: list[Reply], message: str) -> None:
+    with ScriptedEndpoint(replies) as server:
+        shown = run_cli("wikidata", "diff", "Kassel", "--endpoint", server.url, "--no-cache", "--timeout", "5")
+    assert shown.returncode == 2
+    assert message in shown.stderr
+    assert server.url in shown.stderr
+    assert len(shown.stderr.splitlines()) == 1
+
+
+def test_a_429_is_retried_after_the_wait_asked_for() -> None:
+    body = b'{"head": {"vars": ["item", "partner", "rank"]}, "results": {"bindings": []}}'
+    replies = [
+        Reply(429, b"", {"Retry-After": "1"}),
+        Reply(200, body, {"Content-Type": "application/sparql-results+json"}),
+    ]
+    with ScriptedEndpoint(replies) as server:
+        client = WikidataClient(Endpoint(server.url), Cache(None))
+        assert client.statements(["Q2865"]) == []
+    assert len(server.seen) == 2
+    assert "twingraph/" in server.seen[0].headers["User-Agent"]
+    assert "w3id.org/twingraph" in server.seen[0].headers["User-Agent"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("summary",),
+        ("query", "run", "partners"),
+        ("sparql", "ASK { ?s ?p ?o }"),
+        ("export", "-f", "jsonld"),
+        ("catalog",),
+        ("query", "list"),
+    ],
+)
+def test_no_other_command_opens_a_socket(tmp_path: Path, args: tuple[str, ...]) -> None:
+    result, stderr = audited(tmp_path, *args)
+    assert result["code"] == 0, stderr
+    assert result["events"] == []
+
+
+def test_build_opens_no_socket(tmp_path: Path) -> None:
+    result, stderr = audited(tmp_path, "build", "--out", str(tmp_path / "dist"))
+    assert result["code"] == 0, stderr
+    assert result["events"] == []
