@@ -68,6 +68,12 @@ class Options:
 
 
 pass_options: Callable[..., Any] = click.make_pass_decorator(Options)
+output_option: Callable[..., Any] = click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write here (atomically); - is stdout.",
+)
 
 
 @click.group(cls=TwingraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -150,6 +156,17 @@ def summary(options: Options, paths: tuple[Path, ...]) -> None:
     click.echo(format_summary(result, title=project.settings.title, files=describe_files(data_files)))
 
 
+def _emit(body: bytes, output: Path | None, *, inputs: list[Path]) -> None:
+    """Data to stdout, or atomically to `-o PATH`, which may not be one of the command's inputs."""
+    from twingraph.output import refuse_inputs, write_atomic
+
+    if output is None or str(output) == "-":
+        click.echo(body, nl=False)
+        return
+    refuse_inputs(output, inputs)
+    write_atomic(output, body)
+
+
 def _parameters(pairs: tuple[str, ...]) -> dict[str, str]:
     values: dict[str, str] = {}
     for pair in pairs:
@@ -174,12 +191,7 @@ def _result_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="table (default on a terminal), csv (default in a pipe), tsv, json or xml for SELECT and ASK; "
             "turtle (default), nt or jsonld for CONSTRUCT and DESCRIBE. Default with -o: from the file's suffix.",
         ),
-        click.option(
-            "-o",
-            "--output",
-            type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
-            help="Write here (atomically); - is stdout.",
-        ),
+        output_option,
         click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the local data."),
         click.option(
             "--graph",
@@ -411,12 +423,7 @@ def push(
     type=click.Choice(["turtle", "jsonld", "nt", "rdfxml", "csv"]),
     help="Default: from the -o suffix, else turtle. csv has one row per partnership.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
-    help="Write here (atomically); - is stdout.",
-)
+@output_option
 @pass_options
 def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: Path | None) -> None:
     """Write the data (PATHS, default the project's data/) in one format, deterministically.
@@ -426,7 +433,6 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: P
     """
     from twingraph.export import EXPORT_FORMATS, serialize
     from twingraph.load import load_graph
-    from twingraph.output import refuse_inputs, write_atomic
 
     project = options.project()
     ontology_files, data_paths = project.graph_inputs(paths)
@@ -440,11 +446,7 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: P
     data = load_graph(data_paths, max_bytes=limit).graph
     ontology = load_graph(ontology_files, max_bytes=limit).graph if fmt == "csv" else None
     body = serialize(data, fmt, ontology=ontology)
-    if output is not None and str(output) != "-":
-        refuse_inputs(output, [*ontology_files, *data_paths])
-        write_atomic(output, body)
-    else:
-        click.echo(body, nl=False)
+    _emit(body, output, inputs=[*ontology_files, *data_paths])
 
 
 @cli.command()
@@ -457,19 +459,13 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: P
 )
 @click.option("-f", "--format", "fmt", type=click.Choice(["turtle", "jsonld"]), default="turtle", show_default=True)
 @click.option("--base-url", metavar="URL", help="Where the files are published. Default: [publish] base_url.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
-    help="Write here (atomically); - is stdout.",
-)
+@output_option
 @pass_options
 def catalog(options: Options, profile: str, fmt: str, base_url: str | None, output: Path | None) -> None:
     """Print the DCAT-AP 3 catalogue of the project's data, with the sizes and checksums `build` would publish."""
     from twingraph.build import catalog_bytes, distribution_files, settings_for_base_url
     from twingraph.catalog import catalog_graph, coverage
     from twingraph.load import load_graph
-    from twingraph.output import refuse_inputs, write_atomic
 
     project = options.project()
     settings = settings_for_base_url(project.settings, base_url)
@@ -481,11 +477,7 @@ def catalog(options: Options, profile: str, fmt: str, base_url: str | None, outp
         settings, distribution_files(settings, data, ontology), covers=coverage(data), profile=profile
     )
     body = catalog_bytes(graph, fmt)
-    if output is not None and str(output) != "-":
-        refuse_inputs(output, [*ontology_files, *data_paths])
-        write_atomic(output, body)
-    else:
-        click.echo(body, nl=False)
+    _emit(body, output, inputs=[*ontology_files, *data_paths])
 
 
 @cli.command()
@@ -668,12 +660,7 @@ def wikidata_link(
 @click.option(
     "--depth", type=click.IntRange(1, 3), default=1, show_default=True, help="2 also follows the partners' partners."
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
-    help="The data file to write (Turtle); - or none is stdout.",
-)
+@output_option
 @_wikidata_options
 @pass_options
 def wikidata_import(options: Options, qid: str, depth: int, output: Path | None, **client_options: Any) -> None:
@@ -683,19 +670,14 @@ def wikidata_import(options: Options, qid: str, depth: int, output: Path | None,
     """
     from twingraph.export import serialize
     from twingraph.load import load_graph
-    from twingraph.output import refuse_inputs, write_atomic
     from twingraph.validate import load_shapes, validate_graph
     from twingraph.wikidata_import import import_graph
 
     project = options.project()
     imported = import_graph(_client(**client_options), qid, depth=depth, base_iri=project.settings.base_iri)
-    body = serialize(imported.graph, "turtle")
-    if output is not None and str(output) != "-":
-        refuse_inputs(output, [*project.graph_inputs()[0], *project.graph_inputs()[1]])
-        write_atomic(output, body)
-    else:
-        click.echo(body, nl=False)
-    ontology = load_graph(project.graph_inputs()[0], max_bytes=options.max_bytes(project)).graph
+    ontology_files, data_paths = project.graph_inputs()
+    _emit(serialize(imported.graph, "turtle"), output, inputs=[*ontology_files, *data_paths])
+    ontology = load_graph(ontology_files, max_bytes=options.max_bytes(project)).graph
     report = validate_graph(imported.graph + ontology, load_shapes(project))
     click.echo(f"Imported {imported.places} places and {imported.partnerships} partnerships from Wikidata.", err=True)
     if report.conforms:
