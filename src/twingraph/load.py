@@ -1,5 +1,11 @@
 """Files to a graph, safely.
 
+Every file is loaded into one in-memory pyoxigraph Store, in a named graph of its own, so
+that "the data" and "the data with the ontology" are views of one store and nothing is
+parsed twice. Queries run on the union of the files (Oxigraph's union default graph);
+`LoadedGraph.graph` offers the same union through rdflib's API (oxrdflib), for Python users
+and for code that wants rdflib terms.
+
 Parsing is done by pyoxigraph: it is fast, reports the line and column of every syntax error,
 never fetches anything, and does not depend on `assert` statements (rdflib's Turtle parser
 raises AssertionError or IndexError for some broken input, and under `python -O` not even
@@ -14,6 +20,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,32 +34,60 @@ if TYPE_CHECKING:
 
     from twingraph.project import Project
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _XML_DECLARATIONS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _LANGUAGE_TAG_NEAR = re.compile(r'["\']\s*@[^\s,;.\])]*$')
 
 
+FILE_GRAPH_PREFIX = "urn:twingraph:file:"
+
+
 @dataclass(frozen=True)
 class ParsedFile:
-    """The triples of one file, as pyoxigraph quads, and where they came from."""
+    """One file loaded into the store: where it came from, its named graph and its size."""
 
     path: Path
     format: RdfFormat
-    quads: list[pyoxigraph.Quad] = field(repr=False)
+    graph_name: str
+    triples: int
 
 
 @dataclass(frozen=True)
 class LoadedGraph:
-    """Several files merged into one rdflib graph."""
+    """Several files in one pyoxigraph Store, each in its own named graph."""
 
-    graph: rdflib.Graph
+    store: pyoxigraph.Store = field(repr=False)
     files: tuple[ParsedFile, ...]
 
     @property
     def paths(self) -> tuple[Path, ...]:
         """The files that were read, in order."""
         return tuple(f.path for f in self.files)
+
+    @cached_property
+    def graph(self) -> rdflib.Graph:
+        """The union of every file, through rdflib's API; SPARQL on it runs in Oxigraph."""
+        from twingraph.iris import PREFIXES
+        from twingraph.union_graph import union_graph
+
+        view = union_graph(self.store)
+        for prefix, namespace in PREFIXES.items():
+            view.bind(prefix, namespace, override=True)
+        return view
+
+    def graph_names(self, paths: Sequence[Path] | None = None) -> list[pyoxigraph.NamedNode]:
+        """The named graphs of these files (default: every file)."""
+        import pyoxigraph
+
+        wanted = None if paths is None else {p.resolve() for p in paths}
+        return [
+            pyoxigraph.NamedNode(f.graph_name) for f in self.files if wanted is None or f.path.resolve() in wanted
+        ]
+
+    def triple_count(self, paths: Sequence[Path] | None = None) -> int:
+        """Distinct triples in these files together (default: every file)."""
+        query = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+        answer = self.store.query(query, default_graph=self.graph_names(paths))
+        return int(next(iter(answer))[0].value)  # type: ignore[arg-type, index]
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -94,8 +129,10 @@ def read_input(path: Path, *, max_bytes: int) -> bytes:
     return data
 
 
-def parse_file(path: Path, *, max_bytes: int, fmt: RdfFormat | None = None) -> ParsedFile:
-    """Parse one file into quads, or raise an `InputError` naming the file and line."""
+def load_file(
+    store: pyoxigraph.Store, path: Path, *, graph_name: str, max_bytes: int, fmt: RdfFormat | None = None
+) -> ParsedFile:
+    """Load one file into a named graph of the store, or raise an `InputError` naming the file and line."""
     fmt = fmt or rdf_format_for(path)
     if fmt is None:
         raise InputError(
@@ -110,64 +147,32 @@ def parse_file(path: Path, *, max_bytes: int, fmt: RdfFormat | None = None) -> P
         _refuse_xml_declarations(data, path)
     elif fmt.name == "jsonld":
         _refuse_remote_contexts(text, path)
-    quads = _parse_with_oxigraph(data, text, fmt, path)
-    if not quads:
+    triples = _load_with_oxigraph(store, data, text, fmt, path, graph_name)
+    if not triples:
         raise InputError("the file holds no triples (only prefixes or comments).", path=path)
-    return ParsedFile(path=path, format=fmt, quads=quads)
+    return ParsedFile(path=path, format=fmt, graph_name=graph_name, triples=triples)
 
 
 def load_graph(paths: Sequence[Path], *, max_bytes: int) -> LoadedGraph:
-    """Parse every file (folders expanded) and merge them into one rdflib graph."""
-    import rdflib
+    """Load every file (folders expanded) into one store, each into a named graph of its own.
 
-    from twingraph.iris import PREFIXES
+    Oxigraph gives every loaded blank node a fresh identifier, so two files never share one.
+    """
+    import pyoxigraph
 
+    store = pyoxigraph.Store()
     with offline():
-        files = tuple(parse_file(p, max_bytes=max_bytes) for p in expand_paths(paths))
-    graph = rdflib.Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True)
-    for index, parsed in enumerate(files):
-        # Blank-node labels are local to a file: scope them so two files never share one.
-        for triple in to_rdflib_triples(parsed.quads, blank_prefix=f"f{index}"):
-            graph.add(triple)
-    return LoadedGraph(graph=graph, files=files)
+        files = tuple(
+            load_file(store, p, graph_name=f"{FILE_GRAPH_PREFIX}{index}", max_bytes=max_bytes)
+            for index, p in enumerate(expand_paths(paths))
+        )
+    return LoadedGraph(store=store, files=files)
 
 
 def load_project_graph(project: Project, data_paths: Sequence[Path] = (), *, max_bytes: int) -> LoadedGraph:
     """A project's ontology and data (default: its data/ folder) as one graph."""
     ontology, data = project.graph_inputs(data_paths)
     return load_graph([*ontology, *data], max_bytes=max_bytes)
-
-
-def to_rdflib_triples(
-    quads: Iterable[pyoxigraph.Quad], *, blank_prefix: str = "b"
-) -> Iterator[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]:
-    """pyoxigraph quads as rdflib triples (graph names dropped: data is validated as one graph)."""
-    for quad in quads:
-        yield (
-            _to_rdflib(quad.subject, blank_prefix),
-            _to_rdflib(quad.predicate, blank_prefix),
-            _to_rdflib(quad.object, blank_prefix),
-        )
-
-
-def _to_rdflib(term: Any, blank_prefix: str) -> rdflib.term.Node:
-    import pyoxigraph
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(f"{blank_prefix}_{term.value}")
-    if isinstance(term, pyoxigraph.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise InputError(f"RDF-star triple terms are not supported here: {term}")
 
 
 def _decode_utf8(data: bytes, path: Path) -> str:
@@ -227,12 +232,18 @@ def _contexts(node: Any) -> Iterator[Any]:
             yield from _contexts(item)
 
 
-def _parse_with_oxigraph(data: bytes, text: str, fmt: RdfFormat, path: Path) -> list[pyoxigraph.Quad]:
+def _load_with_oxigraph(
+    store: pyoxigraph.Store, data: bytes, text: str, fmt: RdfFormat, path: Path, graph_name: str
+) -> int:
+    """Load into the named graph; the number of triples it holds afterwards."""
     import pyoxigraph
 
     ox_format = getattr(pyoxigraph.RdfFormat, fmt.oxigraph_name)
+    graph = pyoxigraph.NamedNode(graph_name)
     try:
-        return list(pyoxigraph.parse(data, format=ox_format, base_iri=path.resolve().as_uri()))
+        store.load(data, format=ox_format, base_iri=path.resolve().as_uri(), to_graph=graph)
+        answer = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)
+        return int(next(iter(answer))[0].value)  # type: ignore[arg-type, index]
     except SyntaxError as exc:
         raise _syntax_error(exc, text, fmt, path) from None
     except (ValueError, OSError) as exc:
@@ -274,4 +285,4 @@ def _hint(message: str, line_text: str, column: int | None) -> str:
 
 def describe_files(files: Sequence[ParsedFile]) -> str:
     """'data/kassel.ttl (596 triples)' for each file, for summaries."""
-    return ", ".join(f"{display_path(f.path)} ({len(f.quads)} triples)" for f in files)
+    return ", ".join(f"{display_path(f.path)} ({f.triples} triples)" for f in files)

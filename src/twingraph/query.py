@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from twingraph.errors import InputError, TwingraphError
 from twingraph.iris import TW
 from twingraph.offline import offline
-from twingraph.sparql_guard import check_offline_read_only, query_form
+from twingraph.sparql_guard import QueryRefused, check_offline_read_only, query_form
 
 if TYPE_CHECKING:
     import rdflib
@@ -138,19 +138,28 @@ def run_local(
 ) -> Result:
     """Run a stored query on a graph, offline, with its parameters bound.
 
-    `allow_service` lets SERVICE reach the servers the query names; nothing else does.
+    Parameters travel in the same strictly escaped VALUES block as on an endpoint (Oxigraph
+    pre-binds only projected variables), so a query means the same locally and remotely.
+    On a loaded project graph the query runs in Oxigraph. `allow_service` lets SERVICE
+    reach the servers the query names; nothing else does.
     """
     from contextlib import nullcontext
 
     from twingraph import rdflib_patches
+    from twingraph.sparql_text import with_values
 
-    rdflib_patches.apply()
+    rdflib_patches.apply()  # for plain rdflib graphs, which rdflib's own engine evaluates
     check_offline_read_only(query.text, allow_service=allow_service)
-    bindings = bind_parameters(graph, query, values or {})
+    text = with_values(query.text, bind_parameters(graph, query, values or {}))
     with nullcontext() if allow_service else offline():
-        result = graph.query(query.text, initBindings=bindings)
-        if result.type == "SELECT":
-            result.bindings  # noqa: B018  rdflib evaluates lazily: evaluate here, inside offline()
+        try:
+            result = graph.query(text)
+            if result.type == "SELECT":
+                result.bindings  # noqa: B018  evaluated lazily: evaluate here, inside offline()
+        except SyntaxError as exc:  # Oxigraph's parser: "error at LINE:COLUMN: message"
+            where = re.match(r"error at (\d+):(\d+): (.*)", str(exc.msg))
+            detail = f"at line {where[1]}, column {where[2]}: {where[3]}" if where else f": {exc.msg}"
+            raise QueryRefused(f"SPARQL syntax error {detail}.") from None
         return result
 
 
@@ -223,39 +232,43 @@ def _term(parameter: Parameter, value: str) -> rdflib.term.Identifier:
 
 
 def resolve_place(graph: rdflib.Graph, value: str) -> rdflib.URIRef:
-    """Our place for a name (any language or spelling), our IRI, or its Wikidata IRI."""
-    from rdflib import RDF, RDFS, Literal, URIRef
-    from rdflib.namespace import SKOS
+    """Our place for a name (any language or spelling, case-insensitive), our IRI, or its Wikidata IRI."""
 
-    # tw:Place and every subclass the ontology (or the data) declares.
-    place_classes = set(graph.transitive_subjects(RDFS.subClassOf, URIRef(TW + "Place")))
+    def places(text: str, bindings: dict[str, rdflib.term.Identifier]) -> list[str]:
+        from twingraph.sparql_text import with_values
 
-    def is_place(node: object) -> bool:
-        return any(cls in place_classes for cls in graph.objects(node, RDF.type))  # type: ignore[arg-type]
+        with offline():
+            return sorted({str(row[0]) for row in graph.query(with_values(text, bindings))})  # type: ignore[index]
 
-    candidate = URIRef(value)
-    if is_place(candidate):
-        return candidate
-    by_wikidata = [s for s in graph.subjects(URIRef(TW + "wikidataEntity"), candidate) if is_place(s)]
-    if len(by_wikidata) == 1:
-        return URIRef(str(by_wikidata[0]))
-    wanted = value.casefold().strip()
-    matches = sorted(
-        {
-            str(s)
-            for p in (RDFS.label, SKOS.altLabel)
-            for s, o in graph.subject_objects(p)
-            if isinstance(o, Literal) and str(o).casefold() == wanted and is_place(s)
-        }
-    )
+    return _resolve_place(places, value, where="")
+
+
+def _resolve_place(
+    places: Callable[[str, dict[str, rdflib.term.Identifier]], list[str]], value: str, *, where: str
+) -> rdflib.URIRef:
+    """The one place a value names, by IRI, Wikidata IRI or label; `places` runs a lookup query."""
+    from rdflib import Literal, URIRef
+
+    from twingraph.sparql_text import SparqlTextError, iri
+
+    try:
+        iri(value)
+        by_iri = places(_PLACE_BY_IRI, {"given": URIRef(value)})
+    except SparqlTextError:
+        by_iri = []
+    if len(by_iri) == 1:
+        return URIRef(by_iri[0])
+    matches = places(_PLACE_BY_NAME, {"name": Literal(value.strip())})
     if len(matches) == 1:
         return URIRef(matches[0])
     if matches:
-        raise ParameterError(f"{value!r} names several places: {', '.join(matches)}. Give the IRI instead.")
+        raise ParameterError(f"{value!r} names several places{where}: {', '.join(matches)}. Give the IRI instead.")
+    if where:
+        raise ParameterError(f"{where.removeprefix(' at ')} knows no place called {value!r} or with that IRI.")
     raise ParameterError(f"no place is called {value!r} or has that IRI; `twingraph summary` lists the places.")
 
 
-_REMOTE_PLACE_BY_IRI = """
+_PLACE_BY_IRI = """
 PREFIX tw: <https://w3id.org/twingraph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?place WHERE {
@@ -263,7 +276,7 @@ SELECT DISTINCT ?place WHERE {
   ?class rdfs:subClassOf* tw:Place .
 }"""
 
-_REMOTE_PLACE_BY_NAME = """
+_PLACE_BY_NAME = """
 PREFIX tw: <https://w3id.org/twingraph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -276,25 +289,11 @@ SELECT DISTINCT ?place WHERE {
 
 def resolve_place_remote(endpoint: Endpoint, value: str, *, default_graphs: tuple[str, ...] = ()) -> rdflib.URIRef:
     """Like `resolve_place`, asking the endpoint: our IRI, a Wikidata IRI, or a name."""
-    from rdflib import Literal, URIRef
-
     from twingraph import remote
-    from twingraph.sparql_text import SparqlTextError, iri, with_values
+    from twingraph.sparql_text import with_values
 
     def places(text: str, bindings: dict[str, rdflib.term.Identifier]) -> list[str]:
         result = remote.run_query(endpoint, with_values(text, bindings), form="SELECT", default_graphs=default_graphs)
         return sorted({str(row[0]) for row in result})  # type: ignore[index]
 
-    try:
-        iri(value)
-        by_iri = places(_REMOTE_PLACE_BY_IRI, {"given": URIRef(value)})
-    except SparqlTextError:
-        by_iri = []
-    if len(by_iri) == 1:
-        return URIRef(by_iri[0])
-    matches = places(_REMOTE_PLACE_BY_NAME, {"name": Literal(value.strip())})
-    if len(matches) == 1:
-        return URIRef(matches[0])
-    if matches:
-        raise ParameterError(f"{value!r} names several places at {endpoint.url}: {', '.join(matches)}. Give the IRI.")
-    raise ParameterError(f"{endpoint.url} knows no place called {value!r} or with that IRI.")
+    return _resolve_place(places, value, where=f" at {endpoint.url}")

@@ -158,6 +158,12 @@ _TOKEN = re.compile(
 )
 
 
+def keywords(query: str) -> list[str]:
+    """The bare words of a query (keywords, function names) in upper case, outside comments,
+    strings, IRIs, variables and prefixed names."""
+    return [query[start:end].upper() for kind, start, end in _tokens(query) if kind == "word"]
+
+
 def _tokens(query: str, start: int = 0) -> Iterator[tuple[str, int, int]]:
     """Keywords and braces outside comments, strings, IRIs, variables and prefixed names."""
     for match in _TOKEN.finditer(query, start):

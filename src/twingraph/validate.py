@@ -56,12 +56,16 @@ class ValidationReport:
         return tuple(f for f in self.findings if f.severity != "Violation")
 
 
+ENGINES = ("auto", "fast", "pyshacl")
+
+
 def validate_project(
     project: Project,
     *,
     data_paths: Sequence[Path] = (),
     shape_paths: Sequence[Path] = (),
     max_bytes: int | None = None,
+    engine: str = "auto",
 ) -> ValidationReport:
     """Validate data files (default: the project's data) with the ontology against shapes.
 
@@ -70,7 +74,8 @@ def validate_project(
     """
     limit = max_bytes or project.settings.max_input_bytes
     loaded = load_project_graph(project, data_paths, max_bytes=limit)
-    return replace(validate_graph(loaded.graph, load_shapes(project, shape_paths, max_bytes=limit)), data=loaded)
+    shapes = load_shapes(project, shape_paths, max_bytes=limit)
+    return replace(validate_graph(loaded.graph, shapes, engine=engine), data=loaded)
 
 
 def load_shapes(project: Project, shape_paths: Sequence[Path] = (), *, max_bytes: int | None = None) -> rdflib.Graph:
@@ -79,12 +84,49 @@ def load_shapes(project: Project, shape_paths: Sequence[Path] = (), *, max_bytes
     return load_graph(list(shape_paths) or [project.folder("shapes")], max_bytes=limit).graph
 
 
-def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport:
-    """Validate one graph against a shapes graph with pyshacl; warnings do not break conformance."""
+def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph, *, engine: str = "auto") -> ValidationReport:
+    """Validate one graph against a shapes graph; warnings do not break conformance.
+
+    `fast` is twingraph's bulk engine on Oxigraph (`shacl_engine`); `pyshacl` the reference
+    implementation; `auto` takes the fast one whenever it implements everything the shapes
+    use, so that shapes of any origin are still validated, by pyshacl.
+    """
+    from twingraph.shacl_engine import unsupported_features
+
+    if engine not in ENGINES:
+        raise ShapesError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}.")
+    _refuse_remote_sparql(shapes)
+    missing = unsupported_features(shapes) if engine != "pyshacl" else []
+    if engine == "fast" and missing:
+        raise ShapesError(f"the fast engine does not implement {', '.join(missing)}; use --engine pyshacl.")
+    if engine == "pyshacl" or missing:
+        return _validate_with_pyshacl(data, shapes)
+    return _validate_fast(data, shapes)
+
+
+def _validate_fast(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport:
+    from twingraph.shacl_engine import Engine, report_graph
+    from twingraph.terms import store_of
+
+    with offline():
+        results = Engine(store_of(data), shapes).validate()
+    report = report_graph(results, shapes)
+    findings = tuple(sorted(_findings(report, data), key=_finding_order))
+    conforms = not any(f.severity == "Violation" for f in findings)
+    return ValidationReport(conforms=conforms, findings=findings, report_graph=report)
+
+
+def _validate_with_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport:
     import pyshacl
+    from oxrdflib import OxigraphStore
     from rdflib import Graph
 
-    _refuse_remote_sparql(shapes)
+    if isinstance(data.store, OxigraphStore):
+        # pyshacl is several times slower on an Oxigraph-backed graph than on rdflib's own store.
+        copy = Graph()
+        for triple in data.triples((None, None, None)):
+            copy.add(triple)
+        data = copy
     with offline():
         conforms, report_graph, report_text = pyshacl.validate(
             data,

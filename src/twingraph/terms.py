@@ -1,0 +1,71 @@
+"""Conversions between pyoxigraph terms (the engine) and rdflib terms (the public API)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from twingraph.errors import InputError
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    import rdflib
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def to_rdflib(term: Any, *, blank_prefix: str = "") -> Any:
+    """A pyoxigraph term as the equal rdflib term (blank nodes optionally prefixed)."""
+    import pyoxigraph
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(f"{blank_prefix}{term.value}")
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise InputError(f"RDF-star triple terms are not supported here: {term}")
+
+
+def to_oxigraph(node: Any) -> Any:
+    """An rdflib term as the equal pyoxigraph term."""
+    import pyoxigraph
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(node, URIRef):
+        return pyoxigraph.NamedNode(str(node))
+    if isinstance(node, BNode):
+        return pyoxigraph.BlankNode(str(node))
+    if isinstance(node, Literal):
+        if node.language:
+            return pyoxigraph.Literal(str(node), language=node.language)
+        if node.datatype is not None:
+            return pyoxigraph.Literal(str(node), datatype=pyoxigraph.NamedNode(str(node.datatype)))
+        return pyoxigraph.Literal(str(node))
+    raise InputError(f"cannot use {node!r} as an RDF term")
+
+
+def to_rdflib_triples(
+    quads: Iterable[pyoxigraph.Quad | pyoxigraph.Triple],
+) -> Iterator[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]:
+    """pyoxigraph quads or triples as rdflib triples (graph names dropped)."""
+    for quad in quads:
+        yield (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+
+
+def store_of(graph: rdflib.Graph) -> pyoxigraph.Store:
+    """The pyoxigraph Store behind an Oxigraph-backed rdflib graph, else a new store with its triples."""
+    import pyoxigraph
+    from oxrdflib import OxigraphStore
+
+    if isinstance(graph.store, OxigraphStore):
+        return graph.store._inner  # noqa: SLF001  oxrdflib exposes the store only this way
+    store = pyoxigraph.Store()
+    store.extend(pyoxigraph.Quad(*(to_oxigraph(term) for term in triple)) for triple in graph)
+    return store
