@@ -90,11 +90,11 @@ def test_a_serializer_failure_leaves_the_previous_dist(first_build: Path, tmp_pa
     before = snapshot(out)
     code = (
         "import sys, twingraph.export as e\n"
-        "real = e.serialize\n"
-        "def failing(graph, fmt, **kw):\n"
+        "real = e.serialize_triples\n"
+        "def failing(triples, fmt):\n"
         "    if fmt == 'rdfxml': raise RuntimeError('serializer broke')\n"
-        "    return real(graph, fmt, **kw)\n"
-        "e.serialize = failing\n"
+        "    return real(triples, fmt)\n"
+        "e.serialize_triples = failing\n"
         "from twingraph.cli import cli\n"
         f"cli(['build', '--out', {str(out)!r}])\n"
     )

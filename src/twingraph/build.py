@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from twingraph.catalog import DistributionFile
+    from twingraph.load import LoadedGraph
     from twingraph.mqa import Score
     from twingraph.project import Project, Settings
 
@@ -77,26 +78,30 @@ def build(
     max_bytes: int,
     progress: Callable[[str], None] = lambda message: None,
 ) -> BuildReport:
-    """Validate, export, catalogue; swap the result into `out` only if every step succeeded."""
-    from twingraph.load import load_graph
-    from twingraph.validate import validate_project
+    """Validate, export, catalogue; swap the result into `out` only if every step succeeded.
+
+    The ontology and data are loaded once, into one store: validation sees both, the
+    exports only the data files' graphs.
+    """
+    from twingraph.export import partnership_count
+    from twingraph.load import load_project_graph
+    from twingraph.validate import load_shapes, validate_graph
 
     settings = settings_for_base_url(project.settings, base_url)
     _refuse_source_folders(project, out)
+    progress("loading")
+    loaded = load_project_graph(project, max_bytes=max_bytes)
     progress("validating")
-    report = validate_project(project, max_bytes=max_bytes)
+    report = validate_graph(loaded.graph, load_shapes(project, max_bytes=max_bytes))
     if not report.conforms:
         return BuildReport(conforms=False, violations=len(report.violations), out=out)
-    ontology_files, data_paths = project.graph_inputs()
-    data = load_graph(data_paths, max_bytes=max_bytes).graph
-    ontology = load_graph(ontology_files, max_bytes=max_bytes).graph
-    contents = publication(settings, data, ontology, progress=progress)
+    _, data_paths = project.graph_inputs()
+    contents = publication(settings, loaded, data_paths, progress=progress)
     progress(f"writing {display_path(out)}")
     files = _swap_in(out, contents)
     from rdflib import Graph
 
     from twingraph import mqa
-    from twingraph.export import partnership_count
 
     catalogue = Graph().parse(data=contents["catalog.ttl"][0], format="turtle")
 
@@ -105,51 +110,60 @@ def build(
         violations=0,
         out=out,
         files=tuple(BuiltFile(name, len(body), description) for name, (body, description) in files.items()),
-        triples=len(data),
-        partnerships=partnership_count(data),
+        triples=loaded.triple_count(data_paths),
+        partnerships=partnership_count(loaded.store, loaded.graph_names(data_paths)),
         mqa=mqa.score(catalogue),
     )
 
 
 def publication(
     settings: Settings,
-    data: rdflib.Graph,
-    ontology: rdflib.Graph,
+    loaded: LoadedGraph,
+    data_paths: Sequence[Path],
     *,
     progress: Callable[[str], None] = lambda message: None,
 ) -> dict[str, tuple[bytes, str]]:
-    """Every file of a build, in memory: file name -> (bytes, description)."""
-    from twingraph.catalog import DistributionFile, catalog_graph, coverage, void_graph
-    from twingraph.export import EXPORT_FORMATS, jsonld_context_bytes, serialize
+    """Every file of a build, in memory: file name -> (bytes, description).
+
+    `loaded` holds the ontology and the data; `data_paths` say which files are the data.
+    """
+    from twingraph.catalog import catalog_graph, coverage, void_graph
 
     contents: dict[str, tuple[bytes, str]] = {}
-    distributions: list[DistributionFile] = []
-    for fmt in EXPORT_FORMATS:
-        name = f"{settings.name}{fmt.suffix}"
-        progress(f"exporting {name}")
-        body = serialize(data, fmt.name, ontology=ontology)
-        contents[name] = (body, f"the data as {fmt.label}")
-        distributions.append(DistributionFile(name, fmt, len(body), hashlib.sha256(body).hexdigest()))
-    contents["context.jsonld"] = (jsonld_context_bytes(), "the JSON-LD context of the data")
-    covers = coverage(data)
+    distributions = distribution_files(settings, loaded, data_paths, contents=contents, progress=progress)
+    covers = coverage(loaded, data_paths)
     for name, (profile, fmt_name) in CATALOG_FILES.items():
         progress(f"describing {name}")
         graph = catalog_graph(settings, distributions, covers=covers, profile=profile)
         contents[name] = (catalog_bytes(graph, fmt_name), f"the DCAT-AP catalogue ({profile}, {fmt_name})")
     progress("describing void.ttl")
-    contents["void.ttl"] = (catalog_bytes(void_graph(settings, data, distributions), "turtle"), "the VoID description")
+    void = void_graph(settings, loaded, data_paths, distributions)
+    contents["void.ttl"] = (catalog_bytes(void, "turtle"), "the VoID description")
     return contents
 
 
-def distribution_files(settings: Settings, data: rdflib.Graph, ontology: rdflib.Graph) -> list[DistributionFile]:
-    """The distributions a build would publish, with their real sizes and checksums."""
+def distribution_files(
+    settings: Settings,
+    loaded: LoadedGraph,
+    data_paths: Sequence[Path],
+    *,
+    contents: dict[str, tuple[bytes, str]] | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> list[DistributionFile]:
+    """The distributions a build publishes, with their real sizes and checksums; their bytes go into `contents`."""
     from twingraph.catalog import DistributionFile
-    from twingraph.export import EXPORT_FORMATS, serialize
+    from twingraph.export import EXPORT_FORMATS, jsonld_context_bytes, partnerships_csv, serialize_triples, source_triples
 
+    contents = {} if contents is None else contents
+    triples = source_triples(loaded, data_paths)  # read and sorted once, for every format
     files = []
     for fmt in EXPORT_FORMATS:
-        body = serialize(data, fmt.name, ontology=ontology)
-        files.append(DistributionFile(f"{settings.name}{fmt.suffix}", fmt, len(body), hashlib.sha256(body).hexdigest()))
+        name = f"{settings.name}{fmt.suffix}"
+        progress(f"exporting {name}")
+        body = partnerships_csv(loaded.store) if fmt.name == "csv" else serialize_triples(triples, fmt.name)
+        contents[name] = (body, f"the data as {fmt.label}")
+        files.append(DistributionFile(name, fmt, len(body), hashlib.sha256(body).hexdigest()))
+    contents["context.jsonld"] = (jsonld_context_bytes(), "the JSON-LD context of the data")
     return files
 
 
@@ -159,11 +173,12 @@ def catalog_bytes(graph: rdflib.Graph, fmt: str) -> bytes:
 
     from twingraph.catalog import CATALOG_PREFIXES
     from twingraph.export import compact_jsonld, sorted_triples
+    from twingraph.terms import to_oxigraph_triples
 
     if fmt == "jsonld":
         return compact_jsonld(graph, dict(CATALOG_PREFIXES))
     return pyoxigraph.serialize(  # type: ignore[return-value]  # bytes when no output is given
-        sorted_triples(graph), format=pyoxigraph.RdfFormat.TURTLE, prefixes=dict(CATALOG_PREFIXES)
+        sorted_triples(to_oxigraph_triples(graph)), format=pyoxigraph.RdfFormat.TURTLE, prefixes=dict(CATALOG_PREFIXES)
     )
 
 

@@ -18,8 +18,11 @@ from twingraph.export import ExportFormat
 from twingraph.iris import TW, WD, dataset_iri, resource_iri, slugify
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import rdflib
 
+    from twingraph.load import LoadedGraph
     from twingraph.project import Settings
 
 PROFILES = ("dcat-ap", "dcat-ap-de")
@@ -103,19 +106,17 @@ class Coverage:
     end: rdflib.Literal | None
 
 
-def coverage(graph: rdflib.Graph) -> Coverage:
+def coverage(loaded: LoadedGraph, data_paths: Sequence[Path] | None = None) -> Coverage:
     """The temporal coverage of the data, from partnership start dates."""
-    from rdflib import RDF, Literal, URIRef
+    from twingraph.terms import to_rdflib
 
-    starts = [
-        o
-        for p in graph.subjects(RDF.type, URIRef(TW + "Partnership"))
-        for o in graph.objects(p, URIRef(TW + "startDate"))
-        if isinstance(o, Literal)
-    ]
-    if not starts:
+    rows = loaded.select(
+        f"SELECT DISTINCT ?start WHERE {{ ?p a <{TW}Partnership> ; <{TW}startDate> ?start FILTER isLiteral(?start) }}",
+        data_paths,
+    )
+    if not rows:
         return Coverage(None, None)
-    ordered = sorted(starts, key=str)
+    ordered = sorted((to_rdflib(row[0]) for row in rows), key=str)
     return Coverage(ordered[0], ordered[-1])
 
 
@@ -342,8 +343,13 @@ CATALOG_PREFIXES = {
 }
 
 
-def void_graph(settings: Settings, data: rdflib.Graph, distributions: Sequence[DistributionFile]) -> rdflib.Graph:
-    """A VoID description: size, classes, properties, examples, dumps, vocabularies, and the Wikidata linkset."""
+def void_graph(
+    settings: Settings, loaded: LoadedGraph, data_paths: Sequence[Path] | None, distributions: Sequence[DistributionFile]
+) -> rdflib.Graph:
+    """A VoID description: size, classes, properties, examples, dumps, vocabularies, and the Wikidata linkset.
+
+    The statistics are aggregate queries on the data files, run by Oxigraph.
+    """
     from rdflib import RDF, XSD, Graph, Literal, URIRef
     from rdflib.namespace import DCTERMS
 
@@ -362,16 +368,25 @@ def void_graph(settings: Settings, data: rdflib.Graph, distributions: Sequence[D
 
     g.add((dataset, RDF.type, void("Dataset")))
     g.add((dataset, DCTERMS.title, Literal(settings.title, lang="en")))
-    g.add((dataset, void("triples"), count(len(data))))
-    g.add((dataset, void("distinctSubjects"), count(len(set(data.subjects())))))
-    g.add((dataset, void("distinctObjects"), count(len(set(data.objects())))))
+    def number(query: str) -> int:
+        return int(loaded.select(query, data_paths)[0][0].value)
+
+    g.add((dataset, void("triples"), count(loaded.triple_count(data_paths))))
+    g.add((dataset, void("distinctSubjects"), count(number("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"))))
+    g.add((dataset, void("distinctObjects"), count(number("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"))))
     g.add((dataset, void("uriSpace"), Literal(f"{settings.base_iri}id/")))
-    classes: dict[URIRef, int] = {}
-    for cls in data.objects(None, RDF.type):
-        if isinstance(cls, URIRef):
-            classes[cls] = classes.get(cls, 0) + 1
+    classes = {
+        u(row[0].value): int(row[1].value)
+        for row in loaded.select(
+            "SELECT ?c (COUNT(*) AS ?n) WHERE { ?s a ?c FILTER isIRI(?c) } GROUP BY ?c", data_paths
+        )
+    }
     g.add((dataset, void("classes"), count(len(classes))))
-    properties = sorted({p for _, p, _ in data if isinstance(p, URIRef)})
+    triples_per_property = {
+        u(row[0].value): int(row[1].value)
+        for row in loaded.select("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p", data_paths)
+    }
+    properties = sorted(triples_per_property)
     g.add((dataset, void("properties"), count(len(properties))))
     for cls, entities in sorted(classes.items()):
         partition = u(f"{dataset}/void/class/{_local(cls)}")
@@ -382,25 +397,27 @@ def void_graph(settings: Settings, data: rdflib.Graph, distributions: Sequence[D
         partition = u(f"{dataset}/void/property/{_local(prop)}")
         g.add((dataset, void("propertyPartition"), partition))
         g.add((partition, void("property"), prop))
-        g.add((partition, void("triples"), count(len(list(data.triples((None, prop, None)))))))
+        g.add((partition, void("triples"), count(triples_per_property[prop])))
     for example_class in (TW + "Partnership", TW + "Municipality"):
-        examples = sorted(s for s in data.subjects(RDF.type, u(example_class)) if isinstance(s, URIRef))
-        if examples:
-            g.add((dataset, void("exampleResource"), examples[0]))
+        first = loaded.select(
+            f"SELECT (MIN(STR(?s)) AS ?first) WHERE {{ ?s a <{example_class}> FILTER isIRI(?s) }}", data_paths
+        )
+        if first and first[0][0] is not None:
+            g.add((dataset, void("exampleResource"), u(first[0][0].value)))
     for file in distributions:
         if file.format.name != "csv":
             g.add((dataset, void("dataDump"), u(settings.base_url + file.name)))
     namespaces = {_namespace(p) for p in properties} | {_namespace(c) for c in classes}
     for namespace in sorted(namespaces):
         g.add((dataset, void("vocabulary"), u(namespace)))
-    links = list(data.triples((None, u(TW + "wikidataEntity"), None)))
+    links = triples_per_property.get(u(TW + "wikidataEntity"), 0)
     linkset = u(f"{dataset}/void/linkset/wikidata")
     g.add((dataset, void("subset"), linkset))
     g.add((linkset, RDF.type, void("Linkset")))
     g.add((linkset, void("subjectsTarget"), dataset))
     g.add((linkset, void("objectsTarget"), u("http://www.wikidata.org/")))
     g.add((linkset, void("linkPredicate"), u(TW + "wikidataEntity")))
-    g.add((linkset, void("triples"), count(len(links))))
+    g.add((linkset, void("triples"), count(links)))
     g.add((u("http://www.wikidata.org/"), RDF.type, void("Dataset")))
     g.add((u("http://www.wikidata.org/"), void("uriSpace"), Literal(WD)))
     return g

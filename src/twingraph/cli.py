@@ -431,8 +431,8 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: P
     The same input always gives the same bytes. JSON-LD is compacted against twingraph's
     context, embedded in the file.
     """
-    from twingraph.export import EXPORT_FORMATS, serialize
-    from twingraph.load import load_graph
+    from twingraph.export import EXPORT_FORMATS, serialize_loaded
+    from twingraph.load import load_project_graph
 
     project = options.project()
     ontology_files, data_paths = project.graph_inputs(paths)
@@ -442,10 +442,8 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: P
             (f.name for f in EXPORT_FORMATS if f.suffix == suffix or (suffix == ".json" and f.name == "jsonld")),
             "turtle",
         )
-    limit = options.max_bytes(project)
-    data = load_graph(data_paths, max_bytes=limit).graph
-    ontology = load_graph(ontology_files, max_bytes=limit).graph if fmt == "csv" else None
-    body = serialize(data, fmt, ontology=ontology)
+    loaded = load_project_graph(project, paths, max_bytes=options.max_bytes(project))
+    body = serialize_loaded(loaded, fmt, data_paths=data_paths)
     _emit(body, output, inputs=[*ontology_files, *data_paths])
 
 
@@ -465,16 +463,17 @@ def catalog(options: Options, profile: str, fmt: str, base_url: str | None, outp
     """Print the DCAT-AP 3 catalogue of the project's data, with the sizes and checksums `build` would publish."""
     from twingraph.build import catalog_bytes, distribution_files, settings_for_base_url
     from twingraph.catalog import catalog_graph, coverage
-    from twingraph.load import load_graph
+    from twingraph.load import load_project_graph
 
     project = options.project()
     settings = settings_for_base_url(project.settings, base_url)
     ontology_files, data_paths = project.graph_inputs()
-    limit = options.max_bytes(project)
-    data = load_graph(data_paths, max_bytes=limit).graph
-    ontology = load_graph(ontology_files, max_bytes=limit).graph
+    loaded = load_project_graph(project, max_bytes=options.max_bytes(project))
     graph = catalog_graph(
-        settings, distribution_files(settings, data, ontology), covers=coverage(data), profile=profile
+        settings,
+        distribution_files(settings, loaded, data_paths),
+        covers=coverage(loaded, data_paths),
+        profile=profile,
     )
     body = catalog_bytes(graph, fmt)
     _emit(body, output, inputs=[*ontology_files, *data_paths])

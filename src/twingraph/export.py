@@ -20,7 +20,13 @@ from twingraph.errors import TwingraphError
 from twingraph.iris import PREFIXES, TW
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from pathlib import Path
+
+    import pyoxigraph
     import rdflib
+
+    from twingraph.load import LoadedGraph
 
 
 class ExportError(TwingraphError):
@@ -82,22 +88,37 @@ def jsonld_context_bytes() -> bytes:
 
 
 def serialize(graph: rdflib.Graph, fmt: str, *, ontology: rdflib.Graph | None = None) -> bytes:
-    """The graph in one export format, deterministically.
+    """Any rdflib graph in one export format, deterministically.
 
     The CSV names kinds, themes and precisions by their labels, which the ontology holds.
     """
+    from twingraph.terms import store_of, to_oxigraph_triples
+
     if fmt == "csv":
-        labelled = graph if ontology is None else graph + ontology
-        return partnerships_csv(labelled)
+        return partnerships_csv(store_of(graph if ontology is None else graph + ontology))
+    return serialize_triples(sorted_triples(to_oxigraph_triples(graph)), fmt)
+
+
+def serialize_loaded(loaded: LoadedGraph, fmt: str, *, data_paths: Sequence[Path]) -> bytes:
+    """The data files of a loaded project (the ontology beside them) in one export format."""
+    if fmt == "csv":
+        return partnerships_csv(loaded.store)
+    return serialize_triples(source_triples(loaded, data_paths), fmt)
+
+
+def serialize_triples(triples: Sequence[Any], fmt: str) -> bytes:
+    """Sorted pyoxigraph triples as Turtle, N-Triples, RDF/XML or compacted JSON-LD."""
+    import pyoxigraph
+
+    from twingraph import jsonld
+
     if fmt == "jsonld":
-        return _jsonld(graph)
+        return jsonld.compact(triples, jsonld_context())
     oxigraph_format = {"nt": "N_TRIPLES", "turtle": "TURTLE", "rdfxml": "RDF_XML"}.get(fmt)
     if oxigraph_format is None:
         raise ExportError(f"unknown export format {fmt!r}.")
-    import pyoxigraph
-
     return pyoxigraph.serialize(  # type: ignore[return-value]  # bytes when no output is given
-        sorted_triples(graph), format=getattr(pyoxigraph.RdfFormat, oxigraph_format), prefixes=export_prefixes()
+        triples, format=getattr(pyoxigraph.RdfFormat, oxigraph_format), prefixes=export_prefixes()
     )
 
 
@@ -108,22 +129,25 @@ def export_prefixes() -> dict[str, str]:
     return {**PREFIXES, **id_prefixes()}
 
 
-def sorted_triples(graph: rdflib.Graph) -> list[Any]:
-    """The graph's triples as pyoxigraph triples, sorted by their N-Triples form.
+def sorted_triples(triples: Iterable[Any]) -> list[Any]:
+    """pyoxigraph triples without duplicates, sorted by their N-Triples form; blank nodes refused.
 
     pyoxigraph writes triples in the order given, grouping a subject's and a predicate's
     consecutive triples, so sorted input gives stable, readable output.
     """
     import pyoxigraph
 
-    if any(_is_blank(term) for triple in graph for term in triple):
+    unique = set(triples)
+    if any(isinstance(t.subject, pyoxigraph.BlankNode) or isinstance(t.object, pyoxigraph.BlankNode) for t in unique):
         raise ExportError(
             "the data has blank nodes, which cannot be written deterministically; give every resource an IRI."
         )
-    data = graph.serialize(format="nt", encoding="utf-8")
-    triples = [quad.triple for quad in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES)]
-    triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return triples
+    return sorted(unique, key=str)
+
+
+def source_triples(loaded: LoadedGraph, data_paths: Sequence[Path]) -> list[Any]:
+    """The data files' triples exactly as written, sorted (the store would canonicalise literals)."""
+    return sorted_triples(t for f in loaded.files_for(data_paths) for t in f.exact_triples())
 
 
 def sorted_graph(graph: rdflib.Graph) -> rdflib.Graph:
@@ -138,18 +162,9 @@ def sorted_graph(graph: rdflib.Graph) -> rdflib.Graph:
     return ordered
 
 
-def _is_blank(term: object) -> bool:
-    from rdflib import BNode
-
-    return isinstance(term, BNode)
-
-
-def _jsonld(graph: rdflib.Graph) -> bytes:
-    return compact_jsonld(graph, jsonld_context())
-
-
 def compact_jsonld(graph: rdflib.Graph, context: dict[str, Any]) -> bytes:
-    """JSON-LD compacted against a context that is embedded, with nodes and value arrays sorted."""
+    """A small graph (the catalogue) as JSON-LD compacted by rdflib against an embedded context,
+    with nodes and value arrays sorted."""
     text = sorted_graph(graph).serialize(format="json-ld", context=context)
     document = json.loads(text)
     nodes = document.get("@graph", [])
@@ -182,23 +197,27 @@ SELECT ?p ?partner ?name ?wikidata ?kind ?start ?precision ?end ?theme ?source W
 }"""
 
 
-def partnerships_csv(graph: rdflib.Graph) -> bytes:
-    """One row per partnership, partners in IRI order, lists joined with "; "; RFC 4180 (CRLF)."""
+def partnerships_csv(store: pyoxigraph.Store) -> bytes:
+    """One row per partnership, partners in IRI order, lists joined with "; "; RFC 4180 (CRLF).
+
+    The store holds the data and the ontology, whose labels name kinds and precisions.
+    """
     from twingraph.offline import offline
 
     rows: dict[str, dict[str, Any]] = {}
     with offline():
-        result = list(graph.query(_CSV_QUERY))
-    for p, partner, name, wikidata, kind, start, precision, end, theme, source in result:  # type: ignore[misc]
-        row = rows.setdefault(str(p), {"partners": {}, "themes": set(), "sources": set()})
-        row["partners"][str(partner)] = (_text(name), _text(wikidata))
+        solutions = store.query(_CSV_QUERY, use_default_graph_as_union=True)
+        result = [tuple(None if term is None else term.value for term in solution) for solution in solutions]  # type: ignore[union-attr]
+    for p, partner, name, wikidata, kind, start, precision, end, theme, source in result:
+        row = rows.setdefault(p, {"partners": {}, "themes": set(), "sources": set()})
+        row["partners"][partner] = (_text(name), _text(wikidata))
         for key, value in (("kind", kind), ("start", start), ("start_precision", precision), ("end", end)):
             if value is not None:
-                row[key] = str(value)
+                row[key] = value
         if theme is not None:
-            row["themes"].add(str(theme))
+            row["themes"].add(theme)
         if source is not None:
-            row["sources"].add(str(source))
+            row["sources"].add(source)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -228,8 +247,8 @@ def _text(node: object) -> str:
     return "" if node is None else str(node)
 
 
-def partnership_count(graph: rdflib.Graph) -> int:
-    """How many tw:Partnership resources the graph has."""
-    from rdflib import RDF, URIRef
-
-    return len(set(graph.subjects(RDF.type, URIRef(TW + "Partnership"))))
+def partnership_count(store: pyoxigraph.Store, graphs: Sequence[Any] | None = None) -> int:
+    """How many tw:Partnership resources these graphs of the store (default: all) describe."""
+    scope: dict[str, Any] = {"default_graph": list(graphs)} if graphs is not None else {"use_default_graph_as_union": True}
+    query = f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a <{TW}Partnership> }}"
+    return int(next(iter(store.query(query, **scope)))[0].value)  # type: ignore[arg-type, index]

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from twingraph.errors import InputError, display_path
 from twingraph.formats import RdfFormat, known_suffixes, rdf_format_for
 from twingraph.offline import offline
+from twingraph.terms import REWRITTEN_DATATYPES
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -41,14 +42,32 @@ _LANGUAGE_TAG_NEAR = re.compile(r'["\']\s*@[^\s,;.\])]*$')
 FILE_GRAPH_PREFIX = "urn:twingraph:file:"
 
 
+# A cautious test (a false alarm only costs speed) for the datatypes Oxigraph's store rewrites.
+_REWRITTEN_DATATYPES = re.compile(rb"(?:XMLSchema#|:)(?:" + "|".join(REWRITTEN_DATATYPES).encode() + rb")\b")
+
+
 @dataclass(frozen=True)
 class ParsedFile:
-    """One file loaded into the store: where it came from, its named graph and its size."""
+    """One file loaded into the store: where it came from, its named graph, its size and its bytes."""
 
     path: Path
     format: RdfFormat
     graph_name: str
     triples: int
+    data: bytes = field(repr=False)
+
+    @property
+    def may_hold_rewritten_datatypes(self) -> bool:
+        """Whether the file mentions a datatype the store rewrites (xsd:int, …): a cheap, cautious test."""
+        return _REWRITTEN_DATATYPES.search(self.data) is not None
+
+    def exact_triples(self) -> list[pyoxigraph.Triple]:
+        """The file's triples exactly as written, read again from its bytes (the store canonicalises literals)."""
+        import pyoxigraph
+
+        ox_format = getattr(pyoxigraph.RdfFormat, self.format.oxigraph_name)
+        base = self.path.resolve().as_uri()
+        return [q.triple for q in pyoxigraph.parse(self.data, format=ox_format, base_iri=base, rename_blank_nodes=True)]
 
 
 @dataclass(frozen=True)
@@ -69,7 +88,7 @@ class LoadedGraph:
         from twingraph.iris import PREFIXES
         from twingraph.union_graph import union_graph
 
-        view = union_graph(self.store)
+        view = union_graph(self.store, exact=self.exact)
         for prefix, namespace in PREFIXES.items():
             view.bind(prefix, namespace, override=True)
         return view
@@ -78,16 +97,26 @@ class LoadedGraph:
         """The named graphs of these files (default: every file)."""
         import pyoxigraph
 
-        wanted = None if paths is None else {p.resolve() for p in paths}
-        return [
-            pyoxigraph.NamedNode(f.graph_name) for f in self.files if wanted is None or f.path.resolve() in wanted
-        ]
+        return [pyoxigraph.NamedNode(f.graph_name) for f in self.files_for(paths)]
+
+    def select(self, query: str, paths: Sequence[Path] | None = None) -> list[tuple[Any, ...]]:
+        """The rows of a SELECT query, run by Oxigraph over these files (default: every file) as one graph."""
+        return [tuple(row) for row in self.store.query(query, default_graph=self.graph_names(paths))]  # type: ignore[union-attr]
+
+    def files_for(self, paths: Sequence[Path] | None = None) -> list[ParsedFile]:
+        """The loaded files among these paths (folders expanded; default: every file)."""
+        wanted = None if paths is None else {p.resolve() for p in expand_paths(paths)}
+        return [f for f in self.files if wanted is None or f.path.resolve() in wanted]
+
+    @property
+    def exact(self) -> bool:
+        """Whether the store holds every literal as written (no file uses a datatype it rewrites)."""
+        return not any(f.may_hold_rewritten_datatypes for f in self.files)
 
     def triple_count(self, paths: Sequence[Path] | None = None) -> int:
         """Distinct triples in these files together (default: every file)."""
-        query = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-        answer = self.store.query(query, default_graph=self.graph_names(paths))
-        return int(next(iter(answer))[0].value)  # type: ignore[arg-type, index]
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }", paths)
+        return int(rows[0][0].value)
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -150,7 +179,7 @@ def load_file(
     triples = _load_with_oxigraph(store, data, text, fmt, path, graph_name)
     if not triples:
         raise InputError("the file holds no triples (only prefixes or comments).", path=path)
-    return ParsedFile(path=path, format=fmt, graph_name=graph_name, triples=triples)
+    return ParsedFile(path=path, format=fmt, graph_name=graph_name, triples=triples, data=data)
 
 
 def load_graph(paths: Sequence[Path], *, max_bytes: int) -> LoadedGraph:

@@ -60,7 +60,7 @@ def verdict(report: ValidationReport) -> str:
     counts = f"{_plural(len(report.violations), 'violation')}, {_plural(len(report.warnings), 'warning')}"
     size = ""
     if report.data is not None:
-        size = f" ({len(report.data.graph)} triples in {_plural(len(report.data.files), 'file')})"
+        size = f" ({report.data.triple_count()} triples in {_plural(len(report.data.files), 'file')})"
     if report.conforms:
         return f"Conforms{size}: {counts}."
     return f"Does not conform{size}: {counts} on {_plural(nodes, 'resource')}."

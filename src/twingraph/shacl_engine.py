@@ -270,11 +270,21 @@ class Engine:
 
     def values(self, path: Path) -> dict[Any, list[Any]]:
         """Focus node -> its value nodes along the path, for every node that has any."""
+        import pyoxigraph
+        from rdflib import URIRef
+
         if path.sparql not in self._values:
-            by_focus: dict[Any, dict[Any, None]] = defaultdict(dict)
-            for row in self._select(f"SELECT ?s ?o WHERE {{ ?s {path.sparql} ?o }}"):
-                by_focus[row[0]][row[1]] = None
-            self._values[path.sparql] = {focus: list(values) for focus, values in by_focus.items()}
+            by_focus: dict[Any, list[Any]] = {}
+            if isinstance(path.node, URIRef):
+                # A predicate: read the index directly, twice as fast as a query.
+                for quad in self.store.quads_for_pattern(None, pyoxigraph.NamedNode(str(path.node)), None):
+                    values = by_focus.setdefault(quad.subject, [])
+                    if quad.object not in values:  # the same triple may stand in two files
+                        values.append(quad.object)
+            else:
+                for subject, value in self._select(f"SELECT DISTINCT ?s ?o WHERE {{ ?s {path.sparql} ?o }}"):
+                    by_focus.setdefault(subject, []).append(value)
+            self._values[path.sparql] = by_focus
         return self._values[path.sparql]
 
     def conforming(self, shape_node: Any, nodes: Iterable[Any]) -> dict[Any, bool]:
@@ -289,22 +299,31 @@ class Engine:
                 known[result.focus] = False
         return known
 
-    def evaluate(self, shape: Shape, focus_nodes: Sequence[Any]) -> list[Result]:
-        """The results of one shape for these focus nodes."""
+    def evaluate(
+        self, shape: Shape, focus_nodes: Sequence[Any], value_maps: dict[str, dict[Any, list[Any]]] | None = None
+    ) -> list[Result]:
+        """The results of one shape for these focus nodes.
+
+        `value_maps` lets the property shapes of one node shape share focus -> values per path.
+        """
         if not focus_nodes:
             return []
         if shape.path is None:
             value_map = {focus: [focus] for focus in focus_nodes}
         else:
-            along = self.values(shape.path)
-            value_map = {focus: along.get(focus, []) for focus in focus_nodes}
+            value_maps = {} if value_maps is None else value_maps
+            if shape.path.sparql not in value_maps:
+                along, empty = self.values(shape.path).get, []
+                value_maps[shape.path.sparql] = {focus: along(focus, empty) for focus in focus_nodes}
+            value_map = value_maps[shape.path.sparql]
         results: list[Result] = []
         for name, arguments in sorted(shape.params.items()):
             check = _COMPONENTS.get(name)
             for argument in arguments if check else ():
                 results.extend(check(self, shape, argument, value_map))
+        shared: dict[str, dict[Any, list[Any]]] = {}
         for prop in shape.properties:
-            results.extend(self.evaluate(prop, focus_nodes))
+            results.extend(self.evaluate(prop, focus_nodes, shared))
         for constraint in shape.sparql:
             results.extend(self._evaluate_sparql(shape, constraint, focus_nodes))
         return results
@@ -657,10 +676,20 @@ def _bulk_form(query: str, focus_nodes: Sequence[Any]) -> str | None:
     if not re.search(r"[?$]this\b|\*", projection):
         return None
     try:
-        rows = " ".join(term(_to_rdflib(node)) for node in focus_nodes if not isinstance(node, str))
-    except Exception:  # a value that cannot be written (a lone surrogate): pre-bind instead
+        rows = " ".join(_sparql_term(node, term) for node in focus_nodes)
+    except SparqlTextError:  # a value that cannot be written (a lone surrogate): pre-bind instead
         return None
     return f"{head} VALUES ?this {{ {rows} }}\n{body}"
+
+
+def _sparql_term(node: Any, escape: Any) -> str:
+    """A focus node in SPARQL syntax. Oxigraph only holds valid IRIs, whose N-Triples form is
+    already a safe IRIREF; literals go through the strict escaper."""
+    import pyoxigraph
+
+    if isinstance(node, pyoxigraph.NamedNode):
+        return str(node)
+    return str(escape(_to_rdflib(node)))
 
 
 def _masked(text: str) -> str:

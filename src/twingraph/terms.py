@@ -11,7 +11,28 @@ if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+# Datatypes that Oxigraph's store rewrites (to xsd:integer or xsd:dateTime); it also writes every
+# number and boolean in canonical form ("0050" as 50). Measured with pyoxigraph 0.5.
+REWRITTEN_DATATYPES = (
+    "dateTimeStamp", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "negativeInteger",
+    "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+)  # fmt: skip
+
+
+def holds_rewritten_datatypes(graph: rdflib.Graph) -> bool:
+    """Whether a graph has a literal of a datatype that Oxigraph's store would rewrite."""
+    from oxrdflib import OxigraphStore
+    from rdflib import Literal
+
+    exact = getattr(graph.store, "exact", None)
+    if exact is not None:
+        return not exact
+    if isinstance(graph.store, OxigraphStore):
+        return False  # already stored by Oxigraph: nothing more can change
+    rewritten = {XSD + name for name in REWRITTEN_DATATYPES}
+    return any(isinstance(o, Literal) and str(o.datatype) in rewritten for o in graph.objects())
 
 
 def to_rdflib(term: Any, *, blank_prefix: str = "") -> Any:
@@ -57,6 +78,14 @@ def to_rdflib_triples(
     """pyoxigraph quads or triples as rdflib triples (graph names dropped)."""
     for quad in quads:
         yield (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+
+
+def to_oxigraph_triples(graph: rdflib.Graph) -> Iterator[pyoxigraph.Triple]:
+    """An rdflib graph's triples as pyoxigraph triples, terms exactly as they are."""
+    import pyoxigraph
+
+    for s, p, o in graph.triples((None, None, None)):
+        yield pyoxigraph.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
 
 
 def store_of(graph: rdflib.Graph) -> pyoxigraph.Store:

@@ -23,7 +23,12 @@ if TYPE_CHECKING:
 
 
 class UnionStore(OxigraphStore):  # type: ignore[misc]  # oxrdflib is untyped for mypy here
-    """oxrdflib's store, with the default graph read as the union of all graphs."""
+    """oxrdflib's store, with the default graph read as the union of all graphs.
+
+    `exact` says whether every literal is held as its file wrote it (see `terms.REWRITTEN_DATATYPES`).
+    """
+
+    exact: bool = True
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[tuple[Any, Iterator[Any]]]:
         pattern = [None if term is None else to_oxigraph(term) for term in triple_pattern]
@@ -91,9 +96,11 @@ class UnionStore(OxigraphStore):  # type: ignore[misc]  # oxrdflib is untyped fo
         return result
 
 
-def union_graph(store: pyoxigraph.Store) -> rdflib.Graph:
+def union_graph(store: pyoxigraph.Store, *, exact: bool = True) -> rdflib.Graph:
     """An rdflib Graph over every graph of the store; what is added goes to its default graph."""
     from rdflib import Graph
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    return Graph(store=UnionStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
+    adapter = UnionStore(store=store)
+    adapter.exact = exact
+    return Graph(store=adapter, identifier=DATASET_DEFAULT_GRAPH_ID)
