@@ -88,7 +88,8 @@ class LoadedGraph:
         from twingraph.iris import PREFIXES
         from twingraph.union_graph import union_graph
 
-        view = union_graph(self.store, exact=self.exact)
+        exact_triples = lambda: [t for f in self.files for t in f.exact_triples()]  # noqa: E731
+        view = union_graph(self.store, exact=self.exact, exact_triples=exact_triples)
         for prefix, namespace in PREFIXES.items():
             view.bind(prefix, namespace, override=True)
         return view

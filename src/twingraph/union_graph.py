@@ -29,6 +29,7 @@ class UnionStore(OxigraphStore):  # type: ignore[misc]  # oxrdflib is untyped fo
     """
 
     exact: bool = True
+    exact_triples: Any = None  # () -> the files' triples as written, where the store rewrote some
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[tuple[Any, Iterator[Any]]]:
         pattern = [None if term is None else to_oxigraph(term) for term in triple_pattern]
@@ -96,11 +97,16 @@ class UnionStore(OxigraphStore):  # type: ignore[misc]  # oxrdflib is untyped fo
         return result
 
 
-def union_graph(store: pyoxigraph.Store, *, exact: bool = True) -> rdflib.Graph:
-    """An rdflib Graph over every graph of the store; what is added goes to its default graph."""
+def union_graph(store: pyoxigraph.Store, *, exact: bool = True, exact_triples: Any = None) -> rdflib.Graph:
+    """An rdflib Graph over every graph of the store; what is added goes to its default graph.
+
+    `exact_triples`, if given, returns the loaded files' triples as written, for readers that
+    must see literals the store rewrote (pyshacl validating xsd:int).
+    """
     from rdflib import Graph
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
     adapter = UnionStore(store=store)
     adapter.exact = exact
+    adapter.exact_triples = exact_triples
     return Graph(store=adapter, identifier=DATASET_DEFAULT_GRAPH_ID)

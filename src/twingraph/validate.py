@@ -126,9 +126,13 @@ def _validate_with_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> Validati
     from rdflib import Graph
 
     if isinstance(data.store, OxigraphStore):
-        # pyshacl is several times slower on an Oxigraph-backed graph than on rdflib's own store.
+        # pyshacl is several times slower on an Oxigraph-backed graph than on rdflib's own store;
+        # and it must see the literals as written, which the store may have rewritten.
+        from twingraph.terms import to_rdflib_triples
+
         copy = Graph()
-        for triple in data.triples((None, None, None)):
+        exact = getattr(data.store, "exact_triples", None)
+        for triple in to_rdflib_triples(exact()) if exact is not None else data.triples((None, None, None)):
             copy.add(triple)
         data = copy
     with offline():
