@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 HARVEST    := .venv-harvest
 HARVEST_STAMP := $(HARVEST)/.installed
 
-.PHONY: run test lint venv clean
+.PHONY: run test lint bench venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,7 @@ lint: $(TEST_STAMP)
 
 clean:
 	rm -rf $(VENV) $(HARVEST) dist build .pytest_cache
+
+## bench: benchmarks against the plain rdflib + pyshacl way (prints a table, writes benchmarks/results.json)
+bench: $(TEST_STAMP)
+	$(BIN)/python benchmarks/run.py

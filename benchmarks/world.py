@@ -30,7 +30,10 @@ sys.path.insert(0, str(HERE.parent / "src"))
 
 from twingraph.iris import partnership_iri, resource_iri, slugify  # noqa: E402
 
-CRAWL_CANDIDATES = [HERE.parent.parent / "shared" / "datasets" / "wikidata-p190-2016", Path("/work/shared/datasets/wikidata-p190-2016")]
+CRAWL_CANDIDATES = [
+    HERE.parent.parent / "shared" / "datasets" / "wikidata-p190-2016",
+    Path("/work/shared/datasets/wikidata-p190-2016"),
+]
 COUNTRIES = [f"Q{n}" for n in (183, 38, 33, 142, 34, 43, 801, 159, 36, 29, 55, 45, 40, 39, 213, 28, 218, 41, 212, 30,
                                145, 17, 148, 16, 96, 155, 414, 298, 419, 1033, 884, 668, 252, 928, 20, 35, 189, 27, 211, 37)]  # fmt: skip
 THEMES = ["YouthExchange", "SchoolExchange", "CitizensExchange", "Culture", "JointProjects", "Aid", "Reconciliation"]
@@ -90,7 +93,7 @@ def scaled(scale: int, seed: int = 2016) -> tuple[dict[str, str], list[tuple[str
     keys = list(all_names)
     out = set(pairs)
     for copy in range(1, scale):
-        for a, b in pairs:
+        for a, _b in pairs:
             # Keep one end in the copy and draw the other anywhere: one connected world.
             out.add(tuple(sorted((f"{a}x{copy}", keys[rng.randrange(len(keys))]))))  # type: ignore[arg-type]
     return all_names, sorted(p for p in out if p[0] != p[1])
@@ -129,7 +132,7 @@ def turtle(names: dict[str, str], pairs: list[tuple[str, str]], *, errors: float
         theme = "TownTwinning" if error == "wrong-theme" else _pick(a + b, THEMES)
         third = f" , <{resource_iri('city', slugs[pairs[0][0]])}>" if error == "third-partner" else ""
         yield (
-            f'<{iri}> a <{TW}Partnership> ; <{TW}partner> <{ia}> , <{ib}>{third} ; {kind}'
+            f"<{iri}> a <{TW}Partnership> ; <{TW}partner> <{ia}> , <{ib}>{third} ; {kind}"
             f'<{TW}startDate> "{start}"^^<http://www.w3.org/2001/XMLSchema#gYear> ; <{TW}startPrecision> <{TW}{precision}> ; '
             f'<{TW}theme> <{TW}{theme}> ; <http://www.w3.org/2000/01/rdf-schema#label> "{_esc(names[a])} – {_esc(names[b])}"@en ; '
             f"<http://purl.org/dc/terms/source> <{SOURCE}> ."

@@ -23,7 +23,8 @@ MAX = 256 * 1024 * 1024
 
 def _world_module():  # type: ignore[no-untyped-def]
     spec = importlib.util.spec_from_file_location("world", REPO / "benchmarks" / "world.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -56,11 +57,10 @@ def test_literals_the_store_would_rewrite_are_validated_as_written(tmp_path: Pat
     data = (REPO / "tests" / "fixtures" / "shapes" / "base.ttl").read_text(encoding="utf-8")
     path = tmp_path / "int.ttl"
     path.write_text(
-        data
-        + '\n<https://w3id.org/twingraph/id/figure/typed-int> a <https://w3id.org/twingraph/ontology#Figure> ;'
-        ' <https://w3id.org/twingraph/ontology#measure> <https://w3id.org/twingraph/ontology#Population> ;'
+        data + "\n<https://w3id.org/twingraph/id/figure/typed-int> a <https://w3id.org/twingraph/ontology#Figure> ;"
+        " <https://w3id.org/twingraph/ontology#measure> <https://w3id.org/twingraph/ontology#Population> ;"
         ' <https://schema.org/value> "7"^^<http://www.w3.org/2001/XMLSchema#int> ;'
-        ' <http://purl.org/dc/terms/source> <https://w3id.org/twingraph/id/source/page> .\n',
+        " <http://purl.org/dc/terms/source> <https://w3id.org/twingraph/id/source/page> .\n",
         encoding="utf-8",
     )
     loaded = load_graph([REPO / "ontology", path], max_bytes=MAX)
@@ -69,4 +69,6 @@ def test_literals_the_store_would_rewrite_are_validated_as_written(tmp_path: Pat
     auto = validate_graph(loaded.graph, shapes)
     reference = validate_graph(loaded.graph, shapes, engine="pyshacl")
     assert _rows(auto) == _rows(reference)
-    assert any(f.focus.endswith("figure/typed-int") and f.component == "sh:OrConstraintComponent" for f in auto.violations)
+    assert any(
+        f.focus.endswith("figure/typed-int") and f.component == "sh:OrConstraintComponent" for f in auto.violations
+    )

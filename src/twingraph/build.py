@@ -152,7 +152,13 @@ def distribution_files(
 ) -> list[DistributionFile]:
     """The distributions a build publishes, with their real sizes and checksums; their bytes go into `contents`."""
     from twingraph.catalog import DistributionFile
-    from twingraph.export import EXPORT_FORMATS, jsonld_context_bytes, partnerships_csv, serialize_triples, source_triples
+    from twingraph.export import (
+        EXPORT_FORMATS,
+        jsonld_context_bytes,
+        partnerships_csv,
+        serialize_triples,
+        source_triples,
+    )
 
     contents = {} if contents is None else contents
     triples = source_triples(loaded, data_paths)  # read and sorted once, for every format

@@ -344,7 +344,10 @@ CATALOG_PREFIXES = {
 
 
 def void_graph(
-    settings: Settings, loaded: LoadedGraph, data_paths: Sequence[Path] | None, distributions: Sequence[DistributionFile]
+    settings: Settings,
+    loaded: LoadedGraph,
+    data_paths: Sequence[Path] | None,
+    distributions: Sequence[DistributionFile],
 ) -> rdflib.Graph:
     """A VoID description: size, classes, properties, examples, dumps, vocabularies, and the Wikidata linkset.
 
@@ -368,6 +371,7 @@ def void_graph(
 
     g.add((dataset, RDF.type, void("Dataset")))
     g.add((dataset, DCTERMS.title, Literal(settings.title, lang="en")))
+
     def number(query: str) -> int:
         return int(loaded.select(query, data_paths)[0][0].value)
 

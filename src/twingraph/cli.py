@@ -113,8 +113,15 @@ def cli(ctx: click.Context, root: Path | None, max_input_mb: float | None) -> No
     show_default=True,
     help="text: grouped by resource; turtle: the standard SHACL validation report; json.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "fast", "pyshacl"]),
+    default="auto",
+    show_default=True,
+    help="fast: twingraph's bulk engine on Oxigraph; pyshacl: the reference; auto: fast where it applies.",
+)
 @pass_options
-def validate(options: Options, paths: tuple[Path, ...], shape_paths: tuple[Path, ...], fmt: str) -> None:
+def validate(options: Options, paths: tuple[Path, ...], shape_paths: tuple[Path, ...], fmt: str, engine: str) -> None:
     """Check data against the SHACL shapes.
 
     PATHS are data files or folders; by default the project's data/. The project's ontology
@@ -130,6 +137,7 @@ def validate(options: Options, paths: tuple[Path, ...], shape_paths: tuple[Path,
         data_paths=paths,
         shape_paths=shape_paths,
         max_bytes=options.max_bytes(project),
+        engine=engine,
     )
     click.echo(render_report(report, fmt), nl=False)
     if fmt != "text":

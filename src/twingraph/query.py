@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from twingraph.errors import InputError, TwingraphError
-from twingraph.iris import TW
 from twingraph.offline import offline
 from twingraph.sparql_guard import QueryRefused, check_offline_read_only, query_form
 

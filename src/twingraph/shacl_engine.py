@@ -119,18 +119,14 @@ def unsupported_features(shapes: rdflib.Graph) -> list[str]:
     shape_nodes = _all_shape_nodes(shapes)
     constraint_nodes = {o for o in shapes.objects(None, URIRef(SH + "sparql"))}
     for node in shape_nodes:
-        for predicate in shapes.predicates(node, None):
-            text = str(predicate)
-            if text.startswith(SH) and text[len(SH) :] not in _SHAPE_TERMS:
-                found.add(f"sh:{text[len(SH):]}")
+        found.update(f"sh:{term}" for term in _unknown_terms(shapes, node, _SHAPE_TERMS))
         for disjoint in shapes.objects(node, URIRef(SH + "qualifiedValueShapesDisjoint")):
             if str(disjoint).lower() == "true":
                 found.add("sh:qualifiedValueShapesDisjoint true")
     for node in constraint_nodes:
-        for predicate in shapes.predicates(node, None):
-            text = str(predicate)
-            if text.startswith(SH) and text[len(SH) :] not in _SPARQL_CONSTRAINT_TERMS:
-                found.add(f"sh:{text[len(SH):]} on a SPARQL constraint")
+        found.update(
+            f"sh:{term} on a SPARQL constraint" for term in _unknown_terms(shapes, node, _SPARQL_CONSTRAINT_TERMS)
+        )
         for select in shapes.objects(node, URIRef(SH + "select")):
             if re.search(r"\$(?!this\b)[A-Za-z_]", str(select)):
                 found.add("pre-bound variables other than $this")
@@ -143,6 +139,12 @@ def unsupported_features(shapes: rdflib.Graph) -> list[str]:
             except ShapesError:
                 found.add("property paths other than IRIs, inverse, sequence and alternative paths")
     return sorted(found)
+
+
+def _unknown_terms(shapes: rdflib.Graph, node: Any, known: set[str]) -> set[str]:
+    """The local names of the sh: predicates on a node that are not in `known`."""
+    names = {str(p)[len(SH) :] for p in shapes.predicates(node, None) if str(p).startswith(SH)}
+    return names - known
 
 
 def _all_shape_nodes(shapes: rdflib.Graph) -> set[Any]:
@@ -227,7 +229,9 @@ class Engine:
                 if prefix is not None and namespace is not None:
                     prologue.append(f"PREFIX {prefix}: <{namespace}>")
         messages = tuple(sorted(str(m) for m in g.objects(node, URIRef(SH + "message"))))
-        return SparqlConstraint(node=node, query="\n".join(sorted(set(prologue))) + "\n" + str(selects[0]), messages=messages)
+        return SparqlConstraint(
+            node=node, query="\n".join(sorted(set(prologue))) + "\n" + str(selects[0]), messages=messages
+        )
 
     # -- running -----------------------------------------------------------------------------
 
@@ -394,8 +398,6 @@ class Engine:
         return self._datatype_ok[key]
 
 
-
-
 def _deactivated(shapes: rdflib.Graph, node: Any) -> bool:
     from rdflib import URIRef
 
@@ -452,7 +454,9 @@ def _node_kind(engine: Engine, shape: Shape, argument: Any, value_map: dict[Any,
     return _each_failing_value(shape, "NodeKindConstraintComponent", value_map, lambda v: _kind(v) not in allowed)
 
 
-def _count(engine: Engine, shape: Shape, argument: Any, value_map: dict[Any, list[Any]], *, at_least: bool) -> Iterator[Result]:
+def _count(
+    engine: Engine, shape: Shape, argument: Any, value_map: dict[Any, list[Any]], *, at_least: bool
+) -> Iterator[Result]:
     bound = int(argument)
     component = "MinCountConstraintComponent" if at_least else "MaxCountConstraintComponent"
     for focus, values in value_map.items():

@@ -94,7 +94,7 @@ def store_of(graph: rdflib.Graph) -> pyoxigraph.Store:
     from oxrdflib import OxigraphStore
 
     if isinstance(graph.store, OxigraphStore):
-        return graph.store._inner  # noqa: SLF001  oxrdflib exposes the store only this way
+        return graph.store._inner
     store = pyoxigraph.Store()
     store.extend(pyoxigraph.Quad(*(to_oxigraph(term) for term in triple)) for triple in graph)
     return store

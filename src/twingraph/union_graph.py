@@ -57,7 +57,12 @@ class UnionStore(OxigraphStore):  # type: ignore[misc]  # oxrdflib is untyped fo
             self._inner.remove(quad)
 
     def query(
-        self, query: Any, initNs: Mapping[str, Any], initBindings: Mapping[str, Any], queryGraph: Any, **kwargs: Any  # noqa: N803
+        self,
+        query: Any,
+        initNs: Mapping[str, Any],  # noqa: N803  rdflib's Store API
+        initBindings: Mapping[str, Any],  # noqa: N803
+        queryGraph: Any,  # noqa: N803
+        **kwargs: Any,
     ) -> Any:
         """The query in Oxigraph over every graph, with results as rdflib's own engine gives them.
 

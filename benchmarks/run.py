@@ -1,0 +1,173 @@
+"""`make bench`: twingraph's operations against the plain rdflib + pyshacl way, in one session.
+
+Workloads: the bundled Kassel project, World (the 2016 Wikidata crawl in our model, see
+world.py) and, with --x10, World×10. Each twingraph operation runs as a whole process
+(median wall time of --runs runs, peak RSS of the child); stored queries also run warm,
+inside this process. The baseline does the same work the plain way (rdflib Graph.parse,
+pyshacl.validate, rdflib SPARQL, rdflib serialize) in this process. pyshacl on World takes
+over an hour on this machine (once measured, 2026-12-01), so its baseline is only timed
+where --pyshacl-limit allows; the table says so.
+
+Usage: python benchmarks/run.py [--runs 5] [--x10] [--json benchmarks/results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+TWINGRAPH = [sys.executable, "-m", "twingraph"]
+# The queries of ../shared/perf-anchors.md; rdflib takes minutes for some others at World size.
+BASELINE_QUERIES = {"partners", "per-decade", "per-country", "timeline"}
+
+
+def timed_process(args: list[str], cwd: Path, runs: int) -> tuple[float, float]:
+    """Median wall seconds and peak RSS (MB) of a command run `runs` times."""
+    times, peak = [], 0.0
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"{' '.join(args)} failed: {done.stderr.strip()}")
+        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    return statistics.median(times), peak
+
+
+def timed(call: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def project(folder: Path, data: Path | None) -> Path:
+    """A project folder: the bundled one, or one holding a World data file."""
+    if data is None:
+        return REPO
+    (folder / "data").mkdir(parents=True, exist_ok=True)
+    os.replace(data, folder / "data" / data.name)
+    (folder / "twingraph.toml").write_text(
+        '[project]\nname = "world"\ntitle = "Town twinnings of the world"\n[limits]\nmax_input_mb = 4096\n',
+        encoding="utf-8",
+    )
+    return folder
+
+
+def bench_workload(name: str, root: Path, runs: int, pyshacl_limit: int) -> list[dict[str, object]]:
+    import rdflib
+
+    from twingraph.load import load_project_graph
+    from twingraph.project import find_project
+    from twingraph.query import run_local, stored_queries
+
+    rows: list[dict[str, object]] = []
+
+    def row(operation: str, ours: float, baseline: float | None, rss: float | None = None, note: str = "") -> None:
+        print(f"  {name}: {operation}: {ours:.3f} s (baseline {baseline})", file=sys.stderr, flush=True)
+        rows.append(
+            {"workload": name, "operation": operation, "twingraph_s": round(ours, 4),
+             "baseline_s": None if baseline is None else round(baseline, 4),
+             "ratio": None if baseline is None else round(baseline / ours, 1),
+             "peak_rss_mb": None if rss is None else round(rss), "note": note}
+        )  # fmt: skip
+
+    proj = find_project(root=root)
+    ontology, data = proj.graph_inputs()
+    files = [
+        p for folder in [*ontology, *data] for p in ([folder] if folder.is_file() else sorted(folder.glob("*.ttl")))
+    ]
+    triples = sum(1 for _ in rdflib.Graph().parse(files[-1], format="turtle")) if name == "kassel" else None
+
+    # Whole processes.
+    with tempfile.TemporaryDirectory() as out:
+        build, rss = timed_process([*TWINGRAPH, "--root", str(root), "build", "--out", out + "/dist"], REPO, runs)
+    validate, vrss = timed_process([*TWINGRAPH, "--root", str(root), "validate"], REPO, runs)
+
+    # The plain way, in this process.
+    def parse() -> rdflib.Graph:
+        graph = rdflib.Graph()
+        for path in files:
+            graph.parse(path, format="turtle")
+        return graph
+
+    base_runs = 1 if name != "kassel" else runs
+    plain = parse()
+    base_parse = timed(parse, base_runs)
+    base_serialize = timed(lambda: plain.serialize(format="turtle"), base_runs)
+    base_jsonld = timed(lambda: plain.serialize(format="json-ld"), base_runs)
+    base_validate = None
+    if len(plain) <= pyshacl_limit:
+        import pyshacl
+
+        shapes = rdflib.Graph().parse(REPO / "shapes" / "twingraph.shapes.ttl")
+        base_validate = timed(lambda: pyshacl.validate(plain, shacl_graph=shapes, inference="none"), base_runs)
+    base_build = base_parse + (base_validate or 0.0) + base_serialize + base_jsonld
+    note = "" if base_validate is not None else "baseline without pyshacl (over an hour at this size)"
+    row("build (validate + every export + catalogue), process", build, base_build, rss, note)
+    row("validate, process", validate, None if base_validate is None else base_parse + base_validate, vrss, note)
+
+    # Stored queries, warm, in this process, against rdflib's own engine.
+    loaded = load_project_graph(proj, max_bytes=4096 * 1024 * 1024)
+    for query in stored_queries(proj.folder("queries")):
+        values = {p.name: p.default for p in query.parameters if p.default} if name == "kassel" else {}
+        if name != "kassel" and any(p.type == "place" for p in query.parameters):
+            values = {p.name: "http://www.wikidata.org/entity/Q2865" for p in query.parameters if p.type == "place"}
+        ours = timed(lambda q=query, v=values: list(run_local(loaded.graph, q, v)), runs)
+        if name == "kassel" or query.name in BASELINE_QUERIES:
+            base = timed(lambda q=query, v=values: list(run_local(plain, q, v)), base_runs)
+            row(f"query {query.name}, warm", ours, base)
+        else:
+            row(f"query {query.name}, warm", ours, None, note="rdflib not timed at this size (minutes)")
+    if triples:
+        rows[0]["note"] = f"{triples} triples of data"
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--x10", action="store_true", help="also World×10 (minutes)")
+    parser.add_argument("--pyshacl-limit", type=int, default=50_000, help="largest graph pyshacl is timed on")
+    parser.add_argument("--json", type=Path, default=HERE / "results.json")
+    args = parser.parse_args()
+    sys.path.insert(0, str(HERE))
+    import world
+
+    rows: list[dict[str, object]] = []
+    helptime, _ = timed_process([*TWINGRAPH, "--help"], REPO, args.runs)
+    partners, prss = timed_process([*TWINGRAPH, "query", "run", "partners", "-p", "city=Kassel"], REPO, args.runs)
+    rows.append({"workload": "-", "operation": "twingraph --help, process", "twingraph_s": round(helptime, 3)})
+    rows.append({"workload": "kassel", "operation": "query run partners, process", "twingraph_s": round(partners, 3),
+                 "peak_rss_mb": round(prss)})  # fmt: skip
+    rows += bench_workload("kassel", REPO, args.runs, args.pyshacl_limit)
+    with tempfile.TemporaryDirectory() as tmp:
+        scales = [("world", 1)] + ([("world×10", 10)] if args.x10 else [])
+        for name, scale in scales:
+            data = world.write(Path(tmp) / f"{name}.ttl", scale=scale)
+            rows += bench_workload(name, project(Path(tmp) / name, data), args.runs, args.pyshacl_limit)
+    args.json.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print("| workload | operation | twingraph (s) | plain rdflib + pyshacl (s) | ratio | peak RSS (MB) | note |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        cells = [
+            r.get(k) for k in ("workload", "operation", "twingraph_s", "baseline_s", "ratio", "peak_rss_mb", "note")
+        ]
+        print("| " + " | ".join("" if c is None else str(c) for c in cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
