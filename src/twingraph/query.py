@@ -7,9 +7,10 @@ A stored query starts with comment lines:
     # param: city: place = Kassel | The city, as a name or an IRI
 
 Parameter types: `place` (a name, our IRI or a Wikidata IRI, resolved to our place),
-`iri`, `string` and `integer`. Values are never spliced into the query text: locally they
-are rdflib `initBindings`; on an endpoint, which cannot take bindings, they travel in a
-strictly escaped VALUES block (`sparql_text.with_values`) at the same place.
+`iri`, `string` and `integer`. Values are never spliced into the query text: locally and on
+an endpoint alike (neither Oxigraph's pre-binding, which takes only projected variables, nor
+the SPARQL protocol can carry them all) they travel in a strictly escaped VALUES block
+(`sparql_text.with_values`) at the top of the WHERE clause.
 """
 
 from __future__ import annotations

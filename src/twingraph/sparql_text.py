@@ -98,7 +98,7 @@ def values_block(bindings: Mapping[str, Identifier]) -> str:
 def with_values(query: str, bindings: Mapping[str, Identifier]) -> str:
     """The query with a VALUES block opening its WHERE clause, so the values hold everywhere in it.
 
-    The same place rdflib's `initBindings` act on, so a stored query gives the same answer
+    Local and remote runs both bind this way, so a stored query gives the same answer
     locally and remotely (tested for every stored query). Parameters used only inside a
     sub-select must be projected out of it to be bound in either way.
     """
