@@ -209,7 +209,7 @@ def partnerships_csv(store: pyoxigraph.Store) -> bytes:
         solutions = store.query(_CSV_QUERY, use_default_graph_as_union=True)
         result = [tuple(None if term is None else term.value for term in solution) for solution in solutions]  # type: ignore[union-attr]
     for p, partner, name, wikidata, kind, start, precision, end, theme, source in result:
-        row = rows.setdefault(p, {"partners": {}, "themes": set(), "sources": set()})
+        row = rows.setdefault(str(p), {"partners": {}, "themes": set(), "sources": set()})
         row["partners"][partner] = (_text(name), _text(wikidata))
         for key, value in (("kind", kind), ("start", start), ("start_precision", precision), ("end", end)):
             if value is not None:
@@ -253,4 +253,4 @@ def partnership_count(store: pyoxigraph.Store, graphs: Sequence[Any] | None = No
         {"default_graph": list(graphs)} if graphs is not None else {"use_default_graph_as_union": True}
     )
     query = f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a <{TW}Partnership> }}"
-    return int(next(iter(store.query(query, **scope)))[0].value)  # type: ignore[arg-type, index]
+    return int(next(iter(store.query(query, **scope)))[0].value)  # type: ignore[arg-type]

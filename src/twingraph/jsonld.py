@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from twingraph.errors import TwingraphError
 
 if TYPE_CHECKING:
-    import pyoxigraph
+    pass
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -90,7 +90,7 @@ def _expander(prefixes: list[tuple[str, str]]) -> Any:
 def compact_iri(context: Context, iri: str) -> str:
     """The shortest compact IRI for an IRI (ties: the least), or the IRI itself."""
     candidates = [
-        f"{prefix}:{iri[len(namespace):]}"
+        f"{prefix}:{iri[len(namespace) :]}"
         for prefix, namespace in context.prefixes
         if iri.startswith(namespace) and len(iri) > len(namespace) and not iri[len(namespace) :].startswith("//")
     ]
@@ -111,7 +111,7 @@ class _Compactor:
         return found
 
 
-def compact(triples: Iterable[pyoxigraph.Triple], context_document: dict[str, Any]) -> bytes:
+def compact(triples: Iterable[Any], context_document: dict[str, Any]) -> bytes:
     """Triples (sorted, no blank nodes) as a compacted JSON-LD document with the context embedded."""
     context = read_context(context_document)
     short = _Compactor(context)

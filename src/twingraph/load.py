@@ -102,7 +102,9 @@ class LoadedGraph:
 
     def select(self, query: str, paths: Sequence[Path] | None = None) -> list[tuple[Any, ...]]:
         """The rows of a SELECT query, run by Oxigraph over these files (default: every file) as one graph."""
-        return [tuple(row) for row in self.store.query(query, default_graph=self.graph_names(paths))]  # type: ignore[union-attr]
+        graphs: list[Any] = list(self.graph_names(paths))
+        answer: Any = self.store.query(query, default_graph=graphs)
+        return [tuple(row) for row in answer]
 
     def files_for(self, paths: Sequence[Path] | None = None) -> list[ParsedFile]:
         """The loaded files among these paths (folders expanded; default: every file)."""
@@ -273,7 +275,7 @@ def _load_with_oxigraph(
     try:
         store.load(data, format=ox_format, base_iri=path.resolve().as_uri(), to_graph=graph)
         answer = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)
-        return int(next(iter(answer))[0].value)  # type: ignore[arg-type, index]
+        return int(next(iter(answer))[0].value)  # type: ignore[arg-type]
     except SyntaxError as exc:
         raise _syntax_error(exc, text, fmt, path) from None
     except (ValueError, OSError) as exc:

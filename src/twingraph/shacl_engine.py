@@ -317,13 +317,16 @@ class Engine:
         else:
             value_maps = {} if value_maps is None else value_maps
             if shape.path.sparql not in value_maps:
-                along, empty = self.values(shape.path).get, []
+                along = self.values(shape.path).get
+                empty: list[Any] = []
                 value_maps[shape.path.sparql] = {focus: along(focus, empty) for focus in focus_nodes}
             value_map = value_maps[shape.path.sparql]
         results: list[Result] = []
         for name, arguments in sorted(shape.params.items()):
             check = _COMPONENTS.get(name)
-            for argument in arguments if check else ():
+            if check is None:  # a qualifier, read by the component it qualifies
+                continue
+            for argument in arguments:
                 results.extend(check(self, shape, argument, value_map))
         shared: dict[str, dict[Any, list[Any]]] = {}
         for prop in shape.properties:
@@ -725,7 +728,11 @@ def _solutions(answer: Any, *, default_focus: Any) -> Iterator[tuple[Any, dict[s
 def _format_message(template: str, variables: dict[str, Any]) -> str:
     for name, value in variables.items():
         text = _display(value)
-        template = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _m, text=text: text, template)
+
+        def replacement(_match: re.Match[str], text: str = text) -> str:
+            return text
+
+        template = re.sub(r"\{[?$]" + re.escape(name) + r"\}", replacement, template)
     return template
 
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import rdflib
 
 
-class UnionStore(OxigraphStore):  # type: ignore[misc]  # oxrdflib is untyped for mypy here
+class UnionStore(OxigraphStore):
     """oxrdflib's store, with the default graph read as the union of all graphs.
 
     `exact` says whether every literal is held as its file wrote it (see `terms.REWRITTEN_DATATYPES`).
@@ -49,7 +49,8 @@ class UnionStore(OxigraphStore):  # type: ignore[misc]  # oxrdflib is untyped fo
             "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
             use_default_graph_as_union=True,
         )
-        return int(next(iter(answer))[0].value)
+        rows: Any = answer
+        return int(next(iter(rows))[0].value)
 
     def remove(self, triple: Any, context: Any = None) -> None:
         pattern = [None if term is None else to_oxigraph(term) for term in triple]
