@@ -169,3 +169,17 @@ def test_usage_errors_say_what_to_do(args: tuple[str, ...], words: str) -> None:
     assert shown.returncode == 2
     assert words in shown.stderr
     assert "Traceback" not in shown.stderr
+
+
+def test_an_unreachable_service_is_a_clear_error_with_allow_service() -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago and has no listener now
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    text = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    shown = run_cli("sparql", text, "--allow-service")
+    assert shown.returncode == 2
+    assert shown.stdout == ""
+    assert shown.stderr.startswith("Error: a SERVICE the query names could not be reached:")
+    assert "Traceback" not in shown.stderr

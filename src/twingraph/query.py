@@ -160,6 +160,8 @@ def run_local(
             where = re.match(r"error at (\d+):(\d+): (.*)", str(exc.msg))
             detail = f"at line {where[1]}, column {where[2]}: {where[3]}" if where else f": {exc.msg}"
             raise QueryRefused(f"SPARQL syntax error {detail}.") from None
+        except OSError as exc:  # Oxigraph's HTTP client, reached only with --allow-service
+            raise QueryRefused(f"a SERVICE the query names could not be reached: {exc}.") from None
         return result
 
 
