@@ -111,7 +111,7 @@ def build(
         out=out,
         files=tuple(BuiltFile(name, len(body), description) for name, (body, description) in files.items()),
         triples=loaded.triple_count(data_paths),
-        partnerships=partnership_count(loaded.store, loaded.graph_names(data_paths)),
+        partnerships=partnership_count(loaded, data_paths),
         mqa=mqa.score(catalogue),
     )
 

@@ -247,10 +247,7 @@ def _text(node: object) -> str:
     return "" if node is None else str(node)
 
 
-def partnership_count(store: pyoxigraph.Store, graphs: Sequence[Any] | None = None) -> int:
-    """How many tw:Partnership resources these graphs of the store (default: all) describe."""
-    scope: dict[str, Any] = (
-        {"default_graph": list(graphs)} if graphs is not None else {"use_default_graph_as_union": True}
-    )
-    query = f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a <{TW}Partnership> }}"
-    return int(next(iter(store.query(query, **scope)))[0].value)  # type: ignore[arg-type]
+def partnership_count(loaded: LoadedGraph, data_paths: Sequence[Path] | None = None) -> int:
+    """How many tw:Partnership resources these files (default: all) describe."""
+    rows = loaded.select(f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a <{TW}Partnership> }}", data_paths)
+    return int(rows[0][0].value)

@@ -111,7 +111,7 @@ class LoadedGraph:
         wanted = None if paths is None else {p.resolve() for p in expand_paths(paths)}
         return [f for f in self.files if wanted is None or f.path.resolve() in wanted]
 
-    @property
+    @cached_property
     def exact(self) -> bool:
         """Whether the store holds every literal as written (no file uses a datatype it rewrites)."""
         return not any(f.may_hold_rewritten_datatypes for f in self.files)
