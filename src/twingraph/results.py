@@ -1,28 +1,38 @@
 """SPARQL results written in the W3C result formats, as RDF, or as a table for people.
 
-SELECT and ASK results follow the SPARQL 1.1 Query Results JSON, XML, CSV and TSV specs:
-rdflib writes JSON, XML and CSV; TSV, which rdflib only reads, is written here. CONSTRUCT
-and DESCRIBE results are graphs and are written as Turtle, N-Triples or JSON-LD.
+Every answer is first turned into `Answer`: rows of pyoxigraph terms, a boolean, or triples.
+One set of writers then serves the CLI (whose rdflib results are converted) and the server
+(which hands Oxigraph's solutions over directly, with a row limit). SELECT and ASK follow the
+SPARQL 1.1 Query Results JSON, XML, CSV and TSV specs. Neither rdflib's writers (they need
+rdflib terms, about 20 µs each to build) nor pyoxigraph's (they take only a whole, unlimited
+`QuerySolutions`) fit both, so the four small writers live here. CONSTRUCT and DESCRIBE
+results are graphs, written by pyoxigraph as Turtle, N-Triples or JSON-LD.
 """
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape, quoteattr
 
 from twingraph.errors import TwingraphError
 from twingraph.formats import GRAPH_RESULT_FORMATS, RESULT_FORMATS
 from twingraph.iris import PREFIXES, compact, id_prefixes
 
 if TYPE_CHECKING:
+    import pyoxigraph
     from rdflib.query import Result
-    from rdflib.term import Identifier
 
 MAX_CELL_WIDTH = 60
-_RDFLIB_GRAPH_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+_PLAIN_DATATYPES = (_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+_GRAPH_FORMAT_NAMES = {"turtle": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
 # Turtle's short forms for numbers and booleans, used by TSV where the lexical form fits them.
 _BARE_FORMS = {
     _XSD + "integer": re.compile(r"[+-]?[0-9]+"),
@@ -42,90 +52,222 @@ class ResultFormatError(TwingraphError):
     """A result cannot be written in the format asked for."""
 
 
+class TooManyRows(TwingraphError):
+    """A result has more rows (or triples) than the limit allows."""
+
+
+@dataclass
+class Answer:
+    """A query's answer in pyoxigraph terms: `kind` is SELECT, ASK or GRAPH (CONSTRUCT, DESCRIBE)."""
+
+    kind: str
+    variables: tuple[str, ...] = ()
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    boolean: bool = False
+    triples: list[Any] = field(default_factory=list)
+
+
+def answer_from_oxigraph(result: Any, *, max_rows: int | None = None) -> Answer:
+    """pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples, read up to `max_rows` (more raises)."""
+    import pyoxigraph
+
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        return Answer("ASK", boolean=bool(result))
+    if isinstance(result, pyoxigraph.QueryTriples):
+        return Answer("GRAPH", triples=_bounded(result, max_rows, "triples"))
+    variables = tuple(v.value for v in result.variables)
+    rows = [tuple(solution) for solution in _bounded(result, max_rows, "rows")]
+    return Answer("SELECT", variables=variables, rows=rows)
+
+
+def _bounded(items: Iterable[Any], max_rows: int | None, what: str) -> list[Any]:
+    taken = []
+    for item in items:
+        if max_rows is not None and len(taken) >= max_rows:
+            raise TooManyRows(
+                f"the result has more than {max_rows:,} {what}, the limit here; "
+                "ask for fewer with LIMIT and page through with OFFSET."
+            )
+        taken.append(item)
+    return taken
+
+
+def answer_from_rdflib(result: Result) -> Answer:
+    """An rdflib query result (local or from an endpoint) as an Answer."""
+    from twingraph.terms import to_oxigraph
+
+    if result.type == "ASK":
+        return Answer("ASK", boolean=bool(result.askAnswer))
+    if is_graph_result(result):
+        import pyoxigraph
+
+        assert result.graph is not None
+        triples = [pyoxigraph.Triple(*(to_oxigraph(t) for t in triple)) for triple in result.graph]
+        return Answer("GRAPH", triples=triples)
+    variables = list(result.vars or [])
+    rows = [tuple(None if (t := row.get(v)) is None else to_oxigraph(t) for v in variables) for row in result.bindings]
+    return Answer("SELECT", variables=tuple(str(v) for v in variables), rows=rows)
+
+
 def is_graph_result(result: Result) -> bool:
     """True for CONSTRUCT and DESCRIBE results, which are graphs rather than rows."""
     return result.type in ("CONSTRUCT", "DESCRIBE")
 
 
-def formats_for(result: Result) -> tuple[str, ...]:
+def formats_for(result: Result | Answer) -> tuple[str, ...]:
     """The format names that can write this result."""
-    if is_graph_result(result):
+    kind = result.kind if isinstance(result, Answer) else "GRAPH" if is_graph_result(result) else result.type
+    if kind == "GRAPH":
         return GRAPH_RESULT_FORMATS
     names = tuple(fmt.name for fmt in RESULT_FORMATS)
-    return names if result.type == "SELECT" else tuple(n for n in names if n not in ("csv", "tsv"))
+    return names if kind == "SELECT" else tuple(n for n in names if n not in ("csv", "tsv"))
 
 
-def serialize(result: Result, fmt: str) -> bytes:
+def serialize(result: Result | Answer, fmt: str) -> bytes:
     """The result in one format, as UTF-8 bytes."""
-    if fmt not in formats_for(result):
-        kind = "CONSTRUCT and DESCRIBE" if is_graph_result(result) else result.type
-        hint = "the W3C CSV and TSV formats have no form for a yes/no answer. " if result.type == "ASK" else ""
+    answer = result if isinstance(result, Answer) else answer_from_rdflib(result)
+    if fmt not in formats_for(answer):
+        kind = "CONSTRUCT and DESCRIBE" if answer.kind == "GRAPH" else answer.kind
+        hint = "the W3C CSV and TSV formats have no form for a yes/no answer. " if answer.kind == "ASK" else ""
         raise ResultFormatError(
-            f"{kind} results cannot be written as {fmt}: {hint}Use one of {', '.join(formats_for(result))}."
+            f"{kind} results cannot be written as {fmt}: {hint}Use one of {', '.join(formats_for(answer))}."
         )
-    if is_graph_result(result):
-        return _serialize_graph(result, fmt)
-    if fmt == "table":
-        return render_table(result).encode("utf-8")
-    if fmt == "tsv":
-        return render_tsv(result).encode("utf-8")
-    buffer = io.BytesIO()
-    result.serialize(destination=buffer, encoding="utf-8", format=fmt)
-    return buffer.getvalue()
+    if answer.kind == "GRAPH":
+        return _serialize_graph(answer.triples, fmt)
+    writer = {"table": render_table, "tsv": render_tsv, "csv": render_csv, "json": render_json, "xml": render_xml}[fmt]
+    return writer(answer).encode("utf-8")
 
 
-def _serialize_graph(result: Result, fmt: str) -> bytes:
-    from rdflib import Graph
+def _serialize_graph(triples: Sequence[pyoxigraph.Triple], fmt: str) -> bytes:
+    import pyoxigraph
 
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-    assert result.graph is not None
-    for triple in result.graph:
-        graph.add(triple)
-    data = graph.serialize(format=_RDFLIB_GRAPH_FORMATS[fmt], encoding="utf-8")
-    return data
+    format_ = getattr(pyoxigraph.RdfFormat, _GRAPH_FORMAT_NAMES[fmt])
+    prefixes = dict(PREFIXES) if fmt == "turtle" else None
+    return pyoxigraph.serialize(triples, format=format_, prefixes=prefixes)  # type: ignore[no-any-return]
 
 
-def render_tsv(result: Result) -> str:
-    """SPARQL 1.1 Query Results TSV: `?var` headers, terms in Turtle syntax, LF line ends."""
-    variables = list(result.vars or [])
-    lines = ["\t".join(f"?{v}" for v in variables)]
-    for row in result.bindings:
-        lines.append("\t".join(tsv_term(row.get(v)) for v in variables))
+def _literal_parts(term: Any) -> tuple[str, str | None, str | None]:
+    """A literal's lexical form, language and datatype (None for plain strings)."""
+    datatype = term.datatype.value
+    return term.value, term.language, None if datatype in _PLAIN_DATATYPES else datatype
+
+
+def _kind(term: Any) -> str:
+    name = type(term).__name__
+    if name == "NamedNode":
+        return "uri"
+    if name == "BlankNode":
+        return "bnode"
+    if name == "Literal":
+        return "literal"
+    raise ResultFormatError(f"cannot write {term!r} in query results (RDF-star terms are not supported).")
+
+
+def render_json(answer: Answer) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    if answer.kind == "ASK":
+        return json.dumps({"head": {}, "boolean": answer.boolean})
+    bindings = []
+    for row in answer.rows:
+        binding: dict[str, dict[str, str]] = {}
+        for name, term in zip(answer.variables, row, strict=True):
+            if term is None:
+                continue
+            kind = _kind(term)
+            if kind != "literal":
+                binding[name] = {"type": kind, "value": term.value}
+                continue
+            value, language, datatype = _literal_parts(term)
+            cell = {"type": "literal", "value": value}
+            if language:
+                cell["xml:lang"] = language
+            elif datatype:
+                cell["datatype"] = datatype
+            binding[name] = cell
+        bindings.append(binding)
+    return json.dumps(
+        {"head": {"vars": list(answer.variables)}, "results": {"bindings": bindings}}, ensure_ascii=False
+    )
+
+
+def render_xml(answer: Answer) -> str:
+    """SPARQL Query Results XML."""
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    if answer.kind == "ASK":
+        lines += ["<head/>", f"<boolean>{'true' if answer.boolean else 'false'}</boolean>", "</sparql>"]
+        return "\n".join(lines) + "\n"
+    lines.append("<head>")
+    lines += [f"<variable name={quoteattr(name)}/>" for name in answer.variables]
+    lines += ["</head>", "<results>"]
+    for row in answer.rows:
+        cells = []
+        for name, term in zip(answer.variables, row, strict=True):
+            if term is None:
+                continue
+            kind = _kind(term)
+            if kind == "literal":
+                value, language, datatype = _literal_parts(term)
+                attribute = (
+                    f" xml:lang={quoteattr(language)}" if language else f" datatype={quoteattr(datatype)}" if datatype else ""
+                )
+                body = f"<literal{attribute}>{escape(value)}</literal>"
+            else:
+                body = f"<{kind}>{escape(term.value)}</{kind}>"
+            cells.append(f"<binding name={quoteattr(name)}>{body}</binding>")
+        lines.append("<result>" + "".join(cells) + "</result>")
+    lines += ["</results>", "</sparql>"]
     return "\n".join(lines) + "\n"
 
 
-def tsv_term(node: Identifier | None) -> str:
-    """One term in TSV: `<iri>`, `_:b`, a Turtle literal or a bare number; empty when unbound."""
-    from rdflib import BNode, Literal, URIRef
+def render_csv(answer: Answer) -> str:
+    """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends (RFC 4180)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(answer.variables)
+    for row in answer.rows:
+        writer.writerow(["" if t is None else f"_:{t.value}" if _kind(t) == "bnode" else t.value for t in row])
+    return buffer.getvalue()
 
+
+def render_tsv(answer: Answer) -> str:
+    """SPARQL 1.1 Query Results TSV: `?var` headers, terms in Turtle syntax, LF line ends."""
+    lines = ["\t".join(f"?{v}" for v in answer.variables)]
+    lines += ["\t".join(tsv_term(term) for term in row) for row in answer.rows]
+    return "\n".join(lines) + "\n"
+
+
+def tsv_term(node: Any) -> str:
+    """One term in TSV: `<iri>`, `_:b`, a Turtle literal or a bare number; empty when unbound."""
     if node is None:
         return ""
-    if isinstance(node, URIRef):
-        return f"<{node}>"
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    if isinstance(node, Literal):
-        lexical = str(node)
-        datatype = str(node.datatype) if node.datatype else None
-        if datatype in _BARE_FORMS and _BARE_FORMS[datatype].fullmatch(lexical):
-            return lexical
-        quoted = '"' + "".join(_TSV_ESCAPES.get(c, c) for c in lexical) + '"'
-        if node.language:
-            return f"{quoted}@{node.language}"
-        if datatype:
-            return f"{quoted}^^<{datatype}>"
-        return quoted
-    raise ResultFormatError(f"cannot write {node!r} in TSV.")
+    if type(node).__module__.startswith("rdflib"):
+        from twingraph.terms import to_oxigraph
+
+        node = to_oxigraph(node)
+    kind = _kind(node)
+    if kind == "uri":
+        return f"<{node.value}>"
+    if kind == "bnode":
+        return f"_:{node.value}"
+    lexical, language, datatype = _literal_parts(node)
+    if datatype in _BARE_FORMS and _BARE_FORMS[datatype].fullmatch(lexical):
+        return lexical
+    quoted = '"' + "".join(_TSV_ESCAPES.get(c, c) for c in lexical) + '"'
+    if language:
+        return f"{quoted}@{language}"
+    if datatype:
+        return f"{quoted}^^<{datatype}>"
+    return quoted
 
 
-def render_table(result: Result) -> str:
+def render_table(result: Result | Answer) -> str:
     """An aligned text table for people: IRIs in prefix form, long cells cut short."""
-    if result.type == "ASK":
-        return ("true" if result.askAnswer else "false") + "\n"
-    variables = [str(v) for v in result.vars or []]
-    rows = [[_cell(row.get(v)) for v in result.vars or []] for row in result.bindings]
+    answer = result if isinstance(result, Answer) else answer_from_rdflib(result)
+    if answer.kind == "ASK":
+        return ("true" if answer.boolean else "false") + "\n"
+    prefixes = id_prefixes()
+    rows = [[_cell(term, prefixes) for term in row] for row in answer.rows]
+    variables = list(answer.variables)
     widths = [max([_width(name)] + [_width(row[i]) for row in rows]) for i, name in enumerate(variables)]
     lines = [_line(variables, widths), _line(["-" * w for w in widths], widths)]
     lines += [_line(row, widths) for row in rows]
@@ -133,17 +275,11 @@ def render_table(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(node: Identifier | None) -> str:
-    from rdflib import BNode, URIRef
-
-    if node is None:
+def _cell(term: Any, prefixes: dict[str, str]) -> str:
+    if term is None:
         return ""
-    if isinstance(node, URIRef):
-        text = compact(str(node), id_prefixes())
-    elif isinstance(node, BNode):
-        text = f"_:{node}"
-    else:
-        text = str(node)
+    kind = _kind(term)
+    text = compact(term.value, prefixes) if kind == "uri" else f"_:{term.value}" if kind == "bnode" else term.value
     # One line per row: control characters (newlines, tabs) become spaces.
     text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
     if _width(text) > MAX_CELL_WIDTH:

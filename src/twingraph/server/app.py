@@ -1,0 +1,550 @@
+"""The Starlette app: resources with content negotiation, pages, `/sparql`, stored queries, downloads.
+
+Dereferencing follows the 200 + Content-Location pattern: `/id/city/kassel` answers at once
+in the negotiated format, names the format-specific document (`/id/city/kassel.ttl`) in
+Content-Location and sends `Vary: Accept`. One round trip instead of 303's two, and clients
+that do not follow redirects still get data; the document URLs with an extension (or
+`?format=`) always give that one format.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode, urlsplit
+
+from twingraph.server import conneg
+from twingraph.server.conneg import Choice, NotAcceptable
+from twingraph.server.pages import Link, Pages, render
+from twingraph.server.site import Site, etag
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from twingraph.server.pool import QueryPool, QueryReply
+
+# From least to most preferred: HTML for browsers and for */*, which is what curl sends.
+RESOURCE_CHOICES = [
+    Choice("nt", "application/n-triples"),
+    Choice("jsonld", "application/ld+json", ("application/json",)),
+    Choice("turtle", "text/turtle", ("application/x-turtle", "application/turtle")),
+    Choice("html", "text/html", ("application/xhtml+xml",)),
+]
+RDF_MEDIA = {c.name: c.media_type for c in RESOURCE_CHOICES}
+SUFFIXES = {".ttl": "turtle", ".jsonld": "jsonld", ".nt": "nt", ".html": "html"}
+TEXT_TYPES = ("text/", "application/n-triples", "application/sparql-query")
+CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Content-Location, ETag, Vary"}
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """Limits and addresses of a server."""
+
+    base_url: str
+    timeout: float = 10.0
+    max_rows: int = 100_000
+    max_request_bytes: int = 1024 * 1024
+    workers: int = 2
+    cache_seconds: int = 300
+
+
+class App:
+    """The application state: the site, its pages and the query workers (started on first need)."""
+
+    def __init__(self, site: Site, options: ServeOptions) -> None:
+        self.site = site
+        self.options = options
+        self.root = urlsplit(options.base_url).path or "/"
+        self.pages = Pages(site, self.root)
+        self._pool: QueryPool | None = None
+        self._pool_lock = threading.Lock()
+        self._snapshot: bytes | None = None
+
+    def pool(self) -> QueryPool:
+        """The worker pool, started once."""
+        from twingraph.server.pool import QueryPool
+
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = QueryPool(self.site.snapshot(), size=self.options.workers)
+            return self._pool
+
+    def close(self) -> None:
+        """Stop the workers."""
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+
+    async def run_query(self, job: Any) -> QueryReply:
+        """Run a job in a worker without blocking the event loop."""
+        import anyio
+
+        pool = await anyio.to_thread.run_sync(self.pool)
+        return await anyio.to_thread.run_sync(lambda: pool.run(job, timeout=self.options.timeout))
+
+
+def create_app(site: Site, options: ServeOptions, *, start_workers: bool = True) -> Starlette:
+    """The ASGI app serving a site under `options.base_url`."""
+    from starlette.applications import Starlette
+    from starlette.routing import Mount, Route
+
+    state = App(site, options)
+    handlers = _Handlers(state)
+    routes = [
+        Route("/", handlers.index),
+        Route("/id/{path:path}", handlers.resource),
+        Route("/ontology", handlers.ontology),
+        Route("/ontology.{ext}", handlers.ontology),
+        Route("/sparql", handlers.sparql, methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]),
+        Route("/sparql/", handlers.sparql, methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]),
+        Route("/queries", handlers.query_list),
+        Route("/queries/{name}", handlers.stored_query),
+        Route("/catalog", handlers.catalog),
+        Route("/catalog.{ext}", handlers.catalog),
+        Route("/.well-known/void", handlers.void),
+        Route("/dist/", handlers.dist_index),
+        Route("/dist/{name}", handlers.dist_file),
+    ]
+    if state.root != "/":
+        routes = [Mount(state.root.rstrip("/"), routes=routes)]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if start_workers:
+            import anyio
+
+            await anyio.to_thread.run_sync(state.pool)
+        try:
+            yield
+        finally:
+            state.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: handlers.not_found, 405: handlers.not_allowed})
+    app.state.twingraph = state
+    return app
+
+
+class _Handlers:
+    def __init__(self, state: App) -> None:
+        self.state = state
+        self.site = state.site
+        self.pages = state.pages
+        self.root = state.root
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def respond(
+        self, request: Request, body: bytes, media_type: str, *, status: int = 200, vary: bool = True,
+        headers: dict[str, str] | None = None, cache: bool = True,
+    ) -> Response:  # fmt: skip
+        """A response with validators, caching and CORS headers; 304 when the client's copy is current."""
+        from starlette.responses import Response
+
+        all_headers = dict(CORS)
+        if vary:
+            all_headers["Vary"] = "Accept, Accept-Language"
+        if cache and status == 200:
+            tag = etag(body)
+            all_headers.update(
+                {"ETag": tag, "Last-Modified": self.site.http_date, "Cache-Control": f"public, max-age={self.state.options.cache_seconds}"}
+            )
+            if _not_modified(request, tag, self.site.last_modified):
+                return Response(status_code=304, headers=all_headers)
+        all_headers.update(headers or {})
+        if media_type.startswith(TEXT_TYPES) or media_type.endswith(("+json", "+xml", "/json")):
+            media_type += "; charset=utf-8"
+        return Response(body, status_code=status, media_type=media_type, headers=all_headers)
+
+    def error(self, request: Request, status: int, message: str, *, headers: dict[str, str] | None = None) -> Response:
+        """An error as a small HTML page for browsers, else as plain text."""
+        try:
+            html = conneg.negotiate(request.headers.get("accept"), [Choice("text", "text/plain"), Choice("html", "text/html")]).name == "html"
+        except NotAcceptable:
+            html = False
+        if html and "text/html" in request.headers.get("accept", ""):
+            body = render("error.html", title=_REASONS.get(status, "Error"), message=message, root=self.root)
+            return self.respond(request, body, "text/html", status=status, headers=headers, cache=False)
+        return self.respond(request, (message + "\n").encode("utf-8"), "text/plain", status=status, headers=headers, cache=False)
+
+    def choose(self, request: Request, choices: list[Choice], named: str | None) -> Choice:
+        """The format asked for by name (extension or `?format=`), else by the Accept header."""
+        name = named or request.query_params.get("format")
+        if name:
+            return conneg.by_name(name, choices)
+        return conneg.negotiate(request.headers.get("accept"), choices)
+
+    def not_acceptable(self, request: Request, choices: list[Choice]) -> Response:
+        offered = ", ".join(c.media_type for c in reversed(choices))
+        names = ", ".join(c.name for c in reversed(choices))
+        return self.error(request, 406, f"this resource is available as {offered} (?format={names}).")
+
+    def wanted(self, request: Request) -> list[str]:
+        return conneg.languages(request.headers.get("accept-language"))
+
+    def rdf(self, triples: list[Any], fmt: str) -> bytes:
+        from twingraph.export import export_prefixes
+        from twingraph.results import _serialize_graph
+
+        if fmt == "turtle":
+            import pyoxigraph
+
+            return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=export_prefixes())  # type: ignore[no-any-return]
+        return _serialize_graph(triples, fmt)
+
+    # --- resources -------------------------------------------------------------------------------
+
+    async def resource(self, request: Request) -> Response:
+        path = request.path_params["path"]
+        named = None
+        for suffix, name in SUFFIXES.items():
+            if path.endswith(suffix):
+                path, named = path[: -len(suffix)], name
+                break
+        iri = self.site.iri_for_path("id/" + path)
+        if not path or not self.site.exists(iri):
+            return self.error(request, 404, f"nothing is known about <{iri}>; the index lists what is.")
+        try:
+            choice = self.choose(request, RESOURCE_CHOICES, named)
+        except NotAcceptable:
+            return self.not_acceptable(request, RESOURCE_CHOICES)
+        location = {"Content-Location": f"{self.root}id/{path}{_suffix(choice.name)}"}
+        if choice.name == "html":
+            wanted = self.wanted(request)
+            context = self.pages.resource(iri, wanted)
+            body = render("resource.html", root=self.root, lang=(wanted or ["en"])[0], **context)
+        else:
+            body = self.rdf(self.site.describe(iri), choice.name)
+        return self.respond(request, body, choice.media_type, headers=location)
+
+    async def ontology(self, request: Request) -> Response:
+        ext = request.path_params.get("ext")
+        named = SUFFIXES.get(f".{ext}") if ext else None
+        if ext and not named:
+            return self.error(request, 404, f"no ontology document ends in .{ext}; try .ttl, .jsonld, .nt or .html.")
+        try:
+            choice = self.choose(request, RESOURCE_CHOICES, named)
+        except NotAcceptable:
+            return self.not_acceptable(request, RESOURCE_CHOICES)
+        if choice.name == "html":
+            context = self.pages.ontology(self.wanted(request))
+            body = render("ontology.html", root=self.root, **context)
+        else:
+            body = self.rdf(self.site.ontology_triples(), choice.name)
+        return self.respond(request, body, choice.media_type, headers={"Content-Location": f"{self.root}ontology{_suffix(choice.name)}"})
+
+    async def index(self, request: Request) -> Response:
+        try:
+            self.choose(request, [Choice("html", "text/html", ("application/xhtml+xml",))], None)
+        except NotAcceptable:
+            return self.error(request, 406, "the index is an HTML page; the data is at /catalog, /dist/ and /sparql.")
+        body = render("index.html", root=self.root, **self.pages.index(self.wanted(request)))
+        return self.respond(request, body, "text/html")
+
+    async def catalog(self, request: Request) -> Response:
+        ext = request.path_params.get("ext")
+        named = SUFFIXES.get(f".{ext}") if ext else None
+        choices = [c for c in RESOURCE_CHOICES if c.name in ("jsonld", "turtle", "html")]
+        if ext and named not in ("jsonld", "turtle"):
+            return self.error(request, 404, "the catalogue is at /catalog.ttl and /catalog.jsonld.")
+        try:
+            choice = self.choose(request, choices, named)
+        except NotAcceptable:
+            return self.not_acceptable(request, choices)
+        if choice.name == "html":
+            catalog_iri = self._catalog_iri()
+            body = render("resource.html", root=self.root, **self.pages.resource(catalog_iri, self.wanted(request)))
+        else:
+            body = self.site.files["catalog.ttl" if choice.name == "turtle" else "catalog.jsonld"]
+        return self.respond(request, body, choice.media_type, headers={"Content-Location": f"{self.root}catalog{_suffix(choice.name)}"})
+
+    def _catalog_iri(self) -> str:
+        rows = self.site.select("SELECT ?c WHERE { ?c a <http://www.w3.org/ns/dcat#Catalog> } ORDER BY ?c LIMIT 1")
+        return str(rows[0]["c"].value)
+
+    async def void(self, request: Request) -> Response:
+        choices = [c for c in RESOURCE_CHOICES if c.name != "html"]
+        try:
+            choice = self.choose(request, choices, None)
+        except NotAcceptable:
+            return self.not_acceptable(request, choices)
+        body = self.site.files["void.ttl"]
+        if choice.name != "turtle":
+            import pyoxigraph
+
+            triples = [q.triple for q in pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.TURTLE)]
+            body = self.rdf(triples, choice.name)
+        return self.respond(request, body, choice.media_type)
+
+    async def dist_index(self, request: Request) -> Response:
+        links = [Link(name, f"{self.root}dist/{name}", note=f"{len(body):,} bytes") for name, body in sorted(self.site.files.items())]
+        body = render("downloads.html", root=self.root, files=links, title="Downloads")
+        return self.respond(request, body, "text/html")
+
+    async def dist_file(self, request: Request) -> Response:
+        from pathlib import Path
+
+        from twingraph.formats import rdf_format_for
+
+        name = request.path_params["name"]
+        body = self.site.files.get(name)
+        if body is None:
+            return self.error(request, 404, f"no file {name} is published; /dist/ lists them.")
+        fmt = rdf_format_for(Path(name))
+        media = fmt.media_type if fmt else "text/csv" if name.endswith(".csv") else "application/octet-stream"
+        return self.respond(request, body, media, vary=False)
+
+    # --- SPARQL ----------------------------------------------------------------------------------
+
+    async def sparql(self, request: Request) -> Response:
+        from twingraph.server.protocol import ProtocolError, parse_request
+
+        if request.method == "OPTIONS":
+            return self.respond(request, b"", "text/plain", cache=False, headers={
+                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Headers": "Accept, Content-Type",
+                "Access-Control-Max-Age": "86400",
+            })  # fmt: skip
+        try:
+            body = await self._body(request)
+            query = parse_request(
+                request.method, request.url.query, request.headers.get("content-type"), body,
+                held_graphs=self.site.held_graphs(),
+            )  # fmt: skip
+        except ProtocolError as exc:
+            headers = {"Allow": "GET, POST, OPTIONS"} if exc.status == 405 else None
+            return self.error(request, exc.status, exc.message, headers=headers)
+        if query is None:
+            return self.service_description(request)
+        return await self._answer(request, query.text, query.format, query.default_graphs, query.named_graphs)
+
+    async def _body(self, request: Request) -> bytes:
+        from twingraph.server.protocol import ProtocolError
+
+        limit = self.state.options.max_request_bytes
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise ProtocolError(413, f"the request body is larger than {limit:,} bytes, the limit here.")
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise ProtocolError(413, f"the request body is larger than {limit:,} bytes, the limit here.")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def _answer(
+        self, request: Request, text: str, named_format: str | None, default_graphs: tuple[str, ...] = (),
+        named_graphs: tuple[str, ...] = (), *, download: str | None = None,
+    ) -> Response:  # fmt: skip
+        from twingraph.server.pool import QueryJob, QueryTimeout, ServerBusy, WorkerFailed
+        from twingraph.server.protocol import BOOLEAN_CHOICES, GRAPH_CHOICES, ROW_CHOICES
+        from twingraph.sparql_guard import QueryRefused, check_offline_read_only, query_form
+
+        try:
+            check_offline_read_only(text)
+            form = query_form(text)
+        except QueryRefused as exc:
+            status = 403 if "Update" in str(exc) else 400
+            return self.error(request, status, str(exc))
+        except Exception as exc:  # noqa: BLE001  rdflib's parser raises its own ParseException
+            return self.error(request, 400, f"SPARQL syntax error: {exc}")
+        choices = GRAPH_CHOICES if form in ("CONSTRUCT", "DESCRIBE") else BOOLEAN_CHOICES if form == "ASK" else ROW_CHOICES
+        try:
+            choice = self.choose(request, choices, named_format)
+        except NotAcceptable:
+            return self.not_acceptable(request, choices)
+        job = QueryJob(text, choice.name, self.state.options.max_rows, default_graphs or None, named_graphs or None)
+        try:
+            reply = await self.state.run_query(job)
+        except QueryTimeout as exc:
+            return self.error(request, 503, str(exc))
+        except ServerBusy as exc:
+            return self.error(request, 503, str(exc), headers={"Retry-After": "5"})
+        except WorkerFailed as exc:
+            return self.error(request, 500, str(exc))
+        if reply.error:
+            return self.error(request, 400 if reply.error in ("syntax", "limit") else 500, reply.message)
+        headers = {"Content-Disposition": f'attachment; filename="{download}"'} if download else None
+        return self.respond(request, reply.body, choice.media_type, cache=False, headers=headers)
+
+    def service_description(self, request: Request) -> Response:
+        choices = [*[c for c in RESOURCE_CHOICES if c.name != "html"], RESOURCE_CHOICES[-1]]
+        try:
+            choice = self.choose(request, choices, None)
+        except NotAcceptable:
+            return self.not_acceptable(request, choices)
+        endpoint = self.state.options.base_url + "sparql"
+        if choice.name == "html":
+            body = render(
+                "sparql.html", root=self.root, title="SPARQL endpoint", endpoint=endpoint,
+                timeout=f"{self.state.options.timeout:g}", max_rows=f"{self.state.options.max_rows:,}", example=_EXAMPLE,
+            )  # fmt: skip
+            return self.respond(request, body, "text/html")
+        return self.respond(request, self.rdf(_service_description(endpoint, self.site.held_graphs()), choice.name), choice.media_type)
+
+    # --- stored queries --------------------------------------------------------------------------
+
+    async def query_list(self, request: Request) -> Response:
+        from twingraph.query import stored_queries
+
+        queries = stored_queries(self.site.queries_folder)
+        return self.respond(request, render("queries.html", root=self.root, title="Stored queries", queries=queries), "text/html")
+
+    async def stored_query(self, request: Request) -> Response:
+        from twingraph.query import ParameterError, bind_parameters, find_stored_query
+        from twingraph.sparql_text import with_values
+
+        name = request.path_params["name"]
+        download = None
+        for suffix in (".csv", ".json"):
+            if name.endswith(suffix):
+                name, download = name[: -len(suffix)], suffix[1:]
+        try:
+            stored = find_stored_query(self.site.queries_folder, name) if "/" not in name else None
+        except Exception:  # noqa: BLE001  unknown names and unreadable files alike are a 404 here
+            stored = None
+        if stored is None:
+            return self.error(request, 404, f"no stored query is called {name!r}; /queries lists them.")
+        known = {p.name for p in stored.parameters}
+        values = {k: v for k, v in request.query_params.items() if k in known and v.strip()}
+        named = download or request.query_params.get("format")
+        try:
+            text = with_values(stored.text, bind_parameters(self.site.loaded.graph, stored, values))
+        except ParameterError as exc:
+            if named:
+                return self.error(request, 400, str(exc))
+            body = render("query.html", root=self.root, title=stored.title, query=stored, values=values, error=str(exc), table=None)
+            return self.respond(request, body, "text/html", status=400, cache=False)
+        if named:
+            return await self._answer(request, text, named, download=f"{stored.name}.{download}" if download else None)
+        response = await self._answer(request, text, "json")
+        if response.status_code != 200:
+            message = bytes(response.body).decode("utf-8", "replace").strip()
+            body = render("query.html", root=self.root, title=stored.title, query=stored, values=values, error=message, table=None)
+            return self.respond(request, body, "text/html", status=response.status_code, cache=False)
+        table = self._table(json.loads(bytes(response.body)), self.wanted(request))
+        query_string = urlencode(values)
+        base = f"{self.root}queries/{stored.name}"
+        body = render(
+            "query.html", root=self.root, title=stored.title, query=stored, values=values, error=None, table=table,
+            csv_href=f"{base}.csv?{query_string}", json_href=f"{base}.json?{query_string}",
+        )  # fmt: skip
+        return self.respond(request, body, "text/html")
+
+    def _table(self, document: dict[str, Any], wanted: list[str]) -> dict[str, Any]:
+        import pyoxigraph
+
+        if "boolean" in document:
+            return {"variables": ["answer"], "rows": [[Link("yes" if document["boolean"] else "no")]]}
+        variables = document["head"]["vars"]
+        rows = []
+        for binding in document["results"]["bindings"]:
+            row: list[Link | None] = []
+            for name in variables:
+                cell = binding.get(name)
+                if cell is None:
+                    row.append(None)
+                elif cell["type"] == "uri":
+                    row.append(self.pages.link(pyoxigraph.NamedNode(cell["value"]), wanted))
+                elif cell["type"] == "literal":
+                    note = cell.get("xml:lang") or cell.get("datatype", "").rsplit("#", 1)[-1]
+                    row.append(Link(cell["value"], note=note))
+                else:
+                    row.append(Link(f"_:{cell['value']}"))
+            rows.append(row)
+        return {"variables": variables, "rows": rows}
+
+    # --- errors ----------------------------------------------------------------------------------
+
+    async def not_found(self, request: Request, exc: Exception) -> Response:
+        return self.error(request, 404, f"there is nothing at {request.url.path}; the index at {self.root} lists what is here.")
+
+    async def not_allowed(self, request: Request, exc: Exception) -> Response:
+        return self.error(request, 405, f"{request.method} is not allowed here; this server is read-only.", headers={"Allow": "GET, HEAD"})
+
+
+_REASONS = {400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable",
+            413: "Request too large", 415: "Unsupported media type", 500: "Server error", 503: "Service unavailable"}  # fmt: skip
+
+_EXAMPLE = """PREFIX tw: <https://w3id.org/twingraph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?place ?label (COUNT(?partnership) AS ?partnerships) WHERE {
+  ?partnership a tw:Partnership ; tw:partner ?place .
+  ?place rdfs:label ?label FILTER (LANG(?label) = "en")
+} GROUP BY ?place ?label ORDER BY DESC(?partnerships) LIMIT 20"""
+
+
+def _suffix(name: str) -> str:
+    return {"turtle": ".ttl", "jsonld": ".jsonld", "nt": ".nt", "html": ".html"}[name]
+
+
+def _not_modified(request: Request, tag: str, last_modified: float) -> bool:
+    """RFC 9110: If-None-Match wins over If-Modified-Since."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    match = request.headers.get("if-none-match")
+    if match is not None:
+        return match.strip() == "*" or tag in [t.strip().removeprefix("W/") for t in match.split(",")]
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return int(last_modified) <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def _service_description(endpoint: str, graphs: list[str]) -> list[Any]:
+    """The SPARQL 1.1 Service Description of the endpoint."""
+    import pyoxigraph
+
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    node, dataset = pyoxigraph.NamedNode(endpoint), pyoxigraph.BlankNode("dataset")
+    rdf_type = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+    def n(local: str) -> pyoxigraph.NamedNode:
+        return pyoxigraph.NamedNode(sd + local)
+
+    triples = [
+        pyoxigraph.Triple(node, rdf_type, n("Service")),
+        pyoxigraph.Triple(node, n("endpoint"), node),
+        pyoxigraph.Triple(node, n("supportedLanguage"), n("SPARQL11Query")),
+        pyoxigraph.Triple(node, n("feature"), n("UnionDefaultGraph")),
+        pyoxigraph.Triple(node, n("defaultDataset"), dataset),
+        pyoxigraph.Triple(dataset, rdf_type, n("Dataset")),
+    ]
+    for media in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                  "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json"):  # fmt: skip
+        triples.append(pyoxigraph.Triple(node, n("resultFormat"), pyoxigraph.Literal(media)))
+    for graph in graphs:
+        named = pyoxigraph.BlankNode(f"g{len(triples)}")
+        triples += [
+            pyoxigraph.Triple(dataset, n("namedGraph"), named),
+            pyoxigraph.Triple(named, n("name"), pyoxigraph.NamedNode(graph)),
+        ]
+    return triples
+
+
+def run_one(app: Starlette, path: str, *, accept: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """One GET through the app without a server (`serve --get`): status, headers, body."""
+    import httpx
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://twingraph.local") as client:
+            headers = {"Accept": accept} if accept else {}
+            return await client.get(path, headers=headers)
+
+    import anyio
+
+    response = anyio.run(go)
+    return response.status_code, dict(response.headers), response.content
+

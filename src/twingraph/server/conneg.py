@@ -1,0 +1,101 @@
+"""Content negotiation: which format to answer in, and which language to label in.
+
+Media types are matched by python-mimeparse (q-values, wildcards, specificity). Ties go to
+the server's preference, which is the *last* entry of the list handed to it, so lists here
+run from least to most preferred. Malformed entries of an Accept header are dropped rather
+than failing the request, as browsers and crawlers send odd ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Aliases seen in the wild: generic JSON and XML for their RDF and SPARQL-results kin.
+_ACCEPT_ENTRY = re.compile(r"^\s*[A-Za-z0-9!#$&^_.+*-]+/[A-Za-z0-9!#$&^_.+*-]+\s*(;.*)?$")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A negotiable representation: the format name, its media type and other types that mean it."""
+
+    name: str
+    media_type: str
+    aliases: tuple[str, ...] = ()
+
+
+class NotAcceptable(Exception):
+    """No representation the client accepts can be given."""
+
+
+def clean_accept(header: str | None) -> str:
+    """The well-formed entries of an Accept header; `*/*` when none is given."""
+    if not header or not header.strip():
+        return "*/*"
+    entries = [entry for entry in header.split(",") if _ACCEPT_ENTRY.match(entry)]
+    return ",".join(entries)
+
+
+def negotiate(accept: str | None, choices: list[Choice]) -> Choice:
+    """The best choice for an Accept header; `choices` run from least to most preferred."""
+    import mimeparse
+
+    cleaned = clean_accept(accept)
+    if not cleaned:
+        raise NotAcceptable(accept or "")
+    supported = [media for choice in choices for media in (*choice.aliases, choice.media_type)]
+    try:
+        best = mimeparse.best_match(supported, cleaned)
+    except (ValueError, mimeparse.MimeTypeParseException):
+        best = ""
+    for choice in choices:
+        if best and best in (choice.media_type, *choice.aliases):
+            return choice
+    raise NotAcceptable(accept or "")
+
+
+def by_name(name: str, choices: list[Choice]) -> Choice:
+    """The choice a `?format=` value or a file extension names."""
+    for choice in choices:
+        if name == choice.name:
+            return choice
+    raise NotAcceptable(name)
+
+
+def languages(header: str | None) -> list[str]:
+    """Accept-Language as language tags in order of preference (q=0 dropped, `*` kept)."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, entry in enumerate((header or "").split(",")):
+        tag, _, params = entry.strip().partition(";")
+        tag = tag.strip().lower()
+        if not re.fullmatch(r"[a-z]{1,8}(-[a-z0-9]{1,8})*|\*", tag):
+            continue
+        quality = 1.0
+        match = re.search(r"q\s*=\s*([0-9.]+)", params)
+        if match:
+            try:
+                quality = float(match[1])
+            except ValueError:
+                continue
+        if quality > 0:
+            ranked.append((-quality, position, tag))
+    return [tag for _, _, tag in sorted(ranked)]
+
+
+def pick_label(labels: dict[str, str], wanted: list[str], *, fallback: tuple[str, ...] = ("en", "de")) -> str | None:
+    """The label in the first wanted language that has one (`de-AT` also takes `de`), else a fallback.
+
+    `labels` maps lowercase language tags ("" for none) to text. A wildcard takes any label.
+    """
+    if not labels:
+        return None
+    for tag in wanted:
+        if tag == "*":
+            break
+        for candidate in (tag, tag.split("-")[0]):
+            if candidate in labels:
+                return labels[candidate]
+    for tag in fallback:
+        if tag in labels:
+            return labels[tag]
+    return labels.get("") or labels[sorted(labels)[0]]

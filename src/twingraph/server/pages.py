@@ -1,0 +1,243 @@
+"""HTML pages for people: resources, the index, the ontology, stored queries, the query form.
+
+Pages are Jinja2 templates with autoescaping; they need no JavaScript and load nothing from
+other hosts (the only styles are inline). Labels follow Accept-Language: the first language
+asked for that has a label (the local name, where the data has one), else English, German.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from twingraph.iris import TW
+from twingraph.server.site import RDF_TYPE, Site, wikidata_page
+
+if TYPE_CHECKING:
+    import jinja2
+
+DCT_SOURCE = "http://purl.org/dc/terms/source"
+SCHEMA_URL = "https://schema.org/url"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+ALTERNATES = (("turtle", "text/turtle", "Turtle"), ("jsonld", "application/ld+json", "JSON-LD"),
+              ("nt", "application/n-triples", "N-Triples"))  # fmt: skip
+EXTENSIONS = {"turtle": ".ttl", "jsonld": ".jsonld", "nt": ".nt", "html": ".html"}
+# schema.org types for the embedded JSON-LD, by our class.
+SCHEMA_TYPES = {TW + "Municipality": "City", TW + "CityDistrict": "AdministrativeArea", TW + "Country": "Country",
+                TW + "Region": "AdministrativeArea", TW + "Organization": "Organization", TW + "Event": "Event",
+                TW + "Source": "CreativeWork", TW + "GeographicFeature": "Place"}  # fmt: skip
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The template environment (autoescaped)."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("twingraph.server", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(template: str, **context: Any) -> bytes:
+    """A template rendered to UTF-8 bytes."""
+    return environment().get_template(template).render(**context).encode("utf-8")
+
+
+@dataclass
+class Link:
+    """A value shown on a page: text, and where it leads (local page or another site)."""
+
+    text: str
+    href: str | None = None
+    external: bool = False
+    note: str = ""
+
+
+@dataclass
+class Fact:
+    """One property of a resource with its values."""
+
+    label: str
+    href: str | None
+    values: list[Link] = field(default_factory=list)
+
+
+class Pages:
+    """Builds the view of each page from the site's data, in the languages a request wants."""
+
+    def __init__(self, site: Site, root: str) -> None:
+        self.site = site
+        self.root = root  # the server's path prefix, ending in "/"
+
+    def href(self, iri: str) -> tuple[str | None, bool]:
+        """Where a link to an IRI goes: a local path, or (external=True) the IRI's own web page."""
+        local = self.site.path_for(iri)
+        if local is not None:
+            return self.root + local, False
+        wikidata = wikidata_page(iri)
+        if wikidata:
+            return wikidata, True
+        if iri.startswith(("http://", "https://")):
+            return iri, True
+        return None, False
+
+    def link(self, term: Any, wanted: list[str]) -> Link:
+        """A term as a link (IRIs) or text (literals, with language or datatype as a note)."""
+        kind = type(term).__name__
+        if kind == "NamedNode":
+            href, external = self.href(term.value)
+            text = self.site.label(term.value, wanted) if not external or term.value in self.site.labels else term.value
+            if wikidata_page(term.value):
+                text = "Wikidata " + term.value.rsplit("/", 1)[-1]
+            return Link(text, href, external)
+        if kind == "Literal":
+            datatype = term.datatype.value
+            note = term.language or (datatype.removeprefix(XSD) if datatype.startswith(XSD) and datatype != XSD + "string" else "")
+            return Link(term.value, note=note)
+        return Link(f"_:{term.value}")
+
+    def resource(self, iri: str, wanted: list[str]) -> dict[str, Any]:
+        """The template context of a resource page."""
+        triples = self.site.describe(iri)
+        outgoing: dict[str, list[Any]] = defaultdict(list)
+        incoming: dict[str, list[Any]] = defaultdict(list)
+        for triple in triples:
+            if triple.subject.value == iri:
+                outgoing[triple.predicate.value].append(triple.object)
+            if getattr(triple.object, "value", None) == iri and type(triple.object).__name__ == "NamedNode":
+                incoming[triple.predicate.value].append(triple.subject)
+        types = [self.link(t, wanted) for t in outgoing.pop(RDF_TYPE, [])]
+        sources = [self._source(s.value, wanted) for s in outgoing.pop(DCT_SOURCE, []) if hasattr(s, "value")]
+        facts = [self._fact(p, values, wanted) for p, values in sorted(outgoing.items(), key=lambda kv: self._order(kv[0]))]
+        referenced = [self._fact(p, values, wanted) for p, values in sorted(incoming.items())]
+        wikidata = [v for v in outgoing.get(TW + "wikidataEntity", []) if wikidata_page(v.value)]
+        title = self.site.label(iri, wanted)
+        path = self.site.path_for(iri) or ""
+        return {
+            "title": title,
+            "iri": iri,
+            "types": types,
+            "facts": facts,
+            "sources": sources,
+            "referenced": referenced,
+            "partnerships": self._partnerships(iri, wanted),
+            "wikidata": [wikidata_page(v.value) for v in wikidata],
+            "alternates": [(media, self.root + path + EXTENSIONS[name], label) for name, media, label in ALTERNATES],
+            "schema_jsonld": self._schema_jsonld(iri, title, wikidata),
+        }
+
+    def _order(self, predicate: str) -> tuple[int, str]:
+        first = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#altLabel")
+        return (first.index(predicate) if predicate in first else len(first), predicate)
+
+    def _fact(self, predicate: str, values: list[Any], wanted: list[str]) -> Fact:
+        href, _ = self.href(predicate)
+        links = sorted((self.link(v, wanted) for v in values), key=lambda link: (link.note, link.text))
+        return Fact(self.site.label(predicate, wanted), href, links)
+
+    def _source(self, iri: str, wanted: list[str]) -> dict[str, Any]:
+        import pyoxigraph
+
+        urls = [q.object.value for q in self.site.store.quads_for_pattern(pyoxigraph.NamedNode(iri), pyoxigraph.NamedNode(SCHEMA_URL), None)]
+        href, _ = self.href(iri)
+        return {"label": self.site.label(iri, wanted), "href": href, "url": urls[0] if urls else None}
+
+    def _partnerships(self, iri: str, wanted: list[str]) -> list[dict[str, Any]]:
+        import pyoxigraph
+
+        rows = self.site.select(_PARTNERSHIPS, this=pyoxigraph.NamedNode(iri))
+        return [
+            {
+                "partnership": self.link(row["partnership"], wanted),
+                "partner": self.link(row["partner"], wanted),
+                "kind": self.link(row["kind"], wanted) if "kind" in row else None,
+                "start": row["start"].value if "start" in row else "",
+                "end": row["end"].value if "end" in row else "",
+            }
+            for row in rows
+        ]
+
+    def _schema_jsonld(self, iri: str, title: str, wikidata: list[Any]) -> str:
+        kinds = [SCHEMA_TYPES[v.value] for v in self._types(iri) if v.value in SCHEMA_TYPES]
+        document: dict[str, Any] = {"@context": "https://schema.org", "@type": kinds[0] if kinds else "Thing", "@id": iri, "name": title}
+        if wikidata:
+            document["sameAs"] = [v.value for v in wikidata]
+        # "</" inside a script element would end it: JSON allows escaping every "<".
+        return json.dumps(document, ensure_ascii=False).replace("<", "\\u003c")
+
+    def _types(self, iri: str) -> list[Any]:
+        import pyoxigraph
+
+        return [q.object for q in self.site.store.quads_for_pattern(pyoxigraph.NamedNode(iri), pyoxigraph.NamedNode(RDF_TYPE), None)]
+
+    def index(self, wanted: list[str], *, limit: int = 500) -> dict[str, Any]:
+        """The template context of the index: places by number of partnerships, and the partnerships."""
+        places = self.site.select(_PLACES)
+        partnerships = self.site.select(_PARTNERSHIP_LIST)
+        return {
+            "title": self.site.settings.title,
+            "places": [(self.link(r["place"], wanted), int(r["n"].value)) for r in places[:limit]],
+            "place_count": len(places),
+            "partnerships": [self.link(r["partnership"], wanted) for r in partnerships[:limit]],
+            "partnership_count": len(partnerships),
+            "limit": limit,
+        }
+
+    def ontology(self, wanted: list[str]) -> dict[str, Any]:
+        """The template context of the ontology page: classes and properties with their comments."""
+        rows = self.site.select(_ONTOLOGY_TERMS)
+        by_term: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            term = row["term"].value
+            entry = by_term.setdefault(term, {"name": term[len(TW):], "iri": term, "kind": row["kind"].value, "comments": {}, "domain": None, "range": None})
+            if "comment" in row:
+                entry["comments"][(row["comment"].language or "").lower()] = row["comment"].value
+            for key in ("domain", "range"):
+                if key in row:
+                    entry[key] = self.link(row[key], wanted)
+        from twingraph.server.conneg import pick_label
+
+        terms = sorted(by_term.values(), key=lambda e: e["name"].lower())
+        for entry in terms:
+            entry["label"] = self.site.label(entry["iri"], wanted)
+            entry["comment"] = pick_label(entry["comments"], wanted) or ""
+        return {
+            "title": self.site.label(TW.rstrip("#"), wanted),
+            "classes": [t for t in terms if t["kind"] == "class"],
+            "properties": [t for t in terms if t["kind"] == "property"],
+            "alternates": [(media, self.root + "ontology" + EXTENSIONS[name], label) for name, media, label in ALTERNATES],
+        }
+
+
+_PARTNERSHIPS = f"""PREFIX tw: <{TW}>
+SELECT ?this ?partnership ?partner ?kind ?start ?end WHERE {{
+  ?partnership tw:partner ?this , ?partner . FILTER (?partner != ?this)
+  OPTIONAL {{ ?partnership tw:kind ?kind }}
+  OPTIONAL {{ ?partnership tw:startDate ?start }}
+  OPTIONAL {{ ?partnership tw:endDate ?end }}
+}} ORDER BY (!BOUND(?start)) STR(?start) STR(?partner)"""
+
+_PLACES = f"""PREFIX tw: <{TW}>
+SELECT ?place (COUNT(DISTINCT ?partnership) AS ?n) WHERE {{
+  ?partnership a tw:Partnership ; tw:partner ?place .
+}} GROUP BY ?place ORDER BY DESC(?n) STR(?place)"""
+
+_PARTNERSHIP_LIST = f"""PREFIX tw: <{TW}>
+SELECT ?partnership WHERE {{ ?partnership a tw:Partnership }} ORDER BY STR(?partnership)"""
+
+_ONTOLOGY_TERMS = f"""PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?term ?kind ?comment ?domain ?range WHERE {{
+  {{ ?term a owl:Class . BIND ("class" AS ?kind) }}
+  UNION {{ ?term a ?type . VALUES ?type {{ owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty owl:SymmetricProperty }} BIND ("property" AS ?kind) }}
+  FILTER (STRSTARTS(STR(?term), "{TW}"))
+  OPTIONAL {{ ?term rdfs:comment ?comment }}
+  OPTIONAL {{ ?term rdfs:domain ?domain FILTER isIRI(?domain) }}
+  OPTIONAL {{ ?term rdfs:range ?range FILTER isIRI(?range) }}
+}}"""

@@ -1,0 +1,207 @@
+"""What the server serves: the project, loaded once and validated, with its built files.
+
+Nothing is served that does not conform to the shapes: `load_site` refuses such data, as
+`twingraph build` does. The catalogue and VoID description are built in memory, with
+download URLs under the server's own `/dist/`, and the catalogue joins the store so that
+the dataset and catalogue IRIs dereference too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from twingraph.errors import TwingraphError
+from twingraph.iris import TW, WD
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    from twingraph.load import LoadedGraph
+    from twingraph.project import Project, Settings
+
+CATALOG_GRAPH = "urn:twingraph:catalog"
+ONTOLOGY_IRI = TW.rstrip("#")
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+DCT_TITLE = "http://purl.org/dc/terms/title"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+# Labels for the borrowed vocabulary terms our pages show most, which our ontology does not label.
+VOCABULARY_LABELS = {
+    RDFS_LABEL: {"en": "name", "de": "Name"},
+    "http://www.w3.org/2004/02/skos/core#altLabel": {"en": "also called", "de": "auch genannt"},
+    "http://www.w3.org/2004/02/skos/core#note": {"en": "note", "de": "Anmerkung"},
+    "http://purl.org/dc/terms/source": {"en": "source", "de": "Quelle"},
+    DCT_TITLE: {"en": "title", "de": "Titel"},
+    "http://purl.org/dc/terms/isPartOf": {"en": "part of", "de": "Teil von"},
+    "http://purl.org/dc/terms/language": {"en": "language", "de": "Sprache"},
+    "http://purl.org/dc/terms/publisher": {"en": "publisher", "de": "Herausgeber"},
+    "http://purl.org/dc/terms/issued": {"en": "issued", "de": "veröffentlicht"},
+    "https://schema.org/url": {"en": "web page", "de": "Webseite"},
+    "https://schema.org/value": {"en": "value", "de": "Wert"},
+    "https://schema.org/memberOf": {"en": "member of", "de": "Mitglied von"},
+    "https://schema.org/containedInPlace": {"en": "part of", "de": "Teil von"},
+}
+
+
+class DataDoesNotConform(TwingraphError):
+    """The project's data does not conform to its shapes, so it is not served."""
+
+
+@dataclass
+class Site:
+    """The served project: its store (data, ontology, catalogue), built files and labels."""
+
+    settings: Settings
+    base_url: str
+    loaded: LoadedGraph
+    files: dict[str, bytes]
+    ontology_paths: tuple[Path, ...]
+    queries_folder: Path
+    last_modified: float
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def store(self) -> pyoxigraph.Store:
+        """The store behind every page and the endpoint's snapshot."""
+        return self.loaded.store
+
+    @property
+    def base_iri(self) -> str:
+        """The base the data's IRIs are minted under."""
+        return self.settings.base_iri
+
+    @property
+    def http_date(self) -> str:
+        """Last-Modified: when the newest input file changed."""
+        return formatdate(self.last_modified, usegmt=True)
+
+    def held_graphs(self) -> list[str]:
+        """The named graphs a SPARQL request may name."""
+        return [g.value for g in self.store.named_graphs()]  # type: ignore[attr-defined]
+
+    def snapshot(self) -> bytes:
+        """Every quad as N-Quads, for the query workers."""
+        import pyoxigraph
+
+        return self.store.dump(format=pyoxigraph.RdfFormat.N_QUADS)  # type: ignore[no-any-return]
+
+    def iri_for_path(self, path: str) -> str:
+        """The IRI a request path (`id/city/kassel`) stands for."""
+        return self.base_iri + path
+
+    def path_for(self, iri: str) -> str | None:
+        """The server path (no leading slash) showing an IRI, or None for IRIs served elsewhere."""
+        if iri.startswith(TW):
+            return "ontology#" + iri[len(TW) :]
+        if iri == ONTOLOGY_IRI:
+            return "ontology"
+        if iri.startswith(self.base_iri + "id/"):
+            return iri[len(self.base_iri) :]
+        return None
+
+    def exists(self, iri: str) -> bool:
+        """Whether the data describes this IRI (it is the subject of a triple)."""
+        import pyoxigraph
+
+        return any(True for _ in self.store.quads_for_pattern(pyoxigraph.NamedNode(iri), None, None))
+
+    def describe(self, iri: str) -> list[pyoxigraph.Triple]:
+        """The triples about an IRI and those pointing at it, once each, sorted."""
+        import pyoxigraph
+
+        from twingraph.export import sorted_triples
+
+        node = pyoxigraph.NamedNode(iri)
+        quads = [*self.store.quads_for_pattern(node, None, None), *self.store.quads_for_pattern(None, None, node)]
+        return sorted_triples({q.triple for q in quads})
+
+    def ontology_triples(self) -> list[pyoxigraph.Triple]:
+        """The ontology, as its own document."""
+        from twingraph.export import sorted_triples
+
+        graphs = self.loaded.graph_names(self.ontology_paths)
+        return sorted_triples({q.triple for g in graphs for q in self.store.quads_for_pattern(None, None, None, g)})
+
+    def label(self, iri: str, wanted: list[str]) -> str:
+        """A label for an IRI in the wanted language, else English, German, any; else a short form."""
+        from twingraph.iris import compact, id_prefixes
+        from twingraph.server.conneg import pick_label
+
+        found = pick_label(self.labels.get(iri) or VOCABULARY_LABELS.get(iri, {}), wanted)
+        return found if found else compact(iri, id_prefixes(self.base_iri)).strip("<>")
+
+    def select(self, query: str, **values: Any) -> list[dict[str, Any]]:
+        """Rows of a fixed SELECT query over everything served; `values` substitute projected variables."""
+        import pyoxigraph
+
+        substitutions = {pyoxigraph.Variable(k): v for k, v in values.items()}
+        result: Any = self.store.query(query, use_default_graph_as_union=True, substitutions=substitutions)
+        names = [v.value for v in result.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in result]
+
+
+def etag(body: bytes) -> str:
+    """A strong validator for a response body."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def load_site(project: Project, *, base_url: str, max_bytes: int) -> Site:
+    """Load, validate and publish a project in memory, ready to serve at `base_url`."""
+    import pyoxigraph
+
+    from twingraph.build import publication, settings_for_base_url
+    from twingraph.load import load_project_graph
+    from twingraph.validate import load_shapes, validate_graph
+
+    loaded = load_project_graph(project, max_bytes=max_bytes)
+    report = validate_graph(loaded.graph, load_shapes(project, max_bytes=max_bytes))
+    if not report.conforms:
+        raise DataDoesNotConform(
+            f"the data has {len(report.violations)} violation(s) of the shapes and is not served; "
+            "`twingraph validate` lists them."
+        )
+    ontology_paths, data_paths = project.graph_inputs()
+    settings = settings_for_base_url(project.settings, base_url + "dist/")
+    contents = publication(settings, loaded, data_paths)
+    catalogue = pyoxigraph.NamedNode(CATALOG_GRAPH)
+    loaded.store.load(contents["catalog.ttl"][0], format=pyoxigraph.RdfFormat.TURTLE, to_graph=catalogue)
+    newest = max((p.stat().st_mtime for p in loaded.paths), default=time.time())
+    site = Site(
+        settings=project.settings,
+        base_url=base_url,
+        loaded=loaded,
+        files={name: body for name, (body, _) in contents.items()},
+        ontology_paths=tuple(ontology_paths),
+        queries_folder=project.folder("queries"),
+        last_modified=newest,
+    )
+    site.labels = _labels(loaded.store)
+    return site
+
+
+def _labels(store: pyoxigraph.Store) -> dict[str, dict[str, str]]:
+    """Every IRI's labels by lowercase language tag: rdfs:label, then skos:prefLabel, then dct:title."""
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    query = f"""SELECT ?s ?label WHERE {{
+      VALUES (?p ?rank) {{ (<{RDFS_LABEL}> 1) (<{SKOS_PREF_LABEL}> 2) (<{DCT_TITLE}> 3) }}
+      ?s ?p ?label FILTER (isIRI(?s) && isLITERAL(?label))
+    }} ORDER BY ?rank"""
+    for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        language = (row["label"].language or "").lower()
+        labels[row["s"].value].setdefault(language, row["label"].value)
+    return dict(labels)
+
+
+def wikidata_page(iri: str) -> str | None:
+    """The human page of a Wikidata entity IRI."""
+    if iri.startswith(WD):
+        return "https://www.wikidata.org/wiki/" + iri[len(WD) :]
+    return None
+
