@@ -53,3 +53,12 @@ def run_cli(
         cwd=cwd or REPO,
         timeout=120,
     )
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """`twingraph serve` on the bundled Kassel project, shared by the serve tests (2 s query timeout)."""
+    from tests.servers import twingraph_server
+
+    with twingraph_server("--timeout", "2", "--max-rows", "1000", "--max-request-kb", "256") as server:
+        yield server

@@ -181,3 +181,47 @@ def connection_counter() -> Iterator[list[str]]:
         stop.set()
         thread.join(2)
         sock.close()
+
+
+@dataclass
+class TwingraphServer:
+    """A running `twingraph serve`: its base URL (ending in /) and process."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+
+@contextmanager
+def twingraph_server(*options: str, cwd: Path | None = None) -> Iterator[TwingraphServer]:
+    """Start `twingraph serve` as a real process on a free port of 127.0.0.1; stop it by its PID."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "twingraph", "serve", "--port", str(port), *options],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
+    )
+    server = TwingraphServer(f"http://127.0.0.1:{port}/", process)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"twingraph serve exited: {process.stderr.read().decode() if process.stderr else ''}")
+            try:
+                with urllib.request.urlopen(server.url + "sparql?query=ASK%7B%7D", timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("twingraph serve did not start within 60 s") from None
+                time.sleep(0.2)
+        yield server
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+        if process.stderr:
+            process.stderr.close()

@@ -361,7 +361,9 @@ class _Handlers:
             choice = self.choose(request, choices, named_format)
         except NotAcceptable:
             return self.not_acceptable(request, choices)
-        job = QueryJob(text, choice.name, self.state.options.max_rows, default_graphs or None, named_graphs or None)
+        # Relative IRIs in a query resolve against the endpoint, as the protocol suggests.
+        endpoint = self.state.options.base_url + "sparql"
+        job = QueryJob(text, choice.name, self.state.options.max_rows, default_graphs or None, named_graphs or None, endpoint)
         try:
             reply = await self.state.run_query(job)
         except QueryTimeout as exc:

@@ -37,21 +37,33 @@ def clean_accept(header: str | None) -> str:
 
 
 def negotiate(accept: str | None, choices: list[Choice]) -> Choice:
-    """The best choice for an Accept header; `choices` run from least to most preferred."""
+    """The best choice for an Accept header; `choices` run from least to most preferred.
+
+    A choice's quality is that of its media type (wildcards included, the most specific
+    range winning, as mimeparse rates it), or of an alias the header names exactly: an
+    alias never matches a wildcard, so `*/*` does not pick a format by a synonym.
+    """
     import mimeparse
 
     cleaned = clean_accept(accept)
-    if not cleaned:
-        raise NotAcceptable(accept or "")
-    supported = [media for choice in choices for media in (*choice.aliases, choice.media_type)]
     try:
-        best = mimeparse.best_match(supported, cleaned)
+        ranges = [mimeparse.parse_media_range(entry) for entry in cleaned.split(",")] if cleaned else []
     except (ValueError, mimeparse.MimeTypeParseException):
-        best = ""
-    for choice in choices:
-        if best and best in (choice.media_type, *choice.aliases):
-            return choice
-    raise NotAcceptable(accept or "")
+        ranges = []
+    best: tuple[float, int] | None = None
+    chosen: Choice | None = None
+    for position, choice in enumerate(choices):
+        quality = mimeparse.quality_parsed(choice.media_type, ranges) if ranges else 0.0
+        for alias in choice.aliases:
+            kind, subtype = alias.split("/")
+            for r_type, r_subtype, params in ranges:
+                if (r_type, r_subtype) == (kind, subtype):
+                    quality = max(quality, float(params.get("q", 1)))
+        if quality > 0 and (best is None or (quality, position) > best):
+            best, chosen = (quality, position), choice
+    if chosen is None:
+        raise NotAcceptable(accept or "")
+    return chosen
 
 
 def by_name(name: str, choices: list[Choice]) -> Choice:

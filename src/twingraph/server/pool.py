@@ -41,6 +41,7 @@ class QueryJob:
     max_rows: int
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def _worker_main(conn: Connection) -> None:
             job: QueryJob = conn.recv()
         except (EOFError, OSError):
             return
-        options: dict[str, Any] = {"use_default_graph_as_union": job.default_graphs is None}
+        options: dict[str, Any] = {"use_default_graph_as_union": job.default_graphs is None, "base_iri": job.base_iri}
         if job.default_graphs is not None:
             options["default_graph"] = [pyoxigraph.NamedNode(g) for g in job.default_graphs]
         if job.named_graphs is not None:
