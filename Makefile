@@ -9,6 +9,9 @@ TEST_STAMP := $(VENV)/.installed-test
 # CKAN and ckanext-dcat, the real harvester the catalogue tests use; their pins clash with ours.
 HARVEST    := .venv-harvest
 HARVEST_STAMP := $(HARVEST)/.installed
+# Debian's chromium, the real browser the page tests drive (Playwright's own download is not used).
+CHROMIUM   := /usr/bin/chromium
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint bench venv clean
 
@@ -28,6 +31,10 @@ $(HARVEST_STAMP): Makefile
 	$(HARVEST)/bin/python -m pip --disable-pip-version-check -q install 'ckan[requirements]==2.12.*' 'ckanext-dcat==2.4.*'
 	touch $@
 
+$(CHROMIUM):
+	$(SUDO) apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null)
+
 venv: $(RUN_STAMP)
 
 ## run: validate the bundled Kassel data and publish it to dist/ (the main job)
@@ -35,7 +42,7 @@ run: $(RUN_STAMP)
 	$(BIN)/twingraph build
 
 ## test: the whole test suite
-test: $(TEST_STAMP) $(HARVEST_STAMP)
+test: $(TEST_STAMP) $(HARVEST_STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 lint: $(TEST_STAMP)

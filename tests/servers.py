@@ -206,7 +206,9 @@ def twingraph_server(*options: str, cwd: Path | None = None) -> Iterator[Twingra
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"twingraph serve exited: {process.stderr.read().decode() if process.stderr else ''}")
+                raise RuntimeError(
+                    f"twingraph serve exited: {process.stderr.read().decode() if process.stderr else ''}"
+                )
             try:
                 with urllib.request.urlopen(server.url + "sparql?query=ASK%7B%7D", timeout=5) as response:
                     if response.status == 200:

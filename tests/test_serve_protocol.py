@@ -29,7 +29,12 @@ CNT = Namespace("http://www.w3.org/2011/content#")
 HTS = "http://www.w3.org/2011/http-statusCodes#StatusCode"
 MANIFEST = SHARED / "w3c-sparql-protocol" / "manifest.ttl"
 REMOTE = "kasei.us"
-RESULT_TYPES = {"application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"}
+RESULT_TYPES = {
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+}
 RDF_TYPES = {"text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"}
 
 
@@ -168,8 +173,11 @@ def test_remote_dataset_tests_pass_without_the_remote_graphs(live_server, name: 
 
 
 def test_service_description_on_a_plain_get(live_server) -> None:
-    status, content_type, body = _send(live_server.url, Step("GET", "/sparql", {"Accept": "text/turtle"}, None, {"2xx"}, None, None))
-    assert status == 200 and content_type.startswith("text/turtle")
+    status, content_type, body = _send(
+        live_server.url, Step("GET", "/sparql", {"Accept": "text/turtle"}, None, {"2xx"}, None, None)
+    )
+    assert status == 200
+    assert content_type.startswith("text/turtle")
     graph = Graph().parse(data=body, format="turtle")
     sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
     service = URIRef(live_server.url + "sparql")

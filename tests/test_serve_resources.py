@@ -15,13 +15,21 @@ KASSEL = "https://w3id.org/twingraph/id/city/kassel"
 # Real Accept headers, and the format each must get for a resource.
 ACCEPT_TABLE = [
     ("firefox", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
-    ("chromium", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
-     "application/signed-exchange;v=b3;q=0.7", "text/html"),  # fmt: skip
+    (
+        "chromium",
+        "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
+        "application/signed-exchange;v=b3;q=0.7",
+        "text/html",
+    ),
     ("safari", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
     ("curl", "*/*", "text/html"),
     ("none", None, "text/html"),
-    ("rdflib", "application/rdf+xml, text/n3, text/turtle, application/n-triples, application/ld+json, "
-     "application/n-quads, application/trig;q=0.9, */*;q=0.1", "text/turtle"),  # fmt: skip
+    (
+        "rdflib",
+        "application/rdf+xml, text/n3, text/turtle, application/n-triples, application/ld+json, "
+        "application/n-quads, application/trig;q=0.9, */*;q=0.1",
+        "text/turtle",
+    ),
     ("rapper", "application/rdf+xml,text/turtle;q=0.9,application/n-triples;q=0.8,*/*;q=0.1", "text/turtle"),
     ("turtle-only", "text/turtle", "text/turtle"),
     ("jsonld", "application/ld+json", "application/ld+json"),
@@ -33,8 +41,11 @@ ACCEPT_TABLE = [
     ("refuses-html", "text/html;q=0, */*;q=0.5", "text/turtle"),
     ("yasgui-like", "text/turtle,*/*;q=0.9", "text/turtle"),
     ("garbled-entry", "garbage;;, text/turtle", "text/turtle"),
-    ("linked-data-fragments", "application/trig;q=1.0,application/n-quads;q=0.7,text/turtle;q=0.6,"
-     "application/n-triples;q=0.3,text/n3;q=0.2", "text/turtle"),  # fmt: skip
+    (
+        "linked-data-fragments",
+        "application/trig;q=1.0,application/n-quads;q=0.7,text/turtle;q=0.6,application/n-triples;q=0.3,text/n3;q=0.2",
+        "text/turtle",
+    ),
 ]
 
 
@@ -48,14 +59,20 @@ def test_real_accept_headers_get_the_right_format(live_server, client: str, acce
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == expected
     assert "Accept" in response.headers["vary"]
-    suffix = {"text/html": ".html", "text/turtle": ".ttl", "application/ld+json": ".jsonld", "application/n-triples": ".nt"}
+    suffix = {
+        "text/html": ".html",
+        "text/turtle": ".ttl",
+        "application/ld+json": ".jsonld",
+        "application/n-triples": ".nt",
+    }
     assert response.headers["content-location"] == "/id/city/kassel" + suffix[expected]
 
 
 def test_unacceptable_format_is_406_with_the_choices(live_server) -> None:
     response = httpx.get(live_server.url + "id/city/kassel", headers={"Accept": "image/png"})
     assert response.status_code == 406
-    assert "text/turtle" in response.text and "?format=" in response.text
+    assert "text/turtle" in response.text
+    assert "?format=" in response.text
 
 
 def test_unknown_resource_is_404(live_server) -> None:
@@ -68,7 +85,9 @@ def test_unknown_resource_is_404(live_server) -> None:
 def test_every_rdf_format_gives_the_same_triples(live_server, fmt: str) -> None:
     suffix = {"turtle": ".ttl", "jsonld": ".jsonld", "nt": ".nt"}[fmt]
     by_extension = httpx.get(live_server.url + "id/city/kassel" + suffix)
-    by_parameter = httpx.get(live_server.url + "id/city/kassel", params={"format": fmt}, headers={"Accept": "text/html"})
+    by_parameter = httpx.get(
+        live_server.url + "id/city/kassel", params={"format": fmt}, headers={"Accept": "text/html"}
+    )
     assert by_extension.status_code == by_parameter.status_code == 200
     assert by_extension.content == by_parameter.content
     parsed = Graph().parse(data=by_extension.content, format={"turtle": "turtle", "jsonld": "json-ld", "nt": "nt"}[fmt])
@@ -112,8 +131,14 @@ def test_head_and_cors(live_server) -> None:
 
 @pytest.mark.parametrize(
     ("accept_language", "title"),
-    [("de-DE,de;q=0.9,en;q=0.5", "Florenz"), ("en-GB", "Florence"), ("it", "Firenze"), (None, "Florence"),
-     ("fr;q=0, de;q=0.4", "Florenz"), ("ja", "Florence")],  # fmt: skip
+    [
+        ("de-DE,de;q=0.9,en;q=0.5", "Florenz"),
+        ("en-GB", "Florence"),
+        ("it", "Firenze"),
+        (None, "Florence"),
+        ("fr;q=0, de;q=0.4", "Florenz"),
+        ("ja", "Florence"),
+    ],
 )
 def test_page_label_follows_accept_language(live_server, accept_language: str | None, title: str) -> None:
     headers = {"Accept": "text/html"}
@@ -166,9 +191,13 @@ def _parse(html: str) -> _Page:
 def test_resource_page_cites_sources_links_partners_and_wikidata(live_server) -> None:
     html = httpx.get(live_server.url + "id/city/kassel", headers={"Accept": "text/html"}).text
     page = _parse(html)
-    assert "/id/city/florence" in page.links and "/id/partnership/florence--kassel" in page.links
+    assert "/id/city/florence" in page.links
+    assert "/id/partnership/florence--kassel" in page.links
     assert "https://www.wikidata.org/wiki/Q2865" in page.links
-    assert "https://eine-reise.de/europa/finland/kassels-staedtepartnerschaften-einblicke-in-die-kulturelle-vielfalt/en" in page.links
+    assert (
+        "https://eine-reise.de/europa/finland/kassels-staedtepartnerschaften-einblicke-in-die-kulturelle-vielfalt/en"
+        in page.links
+    )
     assert "/id/source/eine-reise-en" in page.links
     assert set(page.alternates) == {
         ("text/turtle", "/id/city/kassel.ttl"),
@@ -176,7 +205,8 @@ def test_resource_page_cites_sources_links_partners_and_wikidata(live_server) ->
         ("application/n-triples", "/id/city/kassel.nt"),
     }
     schema = json.loads(page.jsonld)
-    assert schema["@type"] == "City" and schema["name"] == "Kassel"
+    assert schema["@type"] == "City"
+    assert schema["name"] == "Kassel"
     assert schema["sameAs"] == ["http://www.wikidata.org/entity/Q2865"]
     # No JavaScript and nothing from other hosts.
     assert all(s.get("type") == "application/ld+json" for s in page.scripts)
@@ -206,7 +236,8 @@ def test_every_link_on_every_page_works(live_server) -> None:
 
 def test_ontology_document_negotiates(live_server) -> None:
     html = httpx.get(live_server.url + "ontology", headers={"Accept": "text/html"}).text
-    assert 'id="Partnership"' in html and 'id="twinnedWith"' in html
+    assert 'id="Partnership"' in html
+    assert 'id="twinnedWith"' in html
     turtle = httpx.get(live_server.url + "ontology", headers={"Accept": "text/turtle"})
     graph = Graph().parse(data=turtle.content, format="turtle")
     assert (URIRef("https://w3id.org/twingraph/ontology#Partnership"), None, None) in graph
@@ -223,7 +254,9 @@ def test_catalogue_void_and_downloads(live_server) -> None:
         assert httpx.get(url).status_code == 200, url
     jsonld = httpx.get(live_server.url + "catalog.jsonld")
     assert isomorphic(Graph().parse(data=jsonld.content, format="json-ld"), graph)
-    assert "text/html" in httpx.get(live_server.url + "catalog", headers={"Accept": "text/html"}).headers["content-type"]
+    assert (
+        "text/html" in httpx.get(live_server.url + "catalog", headers={"Accept": "text/html"}).headers["content-type"]
+    )
     void = httpx.get(live_server.url + ".well-known/void")
     assert void.headers["content-type"].startswith("text/turtle")
     assert (None, URIRef("http://rdfs.org/ns/void#triples"), None) in Graph().parse(data=void.content, format="turtle")

@@ -100,7 +100,11 @@ def test_construct_per_accept_and_format_parameter(live_server) -> None:
     jsonld = httpx.post(live_server.url + "sparql", data={"query": query, "format": "jsonld"})
     assert turtle.headers["content-type"].startswith("text/turtle")
     assert jsonld.headers["content-type"].startswith("application/ld+json")
-    assert Graph().parse(data=turtle.content, format="turtle").isomorphic(Graph().parse(data=jsonld.content, format="json-ld"))
+    assert (
+        Graph()
+        .parse(data=turtle.content, format="turtle")
+        .isomorphic(Graph().parse(data=jsonld.content, format="json-ld"))
+    )
     refused = httpx.get(live_server.url + "sparql", params={"query": query}, headers={"Accept": "text/csv"})
     assert refused.status_code == 406
 
@@ -119,7 +123,8 @@ def test_a_query_that_runs_too_long_is_stopped_and_others_are_served(live_server
     time.sleep(0.5)
     # While the slow query runs, the other worker answers, and pages need no worker at all.
     quick = httpx.get(live_server.url + "sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
-    assert quick.status_code == 200 and quick.json()["boolean"] is True
+    assert quick.status_code == 200
+    assert quick.json()["boolean"] is True
     assert httpx.get(live_server.url + "id/city/kassel", timeout=10).status_code == 200
     thread.join(60)
     response = outcome["response"]
@@ -134,7 +139,8 @@ def test_a_query_that_runs_too_long_is_stopped_and_others_are_served(live_server
         if len(after) == len(before) and after != before:
             break
         time.sleep(0.2)
-    assert len(after) == len(before) and len(before - after) == 1
+    assert len(after) == len(before)
+    assert len(before - after) == 1
     assert httpx.get(live_server.url + "sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
 
 
@@ -157,7 +163,10 @@ def _cmdline(pid: int) -> str:
 def test_a_large_body_gets_413(live_server) -> None:
     body = b"query=" + b"x" * (10 * 1024 * 1024)
     response = httpx.post(
-        live_server.url + "sparql", content=body, headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=60
+        live_server.url + "sparql",
+        content=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=60,
     )
     assert response.status_code == 413
 
@@ -182,7 +191,9 @@ def test_refusals(live_server, params: dict[str, str], status: int, words: str) 
 
 def test_a_syntax_error_names_line_and_column(live_server) -> None:
     response = httpx.post(
-        live_server.url + "sparql", content="SELECT ?x\nWHERE { ?x ?y }", headers={"Content-Type": "application/sparql-query"}
+        live_server.url + "sparql",
+        content="SELECT ?x\nWHERE { ?x ?y }",
+        headers={"Content-Type": "application/sparql-query"},
     )
     assert response.status_code == 400
     assert "2:" in response.text or "line 2" in response.text
@@ -211,5 +222,5 @@ def test_cors_preflight(live_server) -> None:
 
 def test_the_query_form_page(live_server) -> None:
     page = httpx.get(live_server.url + "sparql", headers={"Accept": "text/html"})
-    assert page.status_code == 200 and "<textarea" in page.text
-
+    assert page.status_code == 200
+    assert "<textarea" in page.text

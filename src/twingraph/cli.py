@@ -528,11 +528,21 @@ def build(options: Options, out: Path, base_url: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port to listen on.")
 @click.option("--base-url", metavar="URL", help="The public URL of the server. Default: http://HOST:PORT/.")
-@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1), help="Seconds a SPARQL query may run.")
-@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(1), help="Rows a SPARQL answer may have.")
-@click.option("--max-request-kb", default=1024, show_default=True, type=click.IntRange(1), help="Largest request body (KiB).")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Processes answering SPARQL queries.")
-@click.option("--get", "get_path", metavar="PATH", help="Run one GET request through the app, print the body, and exit.")
+@click.option(
+    "--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1), help="Seconds a SPARQL query may run."
+)
+@click.option(
+    "--max-rows", default=100_000, show_default=True, type=click.IntRange(1), help="Rows a SPARQL answer may have."
+)
+@click.option(
+    "--max-request-kb", default=1024, show_default=True, type=click.IntRange(1), help="Largest request body (KiB)."
+)
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Processes answering SPARQL queries."
+)
+@click.option(
+    "--get", "get_path", metavar="PATH", help="Run one GET request through the app, print the body, and exit."
+)
 @click.option("--accept", metavar="TYPE", help="The Accept header for --get.")
 @pass_options
 def serve(

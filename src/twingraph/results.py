@@ -81,7 +81,7 @@ def answer_from_oxigraph(result: Any, *, max_rows: int | None = None) -> Answer:
 
 
 def _bounded(items: Iterable[Any], max_rows: int | None, what: str) -> list[Any]:
-    taken = []
+    taken: list[Any] = []
     for item in items:
         if max_rows is not None and len(taken) >= max_rows:
             raise TooManyRows(
@@ -143,7 +143,9 @@ def _serialize_graph(triples: Sequence[pyoxigraph.Triple], fmt: str) -> bytes:
 
     format_ = getattr(pyoxigraph.RdfFormat, _GRAPH_FORMAT_NAMES[fmt])
     prefixes = dict(PREFIXES) if fmt == "turtle" else None
-    return pyoxigraph.serialize(triples, format=format_, prefixes=prefixes)  # type: ignore[no-any-return]
+    data = pyoxigraph.serialize(triples, format=format_, prefixes=prefixes)
+    assert data is not None  # bytes when no output is given
+    return data
 
 
 def _literal_parts(term: Any) -> tuple[str, str | None, str | None]:
@@ -185,9 +187,7 @@ def render_json(answer: Answer) -> str:
                 cell["datatype"] = datatype
             binding[name] = cell
         bindings.append(binding)
-    return json.dumps(
-        {"head": {"vars": list(answer.variables)}, "results": {"bindings": bindings}}, ensure_ascii=False
-    )
+    return json.dumps({"head": {"vars": list(answer.variables)}, "results": {"bindings": bindings}}, ensure_ascii=False)
 
 
 def render_xml(answer: Answer) -> str:
@@ -208,7 +208,11 @@ def render_xml(answer: Answer) -> str:
             if kind == "literal":
                 value, language, datatype = _literal_parts(term)
                 attribute = (
-                    f" xml:lang={quoteattr(language)}" if language else f" datatype={quoteattr(datatype)}" if datatype else ""
+                    f" xml:lang={quoteattr(language)}"
+                    if language
+                    else f" datatype={quoteattr(datatype)}"
+                    if datatype
+                    else ""
                 )
                 body = f"<literal{attribute}>{escape(value)}</literal>"
             else:

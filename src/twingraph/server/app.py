@@ -94,11 +94,11 @@ class App:
 def create_app(site: Site, options: ServeOptions, *, start_workers: bool = True) -> Starlette:
     """The ASGI app serving a site under `options.base_url`."""
     from starlette.applications import Starlette
-    from starlette.routing import Mount, Route
+    from starlette.routing import BaseRoute, Mount, Route
 
     state = App(site, options)
     handlers = _Handlers(state)
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/", handlers.index),
         Route("/id/{path:path}", handlers.resource),
         Route("/ontology", handlers.ontology),
@@ -127,7 +127,9 @@ def create_app(site: Site, options: ServeOptions, *, start_workers: bool = True)
         finally:
             state.close()
 
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: handlers.not_found, 405: handlers.not_allowed})
+    app = Starlette(
+        routes=routes, lifespan=lifespan, exception_handlers={404: handlers.not_found, 405: handlers.not_allowed}
+    )
     app.state.twingraph = state
     return app
 
@@ -154,7 +156,11 @@ class _Handlers:
         if cache and status == 200:
             tag = etag(body)
             all_headers.update(
-                {"ETag": tag, "Last-Modified": self.site.http_date, "Cache-Control": f"public, max-age={self.state.options.cache_seconds}"}
+                {
+                    "ETag": tag,
+                    "Last-Modified": self.site.http_date,
+                    "Cache-Control": f"public, max-age={self.state.options.cache_seconds}",
+                }
             )
             if _not_modified(request, tag, self.site.last_modified):
                 return Response(status_code=304, headers=all_headers)
@@ -166,13 +172,20 @@ class _Handlers:
     def error(self, request: Request, status: int, message: str, *, headers: dict[str, str] | None = None) -> Response:
         """An error as a small HTML page for browsers, else as plain text."""
         try:
-            html = conneg.negotiate(request.headers.get("accept"), [Choice("text", "text/plain"), Choice("html", "text/html")]).name == "html"
+            html = (
+                conneg.negotiate(
+                    request.headers.get("accept"), [Choice("text", "text/plain"), Choice("html", "text/html")]
+                ).name
+                == "html"
+            )
         except NotAcceptable:
             html = False
         if html and "text/html" in request.headers.get("accept", ""):
             body = render("error.html", title=_REASONS.get(status, "Error"), message=message, root=self.root)
             return self.respond(request, body, "text/html", status=status, headers=headers, cache=False)
-        return self.respond(request, (message + "\n").encode("utf-8"), "text/plain", status=status, headers=headers, cache=False)
+        return self.respond(
+            request, (message + "\n").encode("utf-8"), "text/plain", status=status, headers=headers, cache=False
+        )
 
     def choose(self, request: Request, choices: list[Choice], named: str | None) -> Choice:
         """The format asked for by name (extension or `?format=`), else by the Accept header."""
@@ -196,7 +209,13 @@ class _Handlers:
         if fmt == "turtle":
             import pyoxigraph
 
-            return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=export_prefixes())  # type: ignore[no-any-return]
+            # Only the prefixes the document uses: a page about one city needs five, not thirty.
+            iris = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
+                    if isinstance(t, pyoxigraph.NamedNode)}  # fmt: skip
+            used = {p: ns for p, ns in export_prefixes().items() if any(iri.startswith(ns) for iri in iris)}
+            turtle = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=used)
+            assert turtle is not None  # bytes when no output is given
+            return turtle
         return _serialize_graph(triples, fmt)
 
     # --- resources -------------------------------------------------------------------------------
@@ -238,7 +257,9 @@ class _Handlers:
             body = render("ontology.html", root=self.root, **context)
         else:
             body = self.rdf(self.site.ontology_triples(), choice.name)
-        return self.respond(request, body, choice.media_type, headers={"Content-Location": f"{self.root}ontology{_suffix(choice.name)}"})
+        return self.respond(
+            request, body, choice.media_type, headers={"Content-Location": f"{self.root}ontology{_suffix(choice.name)}"}
+        )
 
     async def index(self, request: Request) -> Response:
         try:
@@ -263,7 +284,9 @@ class _Handlers:
             body = render("resource.html", root=self.root, **self.pages.resource(catalog_iri, self.wanted(request)))
         else:
             body = self.site.files["catalog.ttl" if choice.name == "turtle" else "catalog.jsonld"]
-        return self.respond(request, body, choice.media_type, headers={"Content-Location": f"{self.root}catalog{_suffix(choice.name)}"})
+        return self.respond(
+            request, body, choice.media_type, headers={"Content-Location": f"{self.root}catalog{_suffix(choice.name)}"}
+        )
 
     def _catalog_iri(self) -> str:
         rows = self.site.select("SELECT ?c WHERE { ?c a <http://www.w3.org/ns/dcat#Catalog> } ORDER BY ?c LIMIT 1")
@@ -284,7 +307,10 @@ class _Handlers:
         return self.respond(request, body, choice.media_type)
 
     async def dist_index(self, request: Request) -> Response:
-        links = [Link(name, f"{self.root}dist/{name}", note=f"{len(body):,} bytes") for name, body in sorted(self.site.files.items())]
+        links = [
+            Link(name, f"{self.root}dist/{name}", note=f"{len(body):,} bytes")
+            for name, body in sorted(self.site.files.items())
+        ]
         body = render("downloads.html", root=self.root, files=links, title="Downloads")
         return self.respond(request, body, "text/html")
 
@@ -353,17 +379,27 @@ class _Handlers:
             form = query_form(text)
         except QueryRefused as exc:
             status = 403 if "Update" in str(exc) else 400
-            return self.error(request, status, str(exc))
-        except Exception as exc:  # noqa: BLE001  rdflib's parser raises its own ParseException
+            # The CLI's way out (--allow-service) does not exist on a public endpoint.
+            message = str(exc).split(" Pass --allow-service")[0]
+            return self.error(
+                request,
+                status,
+                message + (" This endpoint does not federate." if status == 400 and "SERVICE" in message else ""),
+            )
+        except Exception as exc:
             return self.error(request, 400, f"SPARQL syntax error: {exc}")
-        choices = GRAPH_CHOICES if form in ("CONSTRUCT", "DESCRIBE") else BOOLEAN_CHOICES if form == "ASK" else ROW_CHOICES
+        choices = (
+            GRAPH_CHOICES if form in ("CONSTRUCT", "DESCRIBE") else BOOLEAN_CHOICES if form == "ASK" else ROW_CHOICES
+        )
         try:
             choice = self.choose(request, choices, named_format)
         except NotAcceptable:
             return self.not_acceptable(request, choices)
         # Relative IRIs in a query resolve against the endpoint, as the protocol suggests.
         endpoint = self.state.options.base_url + "sparql"
-        job = QueryJob(text, choice.name, self.state.options.max_rows, default_graphs or None, named_graphs or None, endpoint)
+        job = QueryJob(
+            text, choice.name, self.state.options.max_rows, default_graphs or None, named_graphs or None, endpoint
+        )
         try:
             reply = await self.state.run_query(job)
         except QueryTimeout as exc:
@@ -385,12 +421,14 @@ class _Handlers:
             return self.not_acceptable(request, choices)
         endpoint = self.state.options.base_url + "sparql"
         if choice.name == "html":
+            limits = {"timeout": f"{self.state.options.timeout:g}", "max_rows": f"{self.state.options.max_rows:,}"}
             body = render(
-                "sparql.html", root=self.root, title="SPARQL endpoint", endpoint=endpoint,
-                timeout=f"{self.state.options.timeout:g}", max_rows=f"{self.state.options.max_rows:,}", example=_EXAMPLE,
-            )  # fmt: skip
+                "sparql.html", root=self.root, title="SPARQL endpoint", endpoint=endpoint, example=_EXAMPLE, **limits
+            )
             return self.respond(request, body, "text/html")
-        return self.respond(request, self.rdf(_service_description(endpoint, self.site.held_graphs()), choice.name), choice.media_type)
+        return self.respond(
+            request, self.rdf(_service_description(endpoint, self.site.held_graphs()), choice.name), choice.media_type
+        )
 
     # --- stored queries --------------------------------------------------------------------------
 
@@ -398,7 +436,9 @@ class _Handlers:
         from twingraph.query import stored_queries
 
         queries = stored_queries(self.site.queries_folder)
-        return self.respond(request, render("queries.html", root=self.root, title="Stored queries", queries=queries), "text/html")
+        return self.respond(
+            request, render("queries.html", root=self.root, title="Stored queries", queries=queries), "text/html"
+        )
 
     async def stored_query(self, request: Request) -> Response:
         from twingraph.query import ParameterError, bind_parameters, find_stored_query
@@ -411,7 +451,7 @@ class _Handlers:
                 name, download = name[: -len(suffix)], suffix[1:]
         try:
             stored = find_stored_query(self.site.queries_folder, name) if "/" not in name else None
-        except Exception:  # noqa: BLE001  unknown names and unreadable files alike are a 404 here
+        except Exception:
             stored = None
         if stored is None:
             return self.error(request, 404, f"no stored query is called {name!r}; /queries lists them.")
@@ -423,14 +463,24 @@ class _Handlers:
         except ParameterError as exc:
             if named:
                 return self.error(request, 400, str(exc))
-            body = render("query.html", root=self.root, title=stored.title, query=stored, values=values, error=str(exc), table=None)
+            body = render(
+                "query.html",
+                root=self.root,
+                title=stored.title,
+                query=stored,
+                values=values,
+                error=str(exc),
+                table=None,
+            )
             return self.respond(request, body, "text/html", status=400, cache=False)
         if named:
             return await self._answer(request, text, named, download=f"{stored.name}.{download}" if download else None)
         response = await self._answer(request, text, "json")
         if response.status_code != 200:
             message = bytes(response.body).decode("utf-8", "replace").strip()
-            body = render("query.html", root=self.root, title=stored.title, query=stored, values=values, error=message, table=None)
+            body = render(
+                "query.html", root=self.root, title=stored.title, query=stored, values=values, error=message, table=None
+            )
             return self.respond(request, body, "text/html", status=response.status_code, cache=False)
         table = self._table(json.loads(bytes(response.body)), self.wanted(request))
         query_string = urlencode(values)
@@ -467,14 +517,23 @@ class _Handlers:
     # --- errors ----------------------------------------------------------------------------------
 
     async def not_found(self, request: Request, exc: Exception) -> Response:
-        return self.error(request, 404, f"there is nothing at {request.url.path}; the index at {self.root} lists what is here.")
+        return self.error(
+            request, 404, f"there is nothing at {request.url.path}; the index at {self.root} lists what is here."
+        )
 
     async def not_allowed(self, request: Request, exc: Exception) -> Response:
-        return self.error(request, 405, f"{request.method} is not allowed here; this server is read-only.", headers={"Allow": "GET, HEAD"})
+        return self.error(
+            request,
+            405,
+            f"{request.method} is not allowed here; this server is read-only.",
+            headers={"Allow": "GET, HEAD"},
+        )
 
 
-_REASONS = {400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable",
-            413: "Request too large", 415: "Unsupported media type", 500: "Server error", 503: "Service unavailable"}  # fmt: skip
+_REASONS = {
+    400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable",
+    413: "Request too large", 415: "Unsupported media type", 500: "Server error", 503: "Service unavailable",
+}  # fmt: skip
 
 _EXAMPLE = """PREFIX tw: <https://w3id.org/twingraph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -523,8 +582,9 @@ def _service_description(endpoint: str, graphs: list[str]) -> list[Any]:
         pyoxigraph.Triple(node, n("defaultDataset"), dataset),
         pyoxigraph.Triple(dataset, rdf_type, n("Dataset")),
     ]
-    for media in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                  "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json"):  # fmt: skip
+    formats = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+               "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json")  # fmt: skip
+    for media in formats:
         triples.append(pyoxigraph.Triple(node, n("resultFormat"), pyoxigraph.Literal(media)))
     for graph in graphs:
         named = pyoxigraph.BlankNode(f"g{len(triples)}")
@@ -549,4 +609,3 @@ def run_one(app: Starlette, path: str, *, accept: str | None = None) -> tuple[in
 
     response = anyio.run(go)
     return response.status_code, dict(response.headers), response.content
-

@@ -98,7 +98,9 @@ class Pages:
             return Link(text, href, external)
         if kind == "Literal":
             datatype = term.datatype.value
-            note = term.language or (datatype.removeprefix(XSD) if datatype.startswith(XSD) and datatype != XSD + "string" else "")
+            note = term.language or (
+                datatype.removeprefix(XSD) if datatype.startswith(XSD) and datatype != XSD + "string" else ""
+            )
             return Link(term.value, note=note)
         return Link(f"_:{term.value}")
 
@@ -108,13 +110,15 @@ class Pages:
         outgoing: dict[str, list[Any]] = defaultdict(list)
         incoming: dict[str, list[Any]] = defaultdict(list)
         for triple in triples:
-            if triple.subject.value == iri:
+            if getattr(triple.subject, "value", None) == iri:
                 outgoing[triple.predicate.value].append(triple.object)
             if getattr(triple.object, "value", None) == iri and type(triple.object).__name__ == "NamedNode":
                 incoming[triple.predicate.value].append(triple.subject)
         types = [self.link(t, wanted) for t in outgoing.pop(RDF_TYPE, [])]
         sources = [self._source(s.value, wanted) for s in outgoing.pop(DCT_SOURCE, []) if hasattr(s, "value")]
-        facts = [self._fact(p, values, wanted) for p, values in sorted(outgoing.items(), key=lambda kv: self._order(kv[0]))]
+        facts = [
+            self._fact(p, values, wanted) for p, values in sorted(outgoing.items(), key=lambda kv: self._order(kv[0]))
+        ]
         referenced = [self._fact(p, values, wanted) for p, values in sorted(incoming.items())]
         wikidata = [v for v in outgoing.get(TW + "wikidataEntity", []) if wikidata_page(v.value)]
         title = self.site.label(iri, wanted)
@@ -144,7 +148,12 @@ class Pages:
     def _source(self, iri: str, wanted: list[str]) -> dict[str, Any]:
         import pyoxigraph
 
-        urls = [q.object.value for q in self.site.store.quads_for_pattern(pyoxigraph.NamedNode(iri), pyoxigraph.NamedNode(SCHEMA_URL), None)]
+        urls = [
+            str(getattr(q.object, "value", ""))
+            for q in self.site.store.quads_for_pattern(
+                pyoxigraph.NamedNode(iri), pyoxigraph.NamedNode(SCHEMA_URL), None
+            )
+        ]
         href, _ = self.href(iri)
         return {"label": self.site.label(iri, wanted), "href": href, "url": urls[0] if urls else None}
 
@@ -165,7 +174,12 @@ class Pages:
 
     def _schema_jsonld(self, iri: str, title: str, wikidata: list[Any]) -> str:
         kinds = [SCHEMA_TYPES[v.value] for v in self._types(iri) if v.value in SCHEMA_TYPES]
-        document: dict[str, Any] = {"@context": "https://schema.org", "@type": kinds[0] if kinds else "Thing", "@id": iri, "name": title}
+        document: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": kinds[0] if kinds else "Thing",
+            "@id": iri,
+            "name": title,
+        }
         if wikidata:
             document["sameAs"] = [v.value for v in wikidata]
         # "</" inside a script element would end it: JSON allows escaping every "<".
@@ -174,7 +188,10 @@ class Pages:
     def _types(self, iri: str) -> list[Any]:
         import pyoxigraph
 
-        return [q.object for q in self.site.store.quads_for_pattern(pyoxigraph.NamedNode(iri), pyoxigraph.NamedNode(RDF_TYPE), None)]
+        return [
+            q.object
+            for q in self.site.store.quads_for_pattern(pyoxigraph.NamedNode(iri), pyoxigraph.NamedNode(RDF_TYPE), None)
+        ]
 
     def index(self, wanted: list[str], *, limit: int = 500) -> dict[str, Any]:
         """The template context of the index: places by number of partnerships, and the partnerships."""
@@ -195,7 +212,17 @@ class Pages:
         by_term: dict[str, dict[str, Any]] = {}
         for row in rows:
             term = row["term"].value
-            entry = by_term.setdefault(term, {"name": term[len(TW):], "iri": term, "kind": row["kind"].value, "comments": {}, "domain": None, "range": None})
+            entry = by_term.setdefault(
+                term,
+                {
+                    "name": term[len(TW) :],
+                    "iri": term,
+                    "kind": row["kind"].value,
+                    "comments": {},
+                    "domain": None,
+                    "range": None,
+                },
+            )
             if "comment" in row:
                 entry["comments"][(row["comment"].language or "").lower()] = row["comment"].value
             for key in ("domain", "range"):
@@ -211,7 +238,9 @@ class Pages:
             "title": self.site.label(TW.rstrip("#"), wanted),
             "classes": [t for t in terms if t["kind"] == "class"],
             "properties": [t for t in terms if t["kind"] == "property"],
-            "alternates": [(media, self.root + "ontology" + EXTENSIONS[name], label) for name, media, label in ALTERNATES],
+            "alternates": [
+                (media, self.root + "ontology" + EXTENSIONS[name], label) for name, media, label in ALTERNATES
+            ],
         }
 
 
@@ -235,7 +264,10 @@ _ONTOLOGY_TERMS = f"""PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?term ?kind ?comment ?domain ?range WHERE {{
   {{ ?term a owl:Class . BIND ("class" AS ?kind) }}
-  UNION {{ ?term a ?type . VALUES ?type {{ owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty owl:SymmetricProperty }} BIND ("property" AS ?kind) }}
+  UNION {{
+    VALUES ?type {{ owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty owl:SymmetricProperty }}
+    ?term a ?type . BIND ("property" AS ?kind)
+  }}
   FILTER (STRSTARTS(STR(?term), "{TW}"))
   OPTIONAL {{ ?term rdfs:comment ?comment }}
   OPTIONAL {{ ?term rdfs:domain ?domain FILTER isIRI(?domain) }}

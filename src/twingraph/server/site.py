@@ -84,13 +84,17 @@ class Site:
 
     def held_graphs(self) -> list[str]:
         """The named graphs a SPARQL request may name."""
-        return [g.value for g in self.store.named_graphs()]  # type: ignore[attr-defined]
+        import pyoxigraph
+
+        return [g.value for g in self.store.named_graphs() if isinstance(g, pyoxigraph.NamedNode)]
 
     def snapshot(self) -> bytes:
         """Every quad as N-Quads, for the query workers."""
         import pyoxigraph
 
-        return self.store.dump(format=pyoxigraph.RdfFormat.N_QUADS)  # type: ignore[no-any-return]
+        dump = self.store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
+        assert dump is not None  # bytes when no output is given
+        return dump
 
     def iri_for_path(self, path: str) -> str:
         """The IRI a request path (`id/city/kassel`) stands for."""
@@ -204,4 +208,3 @@ def wikidata_page(iri: str) -> str | None:
     if iri.startswith(WD):
         return "https://www.wikidata.org/wiki/" + iri[len(WD) :]
     return None
-

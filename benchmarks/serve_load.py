@@ -1,0 +1,131 @@
+"""A bounded load test of `twingraph serve`: N concurrent clients for at most --seconds.
+
+Starts the server on a free port of 127.0.0.1 (the bundled Kassel project, or --root), then
+keeps --clients clients busy with a mix of requests: a resource page in HTML, the same
+resource as Turtle, and the stored "partners" query (which runs in a query worker). Prints
+requests per second, p50/p99 latency and the error count per kind of request, and writes
+them as JSON with --json.
+
+Usage: python benchmarks/serve_load.py [--clients 16] [--seconds 20] [--root PROJECT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TARGETS = {
+    "page (HTML)": ("id/city/kassel", {"Accept": "text/html"}),
+    "resource (Turtle)": ("id/city/kassel", {"Accept": "text/turtle"}),
+    "stored query": ("queries/partners.json?city=Kassel", {}),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def client(
+    base: str, name: str, deadline: float, latencies: dict[str, list[float]], errors: dict[str, int]
+) -> None:
+    import httpx
+
+    path, headers = TARGETS[name]
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as http:
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                response = await http.get(path)
+                ok = response.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            latencies[name].append(time.perf_counter() - started)
+            if not ok:
+                errors[name] += 1
+
+
+async def load(base: str, clients: int, seconds: float) -> dict[str, dict[str, float]]:
+    names = list(TARGETS)
+    latencies: dict[str, list[float]] = {n: [] for n in names}
+    errors = dict.fromkeys(names, 0)
+    deadline = time.monotonic() + seconds
+    started = time.monotonic()
+    await asyncio.gather(*(client(base, names[i % len(names)], deadline, latencies, errors) for i in range(clients)))
+    elapsed = time.monotonic() - started
+    report = {}
+    for name in names:
+        times = sorted(latencies[name])
+        report[name] = {
+            "requests": len(times),
+            "per_second": len(times) / elapsed,
+            "p50_ms": 1000 * statistics.median(times) if times else float("nan"),
+            "p99_ms": 1000 * times[min(len(times) - 1, int(len(times) * 0.99))] if times else float("nan"),
+            "errors": errors[name],
+        }
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20, help="at most 30")
+    parser.add_argument("--root", type=Path, help="a project folder (default: the bundled Kassel project)")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    seconds = min(args.seconds, 30.0)
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "twingraph",
+        *(["--root", str(args.root)] if args.root else []),
+        "serve",
+        "--port",
+        str(port),
+    ]
+    server = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(base + "sparql?query=ASK%7B%7D", timeout=5).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(
+                        f"the server did not start: {server.stderr.read().decode() if server.stderr else ''}"
+                    )
+                time.sleep(0.2)
+        report = asyncio.run(load(base, args.clients, seconds))
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    print(
+        f"{args.clients} clients for {seconds:g} s on {'the bundled Kassel project' if not args.root else args.root}\n"
+    )
+    print("| request | requests/s | p50 ms | p99 ms | errors |")
+    print("|---|---:|---:|---:|---:|")
+    for name, row in report.items():
+        print(f"| {name} | {row['per_second']:.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} |")
+    total = sum(r["per_second"] for r in report.values())
+    print(f"\nall: {total:.0f} requests/s, {sum(r['errors'] for r in report.values())} errors")
+    if args.json:
+        args.json.write_text(
+            json.dumps({"clients": args.clients, "seconds": seconds, "results": report}, indent=2) + "\n"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Stored queries in the browser, the index and `serve --get`, on the live server and as a process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import REPO, run_cli
+
+
+def test_queries_lists_every_stored_query(live_server) -> None:
+    page = httpx.get(live_server.url + "queries").text
+    for name in ("partners", "timeline", "cold-war", "per-country"):
+        assert f'href="/queries/{name}"' in page
+
+
+def test_stored_query_form_runs_with_its_default(live_server) -> None:
+    page = httpx.get(live_server.url + "queries/partners").text
+    assert 'name="city"' in page
+    assert 'value="Kassel"' in page
+    assert page.count("<tr>") >= 10  # the header row and nine partners
+    assert "Florence" in page
+    assert "Yaroslavl" in page
+    assert 'href="/queries/partners.csv?city=Kassel"' not in page  # only a submitted value goes in the link
+    assert 'href="/queries/partners.csv?"' in page
+
+
+def test_stored_query_with_a_parameter_and_downloads(live_server) -> None:
+    page = httpx.get(live_server.url + "queries/partners", params={"city": "Florenz"}).text
+    assert ">Kassel<" in page
+    assert ">Yaroslavl<" not in page
+    download = httpx.get(live_server.url + "queries/partners.csv", params={"city": "Florenz"})
+    assert download.status_code == 200
+    assert download.headers["content-type"].startswith("text/csv")
+    assert 'filename="partners.csv"' in download.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(download.text)))
+    assert [r["partnerName"] for r in rows] == ["Kassel"]
+    as_json = httpx.get(live_server.url + "queries/partners.json", params={"city": "Florenz"}).json()
+    assert as_json["results"]["bindings"][0]["partnerName"]["value"] == "Kassel"
+
+
+def test_a_bad_parameter_is_shown_on_the_form(live_server) -> None:
+    response = httpx.get(live_server.url + "queries/partners", params={"city": "Atlantis"})
+    assert response.status_code == 400
+    assert "no place is called" in response.text
+    assert 'role="alert"' in response.text
+    assert httpx.get(live_server.url + "queries/partners.csv", params={"city": "Atlantis"}).status_code == 400
+    assert httpx.get(live_server.url + "queries/no-such-query").status_code == 404
+
+
+def test_index_lists_places_and_partnerships(live_server) -> None:
+    page = httpx.get(live_server.url).text
+    assert 'href="/id/city/kassel"' in page
+    assert 'href="/id/partnership/kassel--yaroslavl"' in page
+    assert "10 places in 9 partnerships" in page
+
+
+def test_serve_get_runs_one_request_without_a_server() -> None:
+    turtle = run_cli("serve", "--get", "/id/city/kassel", "--accept", "text/turtle")
+    assert turtle.returncode == 0, turtle.stderr
+    assert "city:kassel" in turtle.stdout
+    missing = run_cli("serve", "--get", "/id/city/atlantis")
+    assert missing.returncode == 2
+    assert "Error: GET /id/city/atlantis answered 404." in missing.stderr
+    query = run_cli("serve", "--get", "/sparql?query=ASK%7B%7D")
+    assert query.returncode == 0
+    assert '"boolean": true' in query.stdout
+
+
+def test_serve_refuses_data_that_does_not_conform(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "twingraph.toml").write_text('[project]\nname = "broken"\n', encoding="utf-8")
+    (tmp_path / "data" / "broken.ttl").write_text(
+        "@prefix tw: <https://w3id.org/twingraph/ontology#> .\n"
+        "<https://w3id.org/twingraph/id/partnership/a--b> a tw:Partnership .\n",
+        encoding="utf-8",
+    )
+    result = run_cli("--root", str(tmp_path), "serve", "--get", "/")
+    assert result.returncode == 1
+    assert "Not served" in result.stderr
+    assert "twingraph validate" in result.stderr
+
+
+def test_a_taken_port_is_a_clear_error() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "twingraph", "serve", "--port", str(port)],
+            capture_output=True, text=True, cwd=REPO, timeout=120,
+        )  # fmt: skip
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_base_url_with_a_path_prefix(tmp_path: Path) -> None:
+    result = run_cli("serve", "--base-url", "https://example.org/twinnings", "--get", "/twinnings/id/city/kassel")
+    assert result.returncode == 0, result.stderr
+    assert 'href="/twinnings/id/city/florence"' in result.stdout
