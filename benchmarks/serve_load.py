@@ -6,6 +6,10 @@ resource as Turtle, and the stored "partners" query (which runs in a query worke
 requests per second, p50/p99 latency and the error count per kind of request, and writes
 them as JSON with --json.
 
+The Python clients share the 2 cores with the server, so they measure a floor. Where `wrk`
+is installed (Debian's package), each kind of request is also run through it for --seconds / 3,
+which shows what the server itself can do.
+
 Usage: python benchmarks/serve_load.py [--clients 16] [--seconds 20] [--root PROJECT]
 """
 
@@ -14,6 +18,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -109,6 +115,9 @@ def main() -> None:
                     )
                 time.sleep(0.2)
         report = asyncio.run(load(base, args.clients, seconds))
+        with_wrk = {}
+        if shutil.which("wrk"):
+            with_wrk = {name: run_wrk(base, name, args.clients, seconds / 3) for name in TARGETS}
     finally:
         server.terminate()
         server.wait(timeout=15)
@@ -121,10 +130,40 @@ def main() -> None:
         print(f"| {name} | {row['per_second']:.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} |")
     total = sum(r["per_second"] for r in report.values())
     print(f"\nall: {total:.0f} requests/s, {sum(r['errors'] for r in report.values())} errors")
+    if with_wrk:
+        print("\nwith wrk (a C client):\n")
+        print("| request | requests/s | p50 ms | p99 ms | errors |")
+        print("|---|---:|---:|---:|---:|")
+        for name, row in with_wrk.items():
+            print(f"| {name} | {row['per_second']:.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} |")
     if args.json:
-        args.json.write_text(
-            json.dumps({"clients": args.clients, "seconds": seconds, "results": report}, indent=2) + "\n"
-        )
+        document = {"clients": args.clients, "seconds": seconds, "results": report, "wrk": with_wrk}
+        args.json.write_text(json.dumps(document, indent=2) + "\n")
+
+
+def run_wrk(base: str, name: str, clients: int, seconds: float) -> dict[str, float]:
+    """One kind of request through wrk: requests/s, p50/p99 and non-2xx/socket errors."""
+    path, headers = TARGETS[name]
+    command = ["wrk", "-t2", f"-c{clients}", f"-d{max(1, int(seconds))}s", "--latency"]
+    for key, value in headers.items():
+        command += ["-H", f"{key}: {value}"]
+    output = subprocess.run([*command, base + path], capture_output=True, text=True, check=True).stdout
+
+    def millis(label: str) -> float:
+        match = re.search(rf"^\s*{label}%\s+([0-9.]+)(us|ms|s)", output, re.MULTILINE)
+        if not match:
+            return float("nan")
+        return float(match[1]) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match[2]]
+
+    rate = re.search(r"Requests/sec:\s+([0-9.]+)", output)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return {
+        "per_second": float(rate[1]) if rate else float("nan"),
+        "p50_ms": millis("50"),
+        "p99_ms": millis("99"),
+        "errors": (int(errors[1]) if errors else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
+    }
 
 
 if __name__ == "__main__":

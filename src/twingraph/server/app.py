@@ -9,6 +9,7 @@ that do not follow redirects still get data; the document URLs with an extension
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import AsyncIterator
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
+
+import anyio
 
 from twingraph.server import conneg
 from twingraph.server.conneg import Choice, NotAcceptable
@@ -140,6 +143,8 @@ class _Handlers:
         self.site = state.site
         self.pages = state.pages
         self.root = state.root
+        # The data never changes while serving, so a page or document, once made, is kept.
+        self.resource_body = functools.lru_cache(maxsize=4096)(self._resource_body)
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -235,13 +240,15 @@ class _Handlers:
         except NotAcceptable:
             return self.not_acceptable(request, RESOURCE_CHOICES)
         location = {"Content-Location": f"{self.root}id/{path}{_suffix(choice.name)}"}
-        if choice.name == "html":
-            wanted = self.wanted(request)
-            context = self.pages.resource(iri, wanted)
-            body = render("resource.html", root=self.root, lang=(wanted or ["en"])[0], **context)
-        else:
-            body = self.rdf(self.site.describe(iri), choice.name)
+        wanted = tuple(self.wanted(request)) if choice.name == "html" else ()
+        body = await anyio.to_thread.run_sync(self.resource_body, iri, choice.name, wanted)
         return self.respond(request, body, choice.media_type, headers=location)
+
+    def _resource_body(self, iri: str, fmt: str, wanted: tuple[str, ...]) -> bytes:
+        if fmt == "html":
+            context = self.pages.resource(iri, list(wanted))
+            return render("resource.html", root=self.root, lang=(wanted or ("en",))[0], **context)
+        return self.rdf(self.site.describe(iri), fmt)
 
     async def ontology(self, request: Request) -> Response:
         ext = request.path_params.get("ext")
