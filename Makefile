@@ -13,7 +13,7 @@ HARVEST_STAMP := $(HARVEST)/.installed
 CHROMIUM   := /usr/bin/chromium
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench venv clean
+.PHONY: run test lint bench outline venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,10 @@ clean:
 ## bench: benchmarks against the plain rdflib + pyshacl way (prints a table, writes benchmarks/results.json)
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
+
+## outline: fetch the Natural Earth country outlines again from the npm package world-atlas (needs npm)
+outline:
+	cd "$$(mktemp -d)" && npm pack --silent world-atlas@2.0.2 >/dev/null && \
+	  tar xzf world-atlas-2.0.2.tgz package/countries-110m.json && \
+	  cp package/countries-110m.json $(CURDIR)/src/twingraph/naturalearth/countries-110m.json
+	sha256sum src/twingraph/naturalearth/countries-110m.json

@@ -47,7 +47,7 @@ def test_build_writes_every_file_and_a_summary(tmp_path: Path) -> None:
     built = run_cli("build", cwd=tmp_path)  # the default: dist/ in the current folder
     assert built.returncode == 0, built.stderr
     assert {p.name for p in (tmp_path / "dist").iterdir()} == EXPECTED
-    assert built.stdout.startswith("Built dist: 9 partnerships, 596 triples.\n")
+    assert built.stdout.startswith("Built dist: 9 partnerships, 635 triples.\n")
     assert "MQA self-score: 345/405" in built.stdout
     assert "… validating" in built.stderr
     assert "… exporting kassel.ttl" in built.stderr

@@ -151,7 +151,7 @@ def test_void_describes_the_dump_and_the_wikidata_links(dist: Path) -> None:
     graph = Graph().parse(dist / "void.ttl")
     dataset = URIRef("https://w3id.org/twingraph/id/dataset/kassel")
     data = Graph().parse(dist / "kassel.nt")
-    assert int(graph.value(dataset, URIRef(void + "triples"))) == len(data) == 596
+    assert int(graph.value(dataset, URIRef(void + "triples"))) == len(data) == 635
     dumps = {str(o) for o in graph.objects(dataset, URIRef(void + "dataDump"))}
     assert "https://w3id.org/twingraph/dist/kassel/kassel.ttl" in dumps
     linkset = next(graph.subjects(RDF.type, URIRef(void + "Linkset")))

@@ -269,3 +269,20 @@ def test_writes_are_not_allowed(live_server) -> None:
     response = httpx.put(live_server.url + "id/city/kassel", content=b"<a> <b> <c> .")
     assert response.status_code == 405
     assert "read-only" in response.text
+
+
+def test_city_pages_show_their_map_and_timeline_and_the_index_the_network(live_server) -> None:
+    page = httpx.get(live_server.url + "id/city/kassel", headers={"Accept": "text/html"}).text
+    assert page.count("<svg") == 2
+    assert "where the partners are" in page
+    assert "when each began" in page
+    # Inline, with nothing fetched from elsewhere: no external references inside the pictures.
+    assert 'xlink:href="http' not in page
+    assert "<image" not in page
+    mulhouse = httpx.get(live_server.url + "id/city/mulhouse", headers={"Accept": "text/html"}).text
+    assert mulhouse.count("<svg") == 1  # a map; no timeline, since its partnership has no date
+    index = httpx.get(live_server.url, headers={"Accept": "text/html"}).text
+    assert 'id="network"' in index
+    assert "best-connected" in index
+    source = httpx.get(live_server.url + "id/source/eine-reise-en", headers={"Accept": "text/html"}).text
+    assert "<svg" not in source

@@ -176,7 +176,7 @@ def test_a_large_body_gets_413(live_server) -> None:
     [
         ({"query": "INSERT DATA { <a:a> <a:b> <a:c> }"}, 403, "read-only"),
         ({"update": "CLEAR ALL"}, 403, "read-only"),
-        ({"query": "LOAD <http://example.org/data.ttl>"}, 403, "read-only"),
+        ({"query": "LOAD <http://example.org/data.ttl>"}, 400, "never fetches remote data"),
         ({"query": "SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }"}, 400, "FROM and FROM NAMED are refused"),
         ({"query": "SELECT * WHERE { ?s ?p ?o "}, 400, "SPARQL syntax error"),
         ({"query": "SELECT * WHERE { ?s ?p ?o }"}, 400, "more than 1,000 rows"),

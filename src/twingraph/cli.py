@@ -625,6 +625,48 @@ def _check_port_free(host: str, port: int) -> None:
             _fail(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port.")
 
 
+@cli.command()
+@click.argument("kind", type=click.Choice(["timeline", "map", "network"]))
+@click.argument("city", required=False)
+@click.option("-f", "--format", "fmt", type=click.Choice(["svg", "png"]), help="Default: by the -o suffix, else SVG.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file (atomically); - is stdout.")
+@click.option(
+    "--depth", default=1, show_default=True, type=click.IntRange(1, 3), help="network: 2 adds the partners' partners."
+)
+@click.option(
+    "--top", default=40, show_default=True, type=click.IntRange(2, 500), help="network without CITY: how many places."
+)
+@pass_options
+def plot(
+    options: Options, kind: str, city: str | None, fmt: str | None, output: Path | None, depth: int, top: int
+) -> None:
+    """Draw a city's partnerships: a timeline, a map, or a network, as SVG or PNG.
+
+    CITY is a name in any language, our IRI or a Wikidata IRI; without it, timeline and map
+    show the place with the most partnerships, and network the --top best-connected places.
+    The same data always gives the same bytes.
+    """
+    from twingraph.load import load_project_graph
+    from twingraph.output import refuse_inputs, write_atomic
+    from twingraph.plots import draw, present_year, render
+    from twingraph.query import resolve_place
+
+    project = options.project()
+    loaded = load_project_graph(project, max_bytes=options.max_bytes(project))
+    to_file = output is not None and str(output) != "-"
+    if to_file and output is not None:
+        refuse_inputs(output, list(loaded.paths))
+    fmt = fmt or ("png" if to_file and output is not None and output.suffix.lower() == ".png" else "svg")
+    iri = str(resolve_place(loaded.graph, city)) if city else None
+    present = present_year(project.settings.publishing.modified)
+    figure = draw(kind, loaded.store, city=iri, present=present, depth=depth, top=top)
+    body = render(figure, fmt, salt=f"twingraph-{kind}")
+    if to_file and output is not None:
+        write_atomic(output, body)
+    else:
+        click.echo(body, nl=False)
+
+
 def _wikidata_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options every `wikidata` command shares: endpoint, cache, timeout."""
     decorators = [

@@ -385,7 +385,13 @@ class _Handlers:
             check_offline_read_only(text)
             form = query_form(text)
         except QueryRefused as exc:
+            from twingraph.sparql_text import keywords
+
             status = 403 if "Update" in str(exc) else 400
+            if status == 403 and "LOAD" in keywords(text):
+                return self.error(
+                    request, 400, "LOAD is refused: this endpoint never fetches remote data, and is read-only."
+                )
             # The CLI's way out (--allow-service) does not exist on a public endpoint.
             message = str(exc).split(" Pass --allow-service")[0]
             return self.error(

@@ -74,6 +74,18 @@ class Pages:
     def __init__(self, site: Site, root: str) -> None:
         self.site = site
         self.root = root  # the server's path prefix, ending in "/"
+        self.plot = cache(self._plot)
+
+    def _plot(self, kind: str, iri: str | None) -> str | None:
+        """A picture as an inline SVG element, or None where there is nothing to draw (no dates, say)."""
+        from twingraph.plots import PlotError, draw, inline_svg, present_year, render
+
+        present = present_year(self.site.settings.publishing.modified)
+        try:
+            figure = draw(kind, self.site.store, city=iri, present=present)
+        except PlotError:
+            return None
+        return inline_svg(render(figure, "svg", salt=f"twingraph-{kind}"))
 
     def href(self, iri: str) -> tuple[str | None, bool]:
         """Where a link to an IRI goes: a local path, or (external=True) the IRI's own web page."""
@@ -123,6 +135,7 @@ class Pages:
         wikidata = [v for v in outgoing.get(TW + "wikidataEntity", []) if wikidata_page(v.value)]
         title = self.site.label(iri, wanted)
         path = self.site.path_for(iri) or ""
+        partnerships = self._partnerships(iri, wanted)
         return {
             "title": title,
             "iri": iri,
@@ -130,7 +143,9 @@ class Pages:
             "facts": facts,
             "sources": sources,
             "referenced": referenced,
-            "partnerships": self._partnerships(iri, wanted),
+            "partnerships": partnerships,
+            "map_svg": self.plot("map", iri) if partnerships else None,
+            "timeline_svg": self.plot("timeline", iri) if partnerships else None,
             "wikidata": [wikidata_page(v.value) for v in wikidata],
             "alternates": [(media, self.root + path + EXTENSIONS[name], label) for name, media, label in ALTERNATES],
             "schema_jsonld": self._schema_jsonld(iri, title, wikidata),
@@ -204,6 +219,7 @@ class Pages:
             "partnerships": [self.link(r["partnership"], wanted) for r in partnerships[:limit]],
             "partnership_count": len(partnerships),
             "limit": limit,
+            "network_svg": self.plot("network", None) if partnerships else None,
         }
 
     def ontology(self, wanted: list[str]) -> dict[str, Any]:

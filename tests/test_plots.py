@@ -1,0 +1,155 @@
+"""`twingraph plot`: timeline, map and network, deterministic SVG with text kept as text, and PNGs.
+
+The PNGs land in build/plots/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SHARED, run_cli
+from twingraph.load import load_graph, load_project_graph
+from twingraph.plots import PlotError, city_partnerships, draw, render
+from twingraph.project import bundled_project
+
+PICTURES = REPO / "build" / "plots"
+SVG = "{http://www.w3.org/2000/svg}"
+CITY = "https://w3id.org/twingraph/id/city/"
+KASSEL_PARTNERS = ["Florence", "Rovaniemi", "Berlin-Mitte", "Arnstadt", "İzmit", "Mulhouse", "Ramat Gan",
+                   "Västerås", "Yaroslavl"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def store():  # type: ignore[no-untyped-def]
+    project = bundled_project()
+    return load_project_graph(project, max_bytes=64 * 1024 * 1024).store
+
+
+def _texts(svg: bytes) -> str:
+    root = ET.fromstring(svg)  # well-formed XML, or this raises
+    return " ".join("".join(node.itertext()) for node in root.iter(f"{SVG}text"))
+
+
+def _save_png(figure_kind: str, city: str | None, store, name: str, **options) -> None:  # type: ignore[no-untyped-def]
+    PICTURES.mkdir(parents=True, exist_ok=True)
+    png = render(draw(figure_kind, store, city=city, present=2026.9, **options), "png")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    (PICTURES / name).write_bytes(png)
+
+
+@pytest.mark.parametrize("kind", ["timeline", "map", "network"])
+def test_kassel_plots_name_every_partner_as_text(store, kind: str) -> None:  # type: ignore[no-untyped-def]
+    svg = render(draw(kind, store, city=CITY + "kassel", present=2026.9), "svg")
+    texts = _texts(svg)
+    for name in KASSEL_PARTNERS:
+        assert name in texts, (kind, name)  # Mulhouse, undated, is named in the timeline's note
+    assert "Data: twingraph, sources:" in texts
+    assert "Kassel" in texts
+    _save_png(kind, CITY + "kassel", store, f"kassel-{kind}.png")
+
+
+def test_timeline_marks_the_historical_context(store) -> None:  # type: ignore[no-untyped-def]
+    texts = _texts(render(draw("timeline", store, city=CITY + "kassel", present=2026.9), "svg"))
+    assert "Cold War" in texts
+    assert "1989: fall of the Berlin Wall" in texts
+    assert "1999 İzmit earthquake" in texts
+    assert "since 1972-08-14" in texts
+    assert "Not dated: Mulhouse." in texts
+
+
+def test_a_decade_is_drawn_as_a_span() -> None:
+    from twingraph.plots import _year
+
+    assert _year("1950", "DecadePrecision") == (1950.0, 1960.0)
+    assert _year("1952", "YearPrecision") == (1952.0, 1953.0)
+    start, end = _year("1972-08-14", "DayPrecision")
+    assert 1972.6 < start < end < 1972.63
+
+
+@pytest.mark.parametrize("kind", ["timeline", "map", "network"])
+def test_a_city_with_one_partner(store, kind: str) -> None:  # type: ignore[no-untyped-def]
+    data = city_partnerships(store, CITY + "florence")
+    assert [p.partner_name for p in data.partnerships] == ["Kassel"]
+    texts = _texts(render(draw(kind, store, city=CITY + "florence", present=2026.9), "svg"))
+    assert "Kassel" in texts
+    assert "Florence" in texts
+    _save_png(kind, CITY + "florence", store, f"florence-{kind}.png")
+
+
+def test_a_city_with_no_dated_partnerships_gets_a_message_not_an_empty_axis(store) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(PlotError, match="Mulhouse has no dated partnerships"):
+        draw("timeline", store, city=CITY + "mulhouse", present=2026.9)
+    # The map and the network need no dates.
+    assert "Kassel" in _texts(render(draw("map", store, city=CITY + "mulhouse", present=2026.9), "svg"))
+    assert "Kassel" in _texts(render(draw("network", store, city=CITY + "mulhouse", present=2026.9), "svg"))
+    _save_png("map", CITY + "mulhouse", store, "mulhouse-map.png")
+    result = run_cli("plot", "timeline", "Mulhouse")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "Error: Mulhouse has no dated partnerships, so there is no timeline to draw; "
+        "`twingraph query run partners` lists its partnerships.\n"
+    )
+
+
+@pytest.mark.parametrize("kind", ["timeline", "map", "network"])
+def test_the_same_data_gives_the_same_svg_bytes(tmp_path: Path, kind: str) -> None:
+    first, second = tmp_path / "first.svg", tmp_path / "second.svg"
+    for target in (first, second):  # two processes: no state carries over
+        result = run_cli("plot", kind, "Kassel", "-o", str(target))
+        assert result.returncode == 0, result.stderr
+    assert first.read_bytes() == second.read_bytes()
+    assert b"<text" in first.read_bytes()  # text kept as text: selectable and searchable
+
+
+def test_png_by_suffix_and_svg_on_stdout(tmp_path: Path) -> None:
+    png = tmp_path / "kassel-map.png"
+    assert run_cli("plot", "map", "Kassel", "-o", str(png)).returncode == 0
+    assert png.read_bytes().startswith(b"\x89PNG")
+    svg = run_cli("plot", "map")  # the most connected place by default: Kassel
+    assert svg.returncode == 0
+    assert "Town twinnings of Kassel" in svg.stdout
+
+
+def test_an_unknown_city_is_a_clear_error() -> None:
+    result = run_cli("plot", "map", "Atlantis")
+    assert result.returncode == 2
+    assert "no place is called 'Atlantis'" in result.stderr
+
+
+def test_the_readme_pictures_are_the_projects_own_output() -> None:
+    for kind in ("map", "timeline"):
+        result = run_cli("plot", kind, "Kassel")
+        assert result.returncode == 0
+        assert (REPO / "docs" / f"kassel-{kind}.svg").read_text(encoding="utf-8") == result.stdout, (
+            f"docs/kassel-{kind}.svg is stale: run `twingraph plot {kind} Kassel -o docs/kassel-{kind}.svg`"
+        )
+
+
+@pytest.mark.skipif(not (SHARED / "datasets" / "wikidata-p190-2016").is_dir(), reason="the 2016 crawl is not here")
+def test_the_world_network_shows_the_best_connected_places(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("world", REPO / "benchmarks" / "world.py")
+    assert spec is not None
+    assert spec.loader is not None
+    world = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(world)
+    path = world.write(tmp_path / "world.ttl")
+    loaded = load_graph([REPO / "ontology", path], max_bytes=512 * 1024 * 1024)
+    from twingraph.plots import partnership_edges
+
+    edges, names = partnership_edges(loaded.store)
+    degree: dict[str, int] = {}
+    for a, b in edges:
+        degree[a] = degree.get(a, 0) + 1
+        degree[b] = degree.get(b, 0) + 1
+    best = sorted(degree, key=lambda place: (-degree[place], names.get(place, place)))[:5]
+    figure = draw("network", loaded.store, city=None, present=2026.9, top=30)
+    texts = _texts(render(figure, "svg"))
+    assert "The 30 best-connected places" in texts
+    for place in best:
+        assert names[place] in texts
+    PICTURES.mkdir(parents=True, exist_ok=True)
+    (PICTURES / "world-network.png").write_bytes(render(figure, "png"))
