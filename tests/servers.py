@@ -61,14 +61,19 @@ def oxigraph_server(location: Path) -> Iterator[OxigraphServer]:
         _wait_until_up(server)
         yield server
     finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
-        if process.stderr:
-            process.stderr.close()
+        stop(process, grace=10)
+
+
+def stop(process: subprocess.Popen[bytes], *, grace: float) -> None:
+    """Stop a server by its PID: SIGTERM, then SIGKILL after `grace` seconds."""
+    os.kill(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    if process.stderr:
+        process.stderr.close()
 
 
 def _wait_until_up(server: OxigraphServer, timeout: float = 30) -> None:
@@ -219,11 +224,4 @@ def twingraph_server(*options: str, cwd: Path | None = None) -> Iterator[Twingra
                 time.sleep(0.2)
         yield server
     finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
-        if process.stderr:
-            process.stderr.close()
+        stop(process, grace=15)

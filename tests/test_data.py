@@ -154,7 +154,7 @@ def test_names_in_several_languages_and_spellings(data: Graph) -> None:
 
 
 def test_every_source_named_exists(data: Graph) -> None:
-    named = set(data.objects(None, DCT.source))
+    named = set(data.objects(None, DCT.source)) | set(data.objects(None, TW.coordinateSource))
     described = set(data.subjects(RDF.type, TW.Source))
     assert named == described
     assert all(data.value(s, SCHEMA.url) is not None for s in described)

@@ -247,7 +247,7 @@ def _run_and_write(
     """Run a stored or ad-hoc query locally or remotely, and write its result."""
     from twingraph.iris import dataset_iri
     from twingraph.output import refuse_inputs
-    from twingraph.query import run_local, run_remote
+    from twingraph.query import answer_local, run_remote
 
     project = options.project()
     ontology, data = project.graph_inputs(data_paths)
@@ -261,40 +261,43 @@ def _run_and_write(
 
         if graph == "":
             graph = dataset_iri(project.settings.name, base_iri=project.settings.base_iri)
+        from twingraph.results import answer_from_rdflib
+
         result = run_remote(
             Endpoint(endpoint, timeout=timeout), stored, values, default_graphs=(graph,) if graph else ()
         )
+        answer = answer_from_rdflib(result)
     else:
         if graph is not None:
             raise click.UsageError("--graph goes with --endpoint.")
         from twingraph.load import load_project_graph
 
         loaded = load_project_graph(project, data_paths, max_bytes=options.max_bytes(project))
-        result = run_local(loaded.graph, stored, values, allow_service=allow_service)
-    _write_result(result, fmt, output)
-    if result.type == "ASK" and not result.askAnswer:
+        answer = answer_local(loaded, stored, values, allow_service=allow_service)
+    _write_result(answer, fmt, output)
+    if answer.kind == "ASK" and not answer.boolean:
         sys.exit(EXIT_NO)
 
 
-def _write_result(result: Any, fmt: str | None, output: Path | None) -> None:
+def _write_result(answer: Any, fmt: str | None, output: Path | None) -> None:
     from twingraph.formats import rdf_format_for, result_format_for
     from twingraph.output import write_atomic
-    from twingraph.results import is_graph_result, serialize
+    from twingraph.results import serialize
 
     to_file = output is not None and str(output) != "-"
     if fmt is None:
-        if is_graph_result(result):
+        if answer.kind == "GRAPH":
             by_suffix = rdf_format_for(output) if to_file and output else None
             fmt = by_suffix.name if by_suffix and by_suffix.name in ("turtle", "nt", "jsonld") else "turtle"
         else:
             by_suffix_result = result_format_for(output) if to_file and output else None
             if by_suffix_result:
                 fmt = by_suffix_result.name
-            elif result.type == "ASK" or (not to_file and sys.stdout.isatty()):
+            elif answer.kind == "ASK" or (not to_file and sys.stdout.isatty()):
                 fmt = "table"
             else:
                 fmt = "csv"
-    data = serialize(result, fmt)
+    data = serialize(answer, fmt)
     if to_file and output is not None:
         write_atomic(output, data)
     else:

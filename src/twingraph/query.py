@@ -16,20 +16,24 @@ the SPARQL protocol can carry them all) they travel in a strictly escaped VALUES
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import InputError, TwingraphError
 from twingraph.offline import offline
 from twingraph.sparql_guard import QueryRefused, check_offline_read_only, query_form
 
 if TYPE_CHECKING:
+    import pyoxigraph
     import rdflib
     from rdflib.query import Result
 
+    from twingraph.load import LoadedGraph
     from twingraph.remote import Endpoint
+    from twingraph.results import Answer
 
 PARAMETER_TYPES = ("place", "iri", "string", "integer")
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
@@ -136,12 +140,13 @@ def run_local(
     *,
     allow_service: bool = False,
 ) -> Result:
-    """Run a stored query on a graph, offline, with its parameters bound.
+    """Run a stored query on a graph, offline, with its parameters bound, as an rdflib Result.
 
     Parameters travel in the same strictly escaped VALUES block as on an endpoint (Oxigraph
     pre-binds only projected variables), so a query means the same locally and remotely.
     On a loaded project graph the query runs in Oxigraph. `allow_service` lets SERVICE
-    reach the servers the query names; nothing else does.
+    reach the servers the query names; nothing else does. `answer_local` is the faster way
+    when rdflib terms are not needed.
     """
     from contextlib import nullcontext
 
@@ -151,18 +156,50 @@ def run_local(
     rdflib_patches.apply()  # for plain rdflib graphs, which rdflib's own engine evaluates
     check_offline_read_only(query.text, allow_service=allow_service)
     text = with_values(query.text, bind_parameters(graph, query, values or {}))
-    with nullcontext() if allow_service else offline():
-        try:
-            result = graph.query(text)
-            if result.type == "SELECT":
-                result.bindings  # noqa: B018  evaluated lazily: evaluate here, inside offline()
-        except SyntaxError as exc:  # Oxigraph's parser: "error at LINE:COLUMN: message"
-            where = re.match(r"error at (\d+):(\d+): (.*)", str(exc.msg))
-            detail = f"at line {where[1]}, column {where[2]}: {where[3]}" if where else f": {exc.msg}"
-            raise QueryRefused(f"SPARQL syntax error {detail}.") from None
-        except OSError as exc:  # Oxigraph's HTTP client, reached only with --allow-service
-            raise QueryRefused(f"a SERVICE the query names could not be reached: {exc}.") from None
+    with nullcontext() if allow_service else offline(), _engine_errors():
+        result = graph.query(text)
+        if result.type == "SELECT":
+            result.bindings  # noqa: B018  evaluated lazily: evaluate here, inside offline()
         return result
+
+
+def answer_local(
+    loaded: LoadedGraph,
+    query: StoredQuery,
+    values: Mapping[str, str] | None = None,
+    *,
+    allow_service: bool = False,
+    max_rows: int | None = None,
+) -> Answer:
+    """Run a stored query on a loaded project straight in Oxigraph, to an `Answer` of Oxigraph terms.
+
+    The same checks and bindings as `run_local`, without building rdflib terms for every
+    cell (about 20 µs each: a second for the 10,000 rows of the cold-war query on World).
+    """
+    from contextlib import nullcontext
+
+    from twingraph.results import answer_from_oxigraph
+    from twingraph.sparql_text import with_values
+
+    check_offline_read_only(query.text, allow_service=allow_service)
+    bindings = _bindings(query, values or {}, lambda value: resolve_place_in_store(loaded.store, value))
+    text = with_values(query.text, bindings)
+    with nullcontext() if allow_service else offline(), _engine_errors():
+        result = loaded.store.query(text, use_default_graph_as_union=True)
+        return answer_from_oxigraph(result, max_rows=max_rows)
+
+
+@contextmanager
+def _engine_errors() -> Iterator[None]:
+    """Oxigraph's syntax errors and failed SERVICE calls as one-line refusals."""
+    try:
+        yield
+    except SyntaxError as exc:  # Oxigraph's parser: "error at LINE:COLUMN: message"
+        where = re.match(r"error at (\d+):(\d+): (.*)", str(exc.msg))
+        detail = f"at line {where[1]}, column {where[2]}: {where[3]}" if where else f": {exc.msg}"
+        raise QueryRefused(f"SPARQL syntax error {detail}.") from None
+    except OSError as exc:  # Oxigraph's HTTP client, reached only with --allow-service
+        raise QueryRefused(f"a SERVICE the query names could not be reached: {exc}.") from None
 
 
 def run_remote(
@@ -241,6 +278,19 @@ def resolve_place(graph: rdflib.Graph, value: str) -> rdflib.URIRef:
 
         with offline():
             return sorted({str(row[0]) for row in graph.query(with_values(text, bindings))})  # type: ignore[index]
+
+    return _resolve_place(places, value, where="")
+
+
+def resolve_place_in_store(store: pyoxigraph.Store, value: str) -> rdflib.URIRef:
+    """Like `resolve_place`, asking a pyoxigraph Store (all of its graphs) directly."""
+
+    def places(text: str, bindings: dict[str, rdflib.term.Identifier]) -> list[str]:
+        from twingraph.sparql_text import with_values
+
+        with offline():
+            rows: Any = store.query(with_values(text, bindings), use_default_graph_as_union=True)
+            return sorted({row[0].value for row in rows})
 
     return _resolve_place(places, value, where="")
 
