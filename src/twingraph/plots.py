@@ -467,8 +467,12 @@ def _local(iri: str) -> str:
 
 
 def _host(url: str) -> str:
-    host = urlsplit(url).hostname or url
-    return host.removeprefix("www.").removeprefix("www1.")
+    """A source as a short name: its site, or for a code forge the repository (github.com/owner/name)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or url).removeprefix("www.").removeprefix("www1.")
+    if host in ("github.com", "gitlab.com", "codeberg.org"):
+        return host + "/" + "/".join(parts.path.strip("/").split("/")[:2])
+    return host
 
 
 def _select(store: pyoxigraph.Store, query: str, **values: Any) -> list[dict[str, str]]:

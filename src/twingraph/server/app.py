@@ -40,7 +40,7 @@ RESOURCE_CHOICES = [
     Choice("turtle", "text/turtle", ("application/x-turtle", "application/turtle")),
     Choice("html", "text/html", ("application/xhtml+xml",)),
 ]
-RDF_MEDIA = {c.name: c.media_type for c in RESOURCE_CHOICES}
+ERROR_CHOICES = [Choice("text", "text/plain"), Choice("html", "text/html")]
 SUFFIXES = {".ttl": "turtle", ".jsonld": "jsonld", ".nt": "nt", ".html": "html"}
 TEXT_TYPES = ("text/", "application/n-triples", "application/sparql-query")
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Content-Location, ETag, Vary"}
@@ -175,17 +175,13 @@ class _Handlers:
         return Response(body, status_code=status, media_type=media_type, headers=all_headers)
 
     def error(self, request: Request, status: int, message: str, *, headers: dict[str, str] | None = None) -> Response:
-        """An error as a small HTML page for browsers, else as plain text."""
+        """An error as a small HTML page for browsers (which name text/html), else as plain text."""
+        accept = request.headers.get("accept", "")
         try:
-            html = (
-                conneg.negotiate(
-                    request.headers.get("accept"), [Choice("text", "text/plain"), Choice("html", "text/html")]
-                ).name
-                == "html"
-            )
+            html = "text/html" in accept and conneg.negotiate(accept, ERROR_CHOICES).name == "html"
         except NotAcceptable:
             html = False
-        if html and "text/html" in request.headers.get("accept", ""):
+        if html:
             body = render("error.html", title=_REASONS.get(status, "Error"), message=message, root=self.root)
             return self.respond(request, body, "text/html", status=status, headers=headers, cache=False)
         return self.respond(

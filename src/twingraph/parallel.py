@@ -1,0 +1,94 @@
+"""Running one step in a forked child while the parent does another (a build's exports beside its validation).
+
+A machine with two cores builds World in the time of the longer step instead of the sum. The
+child is forked, so it shares the loaded store without copying it (copy-on-write), and hands
+back its result through a temporary file (a pipe could fill and stall it). Forking is only
+safe in a single-threaded process: where this one has other threads, or the platform has no
+`fork`, the step simply runs in the parent when its result is asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from twingraph.errors import TwingraphError
+
+T = TypeVar("T")
+
+
+class ChildFailed(TwingraphError):
+    """The forked step failed; its message is the child's."""
+
+
+def _single_threaded() -> bool:
+    """Whether this process has exactly one OS thread (Python's and native libraries' alike)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+class Pending(Generic[T]):
+    """A step running in a forked child (or, where forking is unsafe, deferred until `result`)."""
+
+    def __init__(self, step: Callable[[], T]) -> None:
+        self._step = step
+        self._pid: int | None = None
+        self._path: Path | None = None
+        if hasattr(os, "fork") and _single_threaded():
+            handle, name = tempfile.mkstemp(prefix="twingraph-step-")
+            os.close(handle)
+            self._path = Path(name)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:  # the child: run, write the outcome, and leave without running the parent's cleanup
+                status = 0
+                try:
+                    outcome: tuple[str, Any] = ("ok", step())
+                except BaseException as exc:
+                    outcome, status = ("error", f"{exc}" if isinstance(exc, TwingraphError) else repr(exc)), 1
+                try:
+                    with open(name, "wb") as out:
+                        pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+                finally:
+                    os._exit(status)
+            self._pid = pid
+
+    def result(self) -> T:
+        """The step's value; raises ChildFailed with the child's message if it failed."""
+        if self._pid is None:
+            return self._step()
+        os.waitpid(self._pid, 0)
+        self._pid = None
+        assert self._path is not None
+        try:
+            with open(self._path, "rb") as stream:
+                kind, value = pickle.load(stream)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            # The child could not hand its result over (a full disk, a killed child): do the step here.
+            return self._step()
+        finally:
+            self._path.unlink(missing_ok=True)
+        if kind != "ok":
+            raise ChildFailed(str(value))
+        return value  # type: ignore[no-any-return]
+
+    def cancel(self) -> None:
+        """Stop the child, if one runs, and forget its result."""
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+                os.waitpid(self._pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self._pid = None
+        if self._path is not None:
+            self._path.unlink(missing_ok=True)
