@@ -43,7 +43,7 @@ run: $(RUN_STAMP)
 
 ## test: the whole test suite
 test: $(TEST_STAMP) $(HARVEST_STAMP) $(CHROMIUM)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --durations=15
 
 lint: $(TEST_STAMP)
 	$(PIP) install -e '.[dev]'
