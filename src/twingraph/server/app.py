@@ -145,6 +145,7 @@ class _Handlers:
         self.root = state.root
         # The data never changes while serving, so a page or document, once made, is kept.
         self.resource_body = functools.lru_cache(maxsize=4096)(self._resource_body)
+        self.index_body = functools.lru_cache(maxsize=64)(self._index_body)
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -269,8 +270,11 @@ class _Handlers:
             self.choose(request, [Choice("html", "text/html", ("application/xhtml+xml",))], None)
         except NotAcceptable:
             return self.error(request, 406, "the index is an HTML page; the data is at /catalog, /dist/ and /sparql.")
-        body = render("index.html", root=self.root, **self.pages.index(self.wanted(request)))
+        body = await anyio.to_thread.run_sync(self.index_body, tuple(self.wanted(request)))
         return self.respond(request, body, "text/html")
+
+    def _index_body(self, wanted: tuple[str, ...]) -> bytes:
+        return render("index.html", root=self.root, **self.pages.index(list(wanted)))
 
     async def catalog(self, request: Request) -> Response:
         ext = request.path_params.get("ext")
