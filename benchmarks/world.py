@@ -117,7 +117,9 @@ def turtle(names: dict[str, str], pairs: list[tuple[str, str]], *, errors: float
     for qid, name in names.items():
         iri = resource_iri("city", slugs[qid])
         country = resource_iri("country", _pick(qid.split("x")[0], COUNTRIES).lower())
-        wikidata = qid.split("x")[0] if "x" not in qid else None
+        # A copy gets a made-up QID of its own (beyond today's range), as every place of World has one.
+        base, _, copy = qid.partition("x")
+        wikidata = base if not copy else f"Q{int(base[1:]) + int(copy) * 1_000_000_000}"
         scheme = "https://www.wikidata.org/wiki/" if planted() == "wikidata-page" else "http://www.wikidata.org/entity/"
         link = f" ; <{TW}wikidataEntity> <{scheme}{wikidata}>" if wikidata else ""
         yield f'<{iri}> a <{TW}Municipality> ; <http://www.w3.org/2000/01/rdf-schema#label> "{_esc(name)}"@en ; <{TW}country> <{country}>{link} ; <http://purl.org/dc/terms/source> <{SOURCE}> .'
