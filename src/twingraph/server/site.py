@@ -45,6 +45,8 @@ VOCABULARY_LABELS = {
     "http://purl.org/dc/terms/issued": {"en": "issued", "de": "veröffentlicht"},
     "https://schema.org/url": {"en": "web page", "de": "Webseite"},
     "https://schema.org/value": {"en": "value", "de": "Wert"},
+    "https://schema.org/latitude": {"en": "latitude", "de": "Breitengrad"},
+    "https://schema.org/longitude": {"en": "longitude", "de": "Längengrad"},
     "https://schema.org/memberOf": {"en": "member of", "de": "Mitglied von"},
     "https://schema.org/containedInPlace": {"en": "part of", "de": "Teil von"},
 }
