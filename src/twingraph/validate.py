@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import ShapesError
 from twingraph.iris import compact
@@ -38,12 +38,25 @@ class Finding:
 
 @dataclass(frozen=True)
 class ValidationReport:
-    """The outcome of validating data against shapes."""
+    """The outcome of validating data against shapes.
+
+    `report` is the standard SHACL report graph, or a function that makes it: the fast engine
+    builds it only when it is asked for (a Turtle report), since an rdflib graph of many
+    thousand results costs more than finding them.
+    """
 
     conforms: bool
     findings: tuple[Finding, ...]
-    report_graph: rdflib.Graph = field(repr=False)
+    report: rdflib.Graph | Callable[[], rdflib.Graph] = field(repr=False)
     data: LoadedGraph | None = field(default=None, repr=False)
+
+    @property
+    def report_graph(self) -> rdflib.Graph:
+        """The standard SHACL validation report (sh:ValidationReport)."""
+        if callable(self.report):
+            object.__setattr__(self, "report", self.report())  # made once, then kept
+        assert not callable(self.report)
+        return self.report
 
     @property
     def violations(self) -> tuple[Finding, ...]:
@@ -112,12 +125,66 @@ def _validate_fast(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport
     from twingraph.shacl_engine import Engine, report_graph
     from twingraph.terms import store_of
 
+    store = store_of(data)
     with offline():
-        results = Engine(store_of(data), shapes).validate()
-    report = report_graph(results, shapes)
-    findings = tuple(sorted(_findings(report, data), key=_finding_order))
+        results = Engine(store, shapes).validate()
+    findings = tuple(sorted(_findings_of_results(results, shapes, store), key=_finding_order))
     conforms = not any(f.severity == "Violation" for f in findings)
-    return ValidationReport(conforms=conforms, findings=findings, report_graph=report)
+    return ValidationReport(conforms=conforms, findings=findings, report=lambda: report_graph(results, shapes))
+
+
+def _findings_of_results(results: Sequence[Any], shapes: rdflib.Graph, store: Any) -> list[Finding]:
+    """The fast engine's results as findings, the same as `_findings` reads them from a report graph."""
+    from rdflib import URIRef
+
+    from twingraph.shacl_engine import Path as ShapePath
+    from twingraph.terms import to_rdflib
+
+    labels: dict[Any, str] = {}
+    findings = []
+    for result in results:
+        if result.focus not in labels:
+            labels[result.focus] = _store_label(store, result.focus)
+        path: Any = result.path
+        if isinstance(path, ShapePath):
+            path = _path_node(shapes, path.node)
+        elif path is not None:
+            path = to_rdflib(path)
+        messages = sorted(result.messages)
+        shape = result.shape.node
+        findings.append(
+            Finding(
+                focus=str(to_rdflib(result.focus)),
+                focus_label=labels[result.focus],
+                severity=str(result.shape.severity).removeprefix(SH),
+                message=messages[0] if messages else compact(result.component),
+                component=compact(result.component),
+                path=_show(path),
+                value=None if result.value is None else _show(to_rdflib(result.value)),
+                source_shape=compact(str(shape)) if isinstance(shape, URIRef) else None,
+            )
+        )
+    return findings
+
+
+def _store_label(store: Any, node: Any) -> str:
+    """`label_of`, asking the store: an English label, else any label, else the node in prefix form."""
+    import pyoxigraph
+
+    from twingraph.terms import to_rdflib
+
+    labels = [
+        quad.object
+        for predicate in (RDFS_LABEL, SKOS_PREF_LABEL)
+        for quad in store.quads_for_pattern(node, pyoxigraph.NamedNode(predicate), None)
+        if isinstance(quad.object, pyoxigraph.Literal)
+    ]
+    english = sorted(label.value for label in labels if label.language == "en")
+    if english:
+        return english[0]
+    if labels:
+        return sorted(label.value for label in labels)[0]
+    return _show(to_rdflib(node)) or str(node)
 
 
 def _validate_with_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport:
@@ -150,7 +217,7 @@ def _validate_with_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> Validati
         detail = str(getattr(report_graph, "message", report_text)).strip().splitlines()
         raise ShapesError(f"the shapes could not be applied: {' '.join(detail)}")
     findings = tuple(sorted(_findings(report_graph, data), key=_finding_order))
-    return ValidationReport(conforms=bool(conforms), findings=findings, report_graph=report_graph)
+    return ValidationReport(conforms=bool(conforms), findings=findings, report=report_graph)
 
 
 def _refuse_remote_sparql(shapes: rdflib.Graph) -> None:
