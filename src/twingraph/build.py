@@ -59,15 +59,19 @@ class BuildReport:
     mqa: Score | None = None
 
 
+def checked_base_url(base_url: str) -> str:
+    """A `--base-url`, checked to be an http(s) URL, ending in a slash."""
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base_url):
+        raise ProjectError(f"--base-url {base_url!r} is not an http(s) URL such as https://example.org/twinnings/.")
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
 def settings_for_base_url(settings: Settings, base_url: str | None) -> Settings:
     """The settings with `--base-url` applied, checked."""
     if base_url is None:
         return settings
-    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base_url):
-        raise ProjectError(f"--base-url {base_url!r} is not an http(s) URL such as https://example.org/twinnings/.")
-    if not base_url.endswith("/"):
-        base_url += "/"
-    return dataclasses.replace(settings, publishing=dataclasses.replace(settings.publishing, base_url=base_url))
+    publishing = dataclasses.replace(settings.publishing, base_url=checked_base_url(base_url))
+    return dataclasses.replace(settings, publishing=publishing)
 
 
 def build(

@@ -611,14 +611,12 @@ def serve(
 
 def _serve_base_url(base_url: str | None, host: str, port: int) -> str:
     """The server's public URL, ending in a slash."""
-    import re
+    from twingraph.build import checked_base_url
 
     if base_url is None:
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
-    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base_url):
-        raise click.UsageError(f"--base-url {base_url!r} is not an http(s) URL such as https://example.org/twinnings/.")
-    return base_url if base_url.endswith("/") else base_url + "/"
+    return checked_base_url(base_url)
 
 
 def _check_port_free(host: str, port: int) -> None:

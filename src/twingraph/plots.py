@@ -98,10 +98,8 @@ def city_partnerships(store: pyoxigraph.Store, city: str) -> CityPartnerships:
     if not place:
         raise PlotError(f"<{city}> is not a place in the data.")
     events = tuple((r["name"], _year(r["start"], r.get("precision"))[0]) for r in _select(store, _EVENTS, city=node))
-    sources = tuple(sorted({_host(r["url"]) for r in _select(store, _SOURCES, city=node) if r.get("url")}))
-    coordinate_sources = tuple(
-        sorted({_host(r["url"]) for r in _select(store, _COORDINATE_SOURCES, city=node) if r.get("url")})
-    )
+    sources = _source_sites(store, _SOURCES, node)
+    coordinate_sources = _source_sites(store, _COORDINATE_SOURCES, node)
     return CityPartnerships(
         iri=city,
         name=place[0].get("name") or _local(city),
@@ -129,7 +127,9 @@ def draw(
         raise PlotError(f"there is no {kind!r} plot; choose {', '.join(PLOT_KINDS)}.")
     if kind == "network":
         edges, names = partnership_edges(store)
-        sources = city_partnerships(store, city).sources if city else ()
+        import pyoxigraph
+
+        sources = _source_sites(store, _SOURCES, pyoxigraph.NamedNode(city)) if city else ()
         return network(edges, names, city=city, depth=depth, top=top, sources=sources)
     data = city_partnerships(store, city or most_connected(store))
     return timeline(data, present=present) if kind == "timeline" else partner_map(data)
@@ -475,13 +475,15 @@ def _host(url: str) -> str:
     return host
 
 
-def _select(store: pyoxigraph.Store, query: str, **values: Any) -> list[dict[str, str]]:
-    import pyoxigraph
+def _source_sites(store: pyoxigraph.Store, query: str, city: pyoxigraph.NamedNode) -> tuple[str, ...]:
+    """The sites (or repositories) of the sources a query finds for a city, sorted, for the source line."""
+    return tuple(sorted({_host(row["url"]) for row in _select(store, query, city=city) if row.get("url")}))
 
-    substitutions = {pyoxigraph.Variable(k): v for k, v in values.items()}
-    result: Any = store.query(query, use_default_graph_as_union=True, substitutions=substitutions)
-    names = [v.value for v in result.variables]
-    return [{n: row[n].value for n in names if row[n] is not None} for row in result]
+
+def _select(store: pyoxigraph.Store, query: str, **values: Any) -> list[dict[str, str]]:
+    from twingraph.terms import select_rows
+
+    return [{name: term.value for name, term in row.items()} for row in select_rows(store, query, **values)]
 
 
 _PREFIXES = f"""PREFIX tw: <{TW}>

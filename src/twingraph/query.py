@@ -199,7 +199,7 @@ def _engine_errors() -> Iterator[None]:
         detail = f"at line {where[1]}, column {where[2]}: {where[3]}" if where else f": {exc.msg}"
         raise QueryRefused(f"SPARQL syntax error {detail}.") from None
     except OSError as exc:  # Oxigraph's HTTP client, reached only with --allow-service
-        raise QueryRefused(f"a SERVICE the query names could not be reached: {exc}.") from None
+        raise QueryRefused(f"a SERVICE the query names could not be reached: {exc}.", kind="service") from None
 
 
 def run_remote(

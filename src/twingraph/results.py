@@ -133,17 +133,22 @@ def serialize(result: Result | Answer, fmt: str) -> bytes:
             f"{kind} results cannot be written as {fmt}: {hint}Use one of {', '.join(formats_for(answer))}."
         )
     if answer.kind == "GRAPH":
-        return _serialize_graph(answer.triples, fmt)
+        return serialize_graph(answer.triples, fmt)
     writer = {"table": render_table, "tsv": render_tsv, "csv": render_csv, "json": render_json, "xml": render_xml}[fmt]
     return writer(answer).encode("utf-8")
 
 
-def _serialize_graph(triples: Sequence[pyoxigraph.Triple], fmt: str) -> bytes:
+def serialize_graph(triples: Sequence[pyoxigraph.Triple], fmt: str, *, prefixes: dict[str, str] | None = None) -> bytes:
+    """Triples as Turtle, N-Triples or JSON-LD (pyoxigraph); Turtle declares only the prefixes it uses."""
     import pyoxigraph
 
     format_ = getattr(pyoxigraph.RdfFormat, _GRAPH_FORMAT_NAMES[fmt])
-    prefixes = dict(PREFIXES) if fmt == "turtle" else None
-    data = pyoxigraph.serialize(triples, format=format_, prefixes=prefixes)
+    used = None
+    if fmt == "turtle":
+        iris = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
+                if isinstance(t, pyoxigraph.NamedNode)}  # fmt: skip
+        used = {p: ns for p, ns in (prefixes or PREFIXES).items() if any(iri.startswith(ns) for iri in iris)}
+    data = pyoxigraph.serialize(triples, format=format_, prefixes=used)
     assert data is not None  # bytes when no output is given
     return data
 

@@ -9,13 +9,22 @@ parse tree, before anything runs.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from twingraph.errors import TwingraphError
 
 
 class QueryRefused(TwingraphError):
-    """A SPARQL query or update asks for something twingraph does not do locally."""
+    """A SPARQL query or update asks for something twingraph does not do locally.
+
+    `kind` says which: "syntax", "update", "load", "dataset" (FROM, FROM NAMED) or "service",
+    so that callers (the CLI, the HTTP endpoint) can answer each in their own terms.
+    """
+
+    def __init__(self, message: str, *, kind: str = "syntax") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 # Every keyword that starts an update operation or names another dataset or server.
@@ -27,11 +36,36 @@ def check_offline_read_only(sparql: str, *, allow_service: bool = False) -> None
     """Raise `QueryRefused` for updates, LOAD, FROM/FROM NAMED and (unless allowed) SERVICE."""
     if _plainly_read_only(sparql):
         return
+    for name in _node_names(_query_tree(sparql)):
+        if name == "datasetClause":
+            raise QueryRefused(
+                "FROM and FROM NAMED are refused: they would load remote data, or be silently "
+                "ignored. Query the loaded graph without them.",
+                kind="dataset",
+            )
+        if name == "ServiceGraphPattern" and not allow_service:
+            raise QueryRefused(
+                "SERVICE is refused: it would send part of the query to another server. "
+                "Pass --allow-service to permit federated queries.",
+                kind="service",
+            )
+
+
+@lru_cache(maxsize=64)
+def _parsed(sparql: str) -> Any:
+    """rdflib's parse tree of a query, kept: the guard and `query_form` both need it (~0.15 s a parse)."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    return parseQuery(sparql)
+
+
+def _query_tree(sparql: str) -> Any:
+    """The parse tree, or the refusal that says why there is none (an update, or a syntax error)."""
     from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        tree = parseQuery(sparql)
+        return _parsed(sparql)
     except ParseException as query_error:
         try:
             parseUpdate(sparql)
@@ -39,20 +73,12 @@ def check_offline_read_only(sparql: str, *, allow_service: bool = False) -> None
             raise QueryRefused(
                 f"SPARQL syntax error at line {query_error.lineno}, column {query_error.column}: {query_error.msg}."
             ) from None
+        from twingraph.sparql_text import keywords
+
+        kind = "load" if "LOAD" in keywords(sparql) else "update"
         raise QueryRefused(
-            "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is refused: the graph is read-only here."
+            "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is refused: the graph is read-only here.", kind=kind
         ) from None
-    for name in _node_names(tree):
-        if name == "datasetClause":
-            raise QueryRefused(
-                "FROM and FROM NAMED are refused: they would load remote data, or be silently "
-                "ignored. Query the loaded graph without them."
-            )
-        if name == "ServiceGraphPattern" and not allow_service:
-            raise QueryRefused(
-                "SERVICE is refused: it would send part of the query to another server. "
-                "Pass --allow-service to permit federated queries."
-            )
 
 
 def _plainly_read_only(sparql: str) -> bool:
@@ -96,12 +122,4 @@ def query_form(sparql: str) -> str:
         from twingraph.sparql_text import keywords
 
         return next(w for w in keywords(sparql) if w not in ("PREFIX", "BASE"))
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    try:
-        tree = parseQuery(sparql)
-    except ParseException:
-        check_offline_read_only(sparql, allow_service=True)  # raises the precise refusal
-        raise
-    return _FORMS[tree[1].name]
+    return _FORMS[_query_tree(sparql)[1].name]

@@ -98,3 +98,16 @@ def store_of(graph: rdflib.Graph) -> pyoxigraph.Store:
     store = pyoxigraph.Store()
     store.extend(pyoxigraph.Quad(*(to_oxigraph(term) for term in triple)) for triple in graph)
     return store
+
+
+def select_rows(store: pyoxigraph.Store, query: str, **values: Any) -> list[dict[str, Any]]:
+    """Rows of a fixed SELECT over all of a store's graphs, as {variable: term}, unbound ones left out.
+
+    `values` substitute projected variables (pyoxigraph substitutes no others).
+    """
+    import pyoxigraph
+
+    substitutions = {pyoxigraph.Variable(name): term for name, term in values.items()}
+    result: Any = store.query(query, use_default_graph_as_union=True, substitutions=substitutions)
+    names = [v.value for v in result.variables]
+    return [{n: row[n] for n in names if row[n] is not None} for row in result]

@@ -21,9 +21,10 @@ from urllib.parse import urlencode, urlsplit
 
 import anyio
 
+from twingraph.errors import TwingraphError
 from twingraph.server import conneg
 from twingraph.server.conneg import Choice, NotAcceptable
-from twingraph.server.pages import Link, Pages, render
+from twingraph.server.pages import EXTENSIONS, Link, Pages, render
 from twingraph.server.site import Site, etag
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ RESOURCE_CHOICES = [
     Choice("html", "text/html", ("application/xhtml+xml",)),
 ]
 ERROR_CHOICES = [Choice("text", "text/plain"), Choice("html", "text/html")]
-SUFFIXES = {".ttl": "turtle", ".jsonld": "jsonld", ".nt": "nt", ".html": "html"}
+SUFFIXES = {suffix: name for name, suffix in EXTENSIONS.items()}
 TEXT_TYPES = ("text/", "application/n-triples", "application/sparql-query")
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Content-Location, ETag, Vary"}
 
@@ -68,7 +69,6 @@ class App:
         self.pages = Pages(site, self.root)
         self._pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
-        self._snapshot: bytes | None = None
 
     def pool(self) -> QueryPool:
         """The worker pool, started once."""
@@ -88,8 +88,6 @@ class App:
 
     async def run_query(self, job: Any) -> QueryReply:
         """Run a job in a worker without blocking the event loop."""
-        import anyio
-
         pool = await anyio.to_thread.run_sync(self.pool)
         return await anyio.to_thread.run_sync(lambda: pool.run(job, timeout=self.options.timeout))
 
@@ -122,8 +120,6 @@ def create_app(site: Site, options: ServeOptions, *, start_workers: bool = True)
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if start_workers:
-            import anyio
-
             await anyio.to_thread.run_sync(state.pool)
         try:
             yield
@@ -205,20 +201,11 @@ class _Handlers:
         return conneg.languages(request.headers.get("accept-language"))
 
     def rdf(self, triples: list[Any], fmt: str) -> bytes:
+        """A document of triples, naming our resource kinds' prefixes where they are used."""
         from twingraph.export import export_prefixes
-        from twingraph.results import _serialize_graph
+        from twingraph.results import serialize_graph
 
-        if fmt == "turtle":
-            import pyoxigraph
-
-            # Only the prefixes the document uses: a page about one city needs five, not thirty.
-            iris = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
-                    if isinstance(t, pyoxigraph.NamedNode)}  # fmt: skip
-            used = {p: ns for p, ns in export_prefixes().items() if any(iri.startswith(ns) for iri in iris)}
-            turtle = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=used)
-            assert turtle is not None  # bytes when no output is given
-            return turtle
-        return _serialize_graph(triples, fmt)
+        return serialize_graph(triples, fmt, prefixes=export_prefixes())
 
     # --- resources -------------------------------------------------------------------------------
 
@@ -236,7 +223,7 @@ class _Handlers:
             choice = self.choose(request, RESOURCE_CHOICES, named)
         except NotAcceptable:
             return self.not_acceptable(request, RESOURCE_CHOICES)
-        location = {"Content-Location": f"{self.root}id/{path}{_suffix(choice.name)}"}
+        location = {"Content-Location": f"{self.root}id/{path}{EXTENSIONS[choice.name]}"}
         wanted = tuple(self.wanted(request)) if choice.name == "html" else ()
         body = await anyio.to_thread.run_sync(self.resource_body, iri, choice.name, wanted)
         return self.respond(request, body, choice.media_type, headers=location)
@@ -262,7 +249,10 @@ class _Handlers:
         else:
             body = self.rdf(self.site.ontology_triples(), choice.name)
         return self.respond(
-            request, body, choice.media_type, headers={"Content-Location": f"{self.root}ontology{_suffix(choice.name)}"}
+            request,
+            body,
+            choice.media_type,
+            headers={"Content-Location": f"{self.root}ontology{EXTENSIONS[choice.name]}"},
         )
 
     async def index(self, request: Request) -> Response:
@@ -292,7 +282,10 @@ class _Handlers:
         else:
             body = self.site.files["catalog.ttl" if choice.name == "turtle" else "catalog.jsonld"]
         return self.respond(
-            request, body, choice.media_type, headers={"Content-Location": f"{self.root}catalog{_suffix(choice.name)}"}
+            request,
+            body,
+            choice.media_type,
+            headers={"Content-Location": f"{self.root}catalog{EXTENSIONS[choice.name]}"},
         )
 
     def _catalog_iri(self) -> str:
@@ -385,22 +378,8 @@ class _Handlers:
             check_offline_read_only(text)
             form = query_form(text)
         except QueryRefused as exc:
-            from twingraph.sparql_text import keywords
-
-            status = 403 if "Update" in str(exc) else 400
-            if status == 403 and "LOAD" in keywords(text):
-                return self.error(
-                    request, 400, "LOAD is refused: this endpoint never fetches remote data, and is read-only."
-                )
-            # The CLI's way out (--allow-service) does not exist on a public endpoint.
-            message = str(exc).split(" Pass --allow-service")[0]
-            return self.error(
-                request,
-                status,
-                message + (" This endpoint does not federate." if status == 400 and "SERVICE" in message else ""),
-            )
-        except Exception as exc:
-            return self.error(request, 400, f"SPARQL syntax error: {exc}")
+            status, message = _REFUSALS.get(exc.kind, (400, str(exc)))
+            return self.error(request, status, message or str(exc))
         choices = (
             GRAPH_CHOICES if form in ("CONSTRUCT", "DESCRIBE") else BOOLEAN_CHOICES if form == "ASK" else ROW_CHOICES
         )
@@ -464,7 +443,7 @@ class _Handlers:
                 name, download = name[: -len(suffix)], suffix[1:]
         try:
             stored = find_stored_query(self.site.queries_folder, name) if "/" not in name else None
-        except Exception:
+        except TwingraphError:  # an unknown name, or a query file that cannot be read
             stored = None
         if stored is None:
             return self.error(request, 404, f"no stored query is called {name!r}; /queries lists them.")
@@ -543,6 +522,17 @@ class _Handlers:
         )
 
 
+# How the endpoint answers each kind of refused query; None keeps the guard's own message.
+_REFUSALS: dict[str, tuple[int, str | None]] = {
+    "update": (403, None),
+    "load": (400, "LOAD is refused: this endpoint never fetches remote data, and is read-only."),
+    "dataset": (400, None),
+    "service": (
+        400,
+        "SERVICE is refused: it would send part of the query to another server; this endpoint does not federate.",
+    ),
+}
+
 _REASONS = {
     400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable",
     413: "Request too large", 415: "Unsupported media type", 500: "Server error", 503: "Service unavailable",
@@ -554,10 +544,6 @@ SELECT ?place ?label (COUNT(?partnership) AS ?partnerships) WHERE {
   ?partnership a tw:Partnership ; tw:partner ?place .
   ?place rdfs:label ?label FILTER (LANG(?label) = "en")
 } GROUP BY ?place ?label ORDER BY DESC(?partnerships) LIMIT 20"""
-
-
-def _suffix(name: str) -> str:
-    return {"turtle": ".ttl", "jsonld": ".jsonld", "nt": ".nt", "html": ".html"}[name]
 
 
 def _not_modified(request: Request, tag: str, last_modified: float) -> bool:
@@ -617,8 +603,6 @@ def run_one(app: Starlette, path: str, *, accept: str | None = None) -> tuple[in
         async with httpx.AsyncClient(transport=transport, base_url="http://twingraph.local") as client:
             headers = {"Accept": accept} if accept else {}
             return await client.get(path, headers=headers)
-
-    import anyio
 
     response = anyio.run(go)
     return response.status_code, dict(response.headers), response.content

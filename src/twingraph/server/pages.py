@@ -126,7 +126,8 @@ class Pages:
                 outgoing[triple.predicate.value].append(triple.object)
             if getattr(triple.object, "value", None) == iri and type(triple.object).__name__ == "NamedNode":
                 incoming[triple.predicate.value].append(triple.subject)
-        types = [self.link(t, wanted) for t in outgoing.pop(RDF_TYPE, [])]
+        type_terms = outgoing.pop(RDF_TYPE, [])
+        types = [self.link(t, wanted) for t in type_terms]
         sources = [self._source(s.value, wanted) for s in outgoing.pop(DCT_SOURCE, []) if hasattr(s, "value")]
         facts = [
             self._fact(p, values, wanted) for p, values in sorted(outgoing.items(), key=lambda kv: self._order(kv[0]))
@@ -148,7 +149,7 @@ class Pages:
             "timeline_svg": self.plot("timeline", iri) if partnerships else None,
             "wikidata": [wikidata_page(v.value) for v in wikidata],
             "alternates": [(media, self.root + path + EXTENSIONS[name], label) for name, media, label in ALTERNATES],
-            "schema_jsonld": self._schema_jsonld(iri, title, wikidata),
+            "schema_jsonld": self._schema_jsonld(iri, title, wikidata, type_terms),
         }
 
     def _order(self, predicate: str) -> tuple[int, str]:
@@ -187,8 +188,8 @@ class Pages:
             for row in rows
         ]
 
-    def _schema_jsonld(self, iri: str, title: str, wikidata: list[Any]) -> str:
-        kinds = [SCHEMA_TYPES[v.value] for v in self._types(iri) if v.value in SCHEMA_TYPES]
+    def _schema_jsonld(self, iri: str, title: str, wikidata: list[Any], type_terms: list[Any]) -> str:
+        kinds = [SCHEMA_TYPES[t.value] for t in type_terms if getattr(t, "value", None) in SCHEMA_TYPES]
         document: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": kinds[0] if kinds else "Thing",
@@ -199,14 +200,6 @@ class Pages:
             document["sameAs"] = [v.value for v in wikidata]
         # "</" inside a script element would end it: JSON allows escaping every "<".
         return json.dumps(document, ensure_ascii=False).replace("<", "\\u003c")
-
-    def _types(self, iri: str) -> list[Any]:
-        import pyoxigraph
-
-        return [
-            q.object
-            for q in self.site.store.quads_for_pattern(pyoxigraph.NamedNode(iri), pyoxigraph.NamedNode(RDF_TYPE), None)
-        ]
 
     def index(self, wanted: list[str], *, limit: int = 500) -> dict[str, Any]:
         """The template context of the index: places by number of partnerships, and the partnerships."""

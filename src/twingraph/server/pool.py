@@ -51,7 +51,6 @@ class QueryReply:
     body: bytes = b""
     error: str | None = None
     message: str = ""
-    kind: str = ""
 
 
 class _Worker:
@@ -147,7 +146,7 @@ def _worker_main(conn: Connection) -> None:
         try:
             with offline():
                 answer = answer_from_oxigraph(store.query(job.text, **options), max_rows=job.max_rows)
-                reply = QueryReply(body=serialize(answer, job.fmt), kind=answer.kind)
+                reply = QueryReply(body=serialize(answer, job.fmt))
         except SyntaxError as exc:
             reply = QueryReply(error="syntax", message=f"SPARQL syntax error: {exc.msg or exc}")
         except TooManyRows as exc:

@@ -61,7 +61,6 @@ class Site:
     """The served project: its store (data, ontology, catalogue), built files and labels."""
 
     settings: Settings
-    base_url: str
     loaded: LoadedGraph
     files: dict[str, bytes]
     ontology_paths: tuple[Path, ...]
@@ -145,12 +144,9 @@ class Site:
 
     def select(self, query: str, **values: Any) -> list[dict[str, Any]]:
         """Rows of a fixed SELECT query over everything served; `values` substitute projected variables."""
-        import pyoxigraph
+        from twingraph.terms import select_rows
 
-        substitutions = {pyoxigraph.Variable(k): v for k, v in values.items()}
-        result: Any = self.store.query(query, use_default_graph_as_union=True, substitutions=substitutions)
-        names = [v.value for v in result.variables]
-        return [{n: row[n] for n in names if row[n] is not None} for row in result]
+        return select_rows(self.store, query, **values)
 
 
 def etag(body: bytes) -> str:
@@ -181,7 +177,6 @@ def load_site(project: Project, *, base_url: str, max_bytes: int) -> Site:
     newest = max((p.stat().st_mtime for p in loaded.paths), default=time.time())
     site = Site(
         settings=project.settings,
-        base_url=base_url,
         loaded=loaded,
         files={name: body for name, (body, _) in contents.items()},
         ontology_paths=tuple(ontology_paths),
