@@ -68,6 +68,38 @@ def test_csv_has_one_row_per_partnership() -> None:
     assert florence["sources"].startswith("http")
 
 
+def test_csv_orders_partners_by_iri_and_joins_lists(tmp_path: Path) -> None:
+    # "…/a-b" sorts before "…/a" as "<…>" strings but after it as IRIs: the CSV uses IRI order.
+    # The partnership stands in two files, as a build's data and ontology may repeat a triple.
+    head = """@prefix tw: <https://w3id.org/twingraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix schema: <https://schema.org/> .
+@prefix ex: <http://example.org/> .
+"""
+    body = """ex:p a tw:Partnership ; tw:partner ex:a-b , ex:a ; tw:kind ex:k ; tw:startDate "1990" ;
+    tw:theme ex:t2 , ex:t1 ; dct:source ex:s1 , ex:s2 .
+ex:a rdfs:label "A"@en , "A-de"@de ; tw:wikidataEntity <http://www.wikidata.org/entity/Q1> .
+ex:a-b rdfs:label "AB"@en .
+ex:k rdfs:label "kind"@en , "Art"@de .
+ex:t1 rdfs:label "one"@en . ex:t2 rdfs:label "two"@en .
+ex:s1 schema:url <http://example.org/s1> . ex:s2 schema:url <http://example.org/s2> .
+ex:lonely a tw:Partnership .
+"""
+    (tmp_path / "one.ttl").write_text(head + body, encoding="utf-8")
+    (tmp_path / "two.ttl").write_text(head + body, encoding="utf-8")
+    shown = run_cli("export", "-f", "csv", str(tmp_path / "one.ttl"), str(tmp_path / "two.ttl"))
+    assert shown.returncode == 0, shown.stderr
+    [row] = list(csv.DictReader(io.StringIO(shown.stdout)))  # a partnership without partners has no row
+    assert (row["partner_a"], row["partner_a_wikidata"], row["partner_b"]) == (
+        "A",
+        "http://www.wikidata.org/entity/Q1",
+        "AB",
+    )
+    assert (row["kind"], row["start"], row["themes"]) == ("kind", "1990", "one; two")
+    assert row["sources"] == "http://example.org/s1; http://example.org/s2"
+
+
 def test_output_file_takes_its_format_from_the_suffix(tmp_path: Path, data: Graph) -> None:
     out = tmp_path / "kassel.jsonld"
     shown = run_cli("export", "-o", str(out))

@@ -22,6 +22,21 @@ def test_bundled_data_loads_with_every_triple() -> None:
     assert loaded.paths == (REPO / "data" / "kassel.ttl",)
 
 
+def test_a_triple_in_several_files_is_counted_once(tmp_path: Path) -> None:
+    ex = "<http://example.org/{}>"
+    shared = f"{ex.format('s')} {ex.format('p')} {ex.format('o')} .\n"
+    (tmp_path / "a.nt").write_text(
+        shared + "".join(f"{ex.format(n)} {ex.format('p')} {ex.format('o')} .\n" for n in range(5))
+    )
+    (tmp_path / "b.nt").write_text(shared + f"{ex.format('b')} {ex.format('p')} {ex.format('o')} .\n")
+    (tmp_path / "c.nt").write_text(shared + f"{ex.format('b')} {ex.format('p')} {ex.format('o')} .\n")
+    loaded = load_graph([tmp_path], max_bytes=MAX)
+    distinct = loaded.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+    assert loaded.triple_count() == int(distinct[0][0].value) == 7
+    assert loaded.triple_count([tmp_path / "b.nt", tmp_path / "c.nt"]) == 2
+    assert loaded.triple_count([tmp_path / "b.nt"]) == 2
+
+
 def test_inline_json_ld_context_is_fine() -> None:
     loaded = load_graph([FIXTURES / "inline-context.jsonld"], max_bytes=MAX)
     assert loaded.files[0].triples == 1

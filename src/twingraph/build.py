@@ -175,11 +175,12 @@ def distribution_files(
     from twingraph.parallel import Pending
 
     contents = {} if contents is None else contents
-    # JSON-LD, the slowest format (compacted in Python), is made in a forked child meanwhile.
-    jsonld = Pending(lambda: serialize_triples(source_triples(loaded, data_paths), "jsonld"))
+    triples = source_triples(loaded, data_paths)  # read and sorted once, for every format
+    # JSON-LD, the slowest format (compacted in Python), is made in a forked child meanwhile;
+    # forked after the triples are read, so that it shares them instead of reading them again.
+    jsonld = Pending(lambda: serialize_triples(triples, "jsonld"))
     bodies: dict[str, bytes] = {}
     try:
-        triples = source_triples(loaded, data_paths)  # read and sorted once, for every other format
         for fmt in EXPORT_FORMATS:
             if fmt.name != "jsonld":
                 progress(f"exporting {settings.name}{fmt.suffix}")

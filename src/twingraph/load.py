@@ -117,9 +117,30 @@ class LoadedGraph:
         return not any(f.may_hold_rewritten_datatypes for f in self.files)
 
     def triple_count(self, paths: Sequence[Path] | None = None) -> int:
-        """Distinct triples in these files together (default: every file)."""
-        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }", paths)
-        return int(rows[0][0].value)
+        """Distinct triples in these files together (default: every file).
+
+        Each file's own count is known from loading. A triple standing in several files is
+        counted once: only the smaller files' triples are looked up in the others, so the cost
+        is that of the small files (the ontology), not of the data (a DISTINCT over the
+        world's data took 0.6 s).
+        """
+        import pyoxigraph
+
+        files = sorted(self.files_for(paths), key=lambda f: f.triples, reverse=True)
+        if not files:
+            return 0
+        largest, *others = files
+        order = {f.graph_name: rank for rank, f in enumerate(files)}
+        repeats = 0
+        for rank, file in enumerate(others, start=1):
+            for quad in self.store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(file.graph_name)):
+                held_by = (
+                    order.get(getattr(q.graph_name, "value", ""))
+                    for q in self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
+                )
+                if any(other is not None and other < rank for other in held_by):
+                    repeats += 1
+        return largest.triples + sum(f.triples for f in others) - repeats
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
