@@ -69,3 +69,15 @@ def test_a_context_with_other_features_is_refused() -> None:
     for context in ({"x": {"@id": "http://e/x", "@container": "@list"}}, {"x": "not-an-iri-prefix"}):
         with pytest.raises(jsonld.ContextError):
             jsonld.read_context(context)
+
+
+def test_compact_iris_take_the_shortest_prefix_and_the_least_on_ties() -> None:
+    context = jsonld.read_context(
+        {"ex": "http://example.org/", "exa": "http://example.org/a/", "b": "http://example.org/a/",
+         "h": "http:", "q": "http://example.org/a?"}
+    )  # fmt: skip
+    assert jsonld.compact_iri(context, "http://example.org/a/x") == "b:x"  # b:x and exa:x are shorter than ex:a/x
+    assert jsonld.compact_iri(context, "http://example.org/a?k=1") == "q:k=1"
+    assert jsonld.compact_iri(context, "http://example.org/") == "http://example.org/"  # no empty local name
+    assert jsonld.compact_iri(context, "http://other.org/y") == "http://other.org/y"  # "h://…" would read as a URL
+    assert jsonld.compact_iri(context, "urn:x") == "urn:x"
