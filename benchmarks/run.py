@@ -122,7 +122,13 @@ def bench_workload(
         base_build = base_parse + (base_validate or 0.0) + base_serialize + base_jsonld
         note = "" if base_validate is not None else "baseline without pyshacl (over an hour at this size)"
     row("build (validate + every export + catalogue), process", build, base_build, rss, note)
-    row("validate, process", validate, None if base_validate is None or base_build is None else base_parse + base_validate, vrss, note)
+    row(
+        "validate, process",
+        validate,
+        None if base_validate is None or base_build is None else base_parse + base_validate,
+        vrss,
+        note,
+    )
 
     # Stored queries, warm, in this process, against rdflib's own engine.
     loaded = load_project_graph(proj, max_bytes=4096 * 1024 * 1024)
@@ -141,12 +147,52 @@ def bench_workload(
     return rows
 
 
+def agreement(folder: Path, pairs: int) -> dict[str, object]:
+    """twingraph's engine and pyshacl on World's first `pairs` partnerships with ~1 % planted
+    errors: their findings must be identical (pyshacl cannot do all of World: over an hour)."""
+    from collections import Counter
+
+    import world
+
+    from twingraph.load import load_graph
+    from twingraph.project import bundled_project
+    from twingraph.validate import load_shapes, validate_graph
+
+    path = world.write(folder / "world-errors.ttl", errors=0.01, pairs=pairs)
+    loaded = load_graph([REPO / "ontology", path], max_bytes=1 << 30)
+    shapes = load_shapes(bundled_project())
+    reports, seconds = {}, {}
+    for engine in ("fast", "pyshacl"):
+        start = time.perf_counter()
+        reports[engine] = validate_graph(loaded.graph, shapes, engine=engine)
+        seconds[engine] = time.perf_counter() - start
+    rows = {
+        engine: Counter((f.focus, f.component, f.path or "", f.value or "", f.severity) for f in report.findings)
+        for engine, report in reports.items()
+    }
+    if rows["fast"] != rows["pyshacl"]:
+        raise SystemExit(f"the engines disagree: {rows['fast'] - rows['pyshacl']} vs {rows['pyshacl'] - rows['fast']}")
+    print(f"  agreement: {sum(rows['fast'].values())} identical findings", file=sys.stderr, flush=True)
+    return {
+        "workload": f"world, first {pairs} partnerships, 1 % planted errors",
+        "operation": "validate in process, findings compared with pyshacl's",
+        "twingraph_s": round(seconds["fast"], 4),
+        "baseline_s": round(seconds["pyshacl"], 4),
+        "ratio": round(seconds["pyshacl"] / seconds["fast"], 1),
+        "note": f"identical: {sum(rows['fast'].values())} findings (focus, component, path, value, severity)",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--x10", action="store_true", help="also World×10 (minutes)")
     parser.add_argument("--pyshacl-limit", type=int, default=50_000, help="largest graph pyshacl is timed on")
     parser.add_argument("--json", type=Path, default=HERE / "results.json")
+    parser.add_argument(
+        "--agreement", type=int, default=400, metavar="PAIRS",
+        help="partnerships of World (1 %% planted errors) on which pyshacl's findings are compared; 0: skip",
+    )  # fmt: skip
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     import world
@@ -163,9 +209,15 @@ def main() -> None:
         for name, scale in scales:
             data = world.write(Path(tmp) / f"{name}.ttl", scale=scale)
             rows += bench_workload(
-                name, project(Path(tmp) / name, data), args.runs if scale == 1 else 1, args.pyshacl_limit,
+                name,
+                project(Path(tmp) / name, data),
+                args.runs if scale == 1 else 1,
+                args.pyshacl_limit,
                 baseline=scale == 1,
             )
+    if args.agreement:
+        with tempfile.TemporaryDirectory() as tmp:
+            rows.append(agreement(Path(tmp), args.agreement))
     growth = _growth(rows)
     if growth:
         rows.append(growth)

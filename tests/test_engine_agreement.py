@@ -72,3 +72,22 @@ def test_literals_the_store_would_rewrite_are_validated_as_written(tmp_path: Pat
     assert any(
         f.focus.endswith("figure/typed-int") and f.component == "sh:OrConstraintComponent" for f in auto.violations
     )
+
+
+def test_core_and_sparql_parts_together_are_the_whole_validation(tmp_path: Path) -> None:
+    from twingraph.shacl_engine import Engine
+    from twingraph.terms import store_of
+
+    world = _world_module()
+    path = world.write(tmp_path / "world-slice.ttl", errors=0.25, pairs=60)
+    loaded = load_graph([REPO / "ontology", path], max_bytes=MAX)
+    engine = Engine(store_of(loaded.graph), load_shapes(bundled_project()))
+
+    def keys(results: list) -> Counter[tuple[str, ...]]:  # type: ignore[type-arg]
+        return Counter((str(r.focus), r.component, str(r.path), str(r.value)) for r in results)
+
+    core, sparql = engine.validate("core"), engine.validate("sparql")
+    assert keys(core) + keys(sparql) == keys(engine.validate("all"))
+    assert core and sparql
+    assert {r.component.rsplit("#")[-1] for r in sparql} == {"SPARQLConstraintComponent"}
+    assert "SPARQLConstraintComponent" not in {r.component.rsplit("#")[-1] for r in core}

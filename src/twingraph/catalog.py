@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import TwingraphError
 from twingraph.export import ExportFormat
@@ -118,6 +118,49 @@ def coverage(loaded: LoadedGraph, data_paths: Sequence[Path] | None = None) -> C
         return Coverage(None, None)
     ordered = sorted((to_rdflib(row[0]) for row in rows), key=str)
     return Coverage(ordered[0], ordered[-1])
+
+
+@dataclass(frozen=True)
+class DataFacts:
+    """What the catalogue and the VoID description say of the data, read from the store once.
+
+    Plain values, so that a build can read them in a forked child and hand them back.
+    """
+
+    coverage: Coverage
+    triples: int
+    distinct_subjects: int
+    distinct_objects: int
+    entities_per_class: dict[str, int]
+    triples_per_property: dict[str, int]
+    examples: tuple[str, ...]
+
+
+def data_facts(loaded: LoadedGraph, data_paths: Sequence[Path] | None = None) -> DataFacts:
+    """Coverage and VoID statistics of the data files: aggregate queries run by Oxigraph."""
+
+    def rows(query: str) -> list[tuple[Any, ...]]:
+        return loaded.select(query, data_paths)
+
+    examples = []
+    for example_class in (TW + "Partnership", TW + "Municipality"):
+        first = rows(f"SELECT (MIN(STR(?s)) AS ?first) WHERE {{ ?s a <{example_class}> FILTER isIRI(?s) }}")
+        if first and first[0][0] is not None:
+            examples.append(first[0][0].value)
+    return DataFacts(
+        coverage=coverage(loaded, data_paths),
+        triples=loaded.triple_count(data_paths),
+        distinct_subjects=int(rows("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")[0][0].value),
+        distinct_objects=int(rows("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")[0][0].value),
+        entities_per_class={
+            row[0].value: int(row[1].value)
+            for row in rows("SELECT ?c (COUNT(*) AS ?n) WHERE { ?s a ?c FILTER isIRI(?c) } GROUP BY ?c")
+        },
+        triples_per_property={
+            row[0].value: int(row[1].value) for row in rows("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
+        },
+        examples=tuple(examples),
+    )
 
 
 def catalog_graph(
@@ -343,16 +386,8 @@ CATALOG_PREFIXES = {
 }
 
 
-def void_graph(
-    settings: Settings,
-    loaded: LoadedGraph,
-    data_paths: Sequence[Path] | None,
-    distributions: Sequence[DistributionFile],
-) -> rdflib.Graph:
-    """A VoID description: size, classes, properties, examples, dumps, vocabularies, and the Wikidata linkset.
-
-    The statistics are aggregate queries on the data files, run by Oxigraph.
-    """
+def void_graph(settings: Settings, facts: DataFacts, distributions: Sequence[DistributionFile]) -> rdflib.Graph:
+    """A VoID description: size, classes, properties, examples, dumps, vocabularies, and the Wikidata linkset."""
     from rdflib import RDF, XSD, Graph, Literal, URIRef
     from rdflib.namespace import DCTERMS
 
@@ -371,25 +406,13 @@ def void_graph(
 
     g.add((dataset, RDF.type, void("Dataset")))
     g.add((dataset, DCTERMS.title, Literal(settings.title, lang="en")))
-
-    def number(query: str) -> int:
-        return int(loaded.select(query, data_paths)[0][0].value)
-
-    g.add((dataset, void("triples"), count(loaded.triple_count(data_paths))))
-    g.add((dataset, void("distinctSubjects"), count(number("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"))))
-    g.add((dataset, void("distinctObjects"), count(number("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"))))
+    g.add((dataset, void("triples"), count(facts.triples)))
+    g.add((dataset, void("distinctSubjects"), count(facts.distinct_subjects)))
+    g.add((dataset, void("distinctObjects"), count(facts.distinct_objects)))
     g.add((dataset, void("uriSpace"), Literal(f"{settings.base_iri}id/")))
-    classes = {
-        u(row[0].value): int(row[1].value)
-        for row in loaded.select(
-            "SELECT ?c (COUNT(*) AS ?n) WHERE { ?s a ?c FILTER isIRI(?c) } GROUP BY ?c", data_paths
-        )
-    }
+    classes = {u(iri): n for iri, n in facts.entities_per_class.items()}
+    triples_per_property = {u(iri): n for iri, n in facts.triples_per_property.items()}
     g.add((dataset, void("classes"), count(len(classes))))
-    triples_per_property = {
-        u(row[0].value): int(row[1].value)
-        for row in loaded.select("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p", data_paths)
-    }
     properties = sorted(triples_per_property)
     g.add((dataset, void("properties"), count(len(properties))))
     for cls, entities in sorted(classes.items()):
@@ -402,12 +425,8 @@ def void_graph(
         g.add((dataset, void("propertyPartition"), partition))
         g.add((partition, void("property"), prop))
         g.add((partition, void("triples"), count(triples_per_property[prop])))
-    for example_class in (TW + "Partnership", TW + "Municipality"):
-        first = loaded.select(
-            f"SELECT (MIN(STR(?s)) AS ?first) WHERE {{ ?s a <{example_class}> FILTER isIRI(?s) }}", data_paths
-        )
-        if first and first[0][0] is not None:
-            g.add((dataset, void("exampleResource"), u(first[0][0].value)))
+    for example in facts.examples:
+        g.add((dataset, void("exampleResource"), u(example)))
     for file in distributions:
         if file.format.name != "csv":
             g.add((dataset, void("dataDump"), u(settings.base_url + file.name)))

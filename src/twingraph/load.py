@@ -63,11 +63,7 @@ class ParsedFile:
 
     def exact_triples(self) -> list[pyoxigraph.Triple]:
         """The file's triples exactly as written, read again from its bytes (the store canonicalises literals)."""
-        import pyoxigraph
-
-        ox_format = getattr(pyoxigraph.RdfFormat, self.format.oxigraph_name)
-        base = self.path.resolve().as_uri()
-        return [q.triple for q in pyoxigraph.parse(self.data, format=ox_format, base_iri=base, rename_blank_nodes=True)]
+        return _parse_exact(self.data, self.format, self.path)
 
 
 @dataclass(frozen=True)
@@ -192,6 +188,15 @@ def load_file(
             f"unknown file type {path.suffix or '(no suffix)'!r}; twingraph reads {known_suffixes()}.",
             path=path,
         )
+    data, text = _read_checked(path, fmt, max_bytes=max_bytes)
+    triples = _load_with_oxigraph(store, data, text, fmt, path, graph_name)
+    if not triples:
+        raise InputError("the file holds no triples (only prefixes or comments).", path=path)
+    return ParsedFile(path=path, format=fmt, graph_name=graph_name, triples=triples, data=data)
+
+
+def _read_checked(path: Path, fmt: RdfFormat, *, max_bytes: int) -> tuple[bytes, str]:
+    """The file's bytes and text, refused if too large, not UTF-8, empty, or able to reach out when parsed."""
     data = read_input(path, max_bytes=max_bytes)
     text = _decode_utf8(data, path)
     if not text.strip():
@@ -200,10 +205,31 @@ def load_file(
         _refuse_xml_declarations(data, path)
     elif fmt.name == "jsonld":
         _refuse_remote_contexts(text, path)
-    triples = _load_with_oxigraph(store, data, text, fmt, path, graph_name)
-    if not triples:
-        raise InputError("the file holds no triples (only prefixes or comments).", path=path)
-    return ParsedFile(path=path, format=fmt, graph_name=graph_name, triples=triples, data=data)
+    return data, text
+
+
+def _parse_exact(data: bytes, fmt: RdfFormat, path: Path) -> list[pyoxigraph.Triple]:
+    import pyoxigraph
+
+    ox_format = getattr(pyoxigraph.RdfFormat, fmt.oxigraph_name)
+    base = path.resolve().as_uri()
+    return [q.triple for q in pyoxigraph.parse(data, format=ox_format, base_iri=base, rename_blank_nodes=True)]
+
+
+def read_exact_triples(paths: Sequence[Path], *, max_bytes: int) -> list[pyoxigraph.Triple]:
+    """The files' triples exactly as written, without a store: what a build exports, read
+    beside the loading (the same checks as `load_file`; errors are the loader's to report)."""
+    triples: list[pyoxigraph.Triple] = []
+    for path in expand_paths(paths):
+        fmt = rdf_format_for(path)
+        if fmt is None:
+            raise InputError(f"unknown file type {path.suffix or '(no suffix)'!r}.", path=path)
+        data, _ = _read_checked(path, fmt, max_bytes=max_bytes)
+        try:
+            triples += _parse_exact(data, fmt, path)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise InputError(f"not valid {fmt.label}: {exc}", path=path) from None
+    return triples
 
 
 def load_graph(paths: Sequence[Path], *, max_bytes: int) -> LoadedGraph:

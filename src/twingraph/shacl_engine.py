@@ -55,6 +55,7 @@ _SHAPE_TERMS = {
     # SPARQL
     "sparql",
 }  # fmt: skip
+PARTS = ("all", "core", "sparql")
 _SPARQL_CONSTRAINT_TERMS = {"select", "message", "prefixes", "deactivated", "severity"}
 _NODE_KINDS = {
     "IRI": {"iri"},
@@ -235,15 +236,21 @@ class Engine:
 
     # -- running -----------------------------------------------------------------------------
 
-    def validate(self) -> list[Result]:
-        """Every result for every targeted shape of the shapes graph."""
+    def validate(self, part: str = "all") -> list[Result]:
+        """Every result for every targeted shape of the shapes graph.
+
+        `part` "core" leaves out the SPARQL-based constraints and "sparql" evaluates only
+        them, so that two processes can share one validation; "all" is both.
+        """
+        if part not in PARTS:
+            raise ValueError(f"part must be one of {PARTS}")
         results: list[Result] = []
         for node in sorted(_all_shape_nodes(self.shapes_graph), key=str):
             if _deactivated(self.shapes_graph, node):
                 continue
             shape = self.shape(node)
             if shape.targets:
-                results.extend(self.evaluate(shape, self.focus_nodes(shape)))
+                results.extend(self.evaluate(shape, self.focus_nodes(shape), part=part))
         return results
 
     def focus_nodes(self, shape: Shape) -> list[Any]:
@@ -304,35 +311,42 @@ class Engine:
         return known
 
     def evaluate(
-        self, shape: Shape, focus_nodes: Sequence[Any], value_maps: dict[str, dict[Any, list[Any]]] | None = None
+        self,
+        shape: Shape,
+        focus_nodes: Sequence[Any],
+        value_maps: dict[str, dict[Any, list[Any]]] | None = None,
+        *,
+        part: str = "all",
     ) -> list[Result]:
-        """The results of one shape for these focus nodes.
+        """The results of one shape for these focus nodes (`part` as in `validate`).
 
         `value_maps` lets the property shapes of one node shape share focus -> values per path.
         """
         if not focus_nodes:
             return []
-        if shape.path is None:
-            value_map = {focus: [focus] for focus in focus_nodes}
-        else:
-            value_maps = {} if value_maps is None else value_maps
-            if shape.path.sparql not in value_maps:
-                along = self.values(shape.path).get
-                empty: list[Any] = []
-                value_maps[shape.path.sparql] = {focus: along(focus, empty) for focus in focus_nodes}
-            value_map = value_maps[shape.path.sparql]
         results: list[Result] = []
-        for name, arguments in sorted(shape.params.items()):
-            check = _COMPONENTS.get(name)
-            if check is None:  # a qualifier, read by the component it qualifies
-                continue
-            for argument in arguments:
-                results.extend(check(self, shape, argument, value_map))
+        if part != "sparql":
+            if shape.path is None:
+                value_map = {focus: [focus] for focus in focus_nodes}
+            else:
+                value_maps = {} if value_maps is None else value_maps
+                if shape.path.sparql not in value_maps:
+                    along = self.values(shape.path).get
+                    empty: list[Any] = []
+                    value_maps[shape.path.sparql] = {focus: along(focus, empty) for focus in focus_nodes}
+                value_map = value_maps[shape.path.sparql]
+            for name, arguments in sorted(shape.params.items()):
+                check = _COMPONENTS.get(name)
+                if check is None:  # a qualifier, read by the component it qualifies
+                    continue
+                for argument in arguments:
+                    results.extend(check(self, shape, argument, value_map))
         shared: dict[str, dict[Any, list[Any]]] = {}
         for prop in shape.properties:
-            results.extend(self.evaluate(prop, focus_nodes, shared))
-        for constraint in shape.sparql:
-            results.extend(self._evaluate_sparql(shape, constraint, focus_nodes))
+            results.extend(self.evaluate(prop, focus_nodes, shared, part=part))
+        if part != "core":
+            for constraint in shape.sparql:
+                results.extend(self._evaluate_sparql(shape, constraint, focus_nodes))
         return results
 
     def _evaluate_sparql(self, shape: Shape, constraint: SparqlConstraint, focus_nodes: Sequence[Any]) -> list[Result]:

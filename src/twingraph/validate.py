@@ -97,8 +97,13 @@ def load_shapes(project: Project, shape_paths: Sequence[Path] = (), *, max_bytes
     return load_graph(list(shape_paths) or [project.folder("shapes")], max_bytes=limit).graph
 
 
-def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph, *, engine: str = "auto") -> ValidationReport:
+def validate_graph(
+    data: rdflib.Graph, shapes: rdflib.Graph, *, engine: str = "auto", share_cores: bool = True
+) -> ValidationReport:
     """Validate one graph against a shapes graph; warnings do not break conformance.
+
+    `share_cores` lets the fast engine use a second process; a caller whose own processes
+    already keep every core busy (a build) gains nothing from it and says False.
 
     `fast` is twingraph's bulk engine on Oxigraph (`shacl_engine`); `pyshacl` the reference
     implementation; `auto` takes the fast one whenever it implements everything the shapes
@@ -118,16 +123,26 @@ def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph, *, engine: str = "a
         raise ShapesError(f"the fast engine does not implement {', '.join(missing)}; use --engine pyshacl.")
     if engine == "pyshacl" or missing:
         return _validate_with_pyshacl(data, shapes)
-    return _validate_fast(data, shapes)
+    return _validate_fast(data, shapes, share_cores=share_cores)
 
 
-def _validate_fast(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport:
+def _validate_fast(data: rdflib.Graph, shapes: rdflib.Graph, *, share_cores: bool) -> ValidationReport:
+    from twingraph.parallel import Pending
     from twingraph.shacl_engine import Engine, report_graph
     from twingraph.terms import store_of
 
     store = store_of(data)
     with offline():
-        results = Engine(store, shapes).validate()
+        # The SPARQL-based constraints (a third of the time on the world's twinnings) are
+        # evaluated in a forked child meanwhile, where forking is safe; else after the rest.
+        if not share_cores:
+            results = Engine(store, shapes).validate()
+        else:
+            sparql = Pending(lambda: Engine(store, shapes).validate("sparql"))
+            try:
+                results = Engine(store, shapes).validate("core") + sparql.result()
+            finally:
+                sparql.cancel()
     findings = tuple(sorted(_findings_of_results(results, shapes, store), key=_finding_order))
     conforms = not any(f.severity == "Violation" for f in findings)
     return ValidationReport(conforms=conforms, findings=findings, report=lambda: report_graph(results, shapes))
