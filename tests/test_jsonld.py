@@ -81,3 +81,12 @@ def test_compact_iris_take_the_shortest_prefix_and_the_least_on_ties() -> None:
     assert jsonld.compact_iri(context, "http://example.org/") == "http://example.org/"  # no empty local name
     assert jsonld.compact_iri(context, "http://other.org/y") == "http://other.org/y"  # "h://…" would read as a URL
     assert jsonld.compact_iri(context, "urn:x") == "urn:x"
+
+
+def test_compaction_refuses_triples_not_grouped_by_subject() -> None:
+    a, b, p = (pyoxigraph.NamedNode(f"http://example.org/{n}") for n in ("a", "b", "p"))
+    ungrouped = [pyoxigraph.Triple(a, p, b), pyoxigraph.Triple(b, p, a), pyoxigraph.Triple(a, p, a)]
+    with pytest.raises(ValueError, match="grouped by subject"):
+        jsonld.compact(ungrouped, jsonld_context())
+    grouped = jsonld.compact(sorted_triples(ungrouped), jsonld_context())
+    assert len(json.loads(grouped)["@graph"]) == 2

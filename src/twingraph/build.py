@@ -85,11 +85,12 @@ def build(
 ) -> BuildReport:
     """Validate, export, catalogue; swap the result into `out` only if every step succeeded.
 
-    Three processes share the work on a machine's cores (World on two: 9 s in sequence,
-    about 6 s so): a forked child reads the data files again, as written, and makes every RDF
-    format from them while this process loads the ontology and data into one store and
-    validates; a second child, forked once the store is loaded, writes the CSV and reads the
-    figures the catalogue and VoID give. Nothing is written unless the data conforms.
+    Two processes share the work: a child, forked first, reads the data files again, as
+    written, and makes every RDF format from them, while this process loads the ontology and
+    data into one store, validates, and then writes the CSV and reads the figures the
+    catalogue and VoID give. (A third process for those last two was not faster on two cores,
+    and World×10's three processes together held more than 4 GB.) Nothing is written unless
+    the data conforms.
     """
     from twingraph.catalog import data_facts
     from twingraph.export import partnership_count, partnerships_csv, sorted_triples
@@ -107,18 +108,14 @@ def build(
     try:
         loaded = load_project_graph(project, max_bytes=max_bytes)
         shapes = load_shapes(project, max_bytes=max_bytes)
-        from_store = Pending(lambda: (partnerships_csv(loaded.store), data_facts(loaded, data_paths)))
-        try:
-            progress("validating")
-            report = validate_graph(loaded.graph, shapes, share_cores=False)
-            if not report.conforms:
-                return BuildReport(conforms=False, violations=len(report.violations), out=out)
-            names = ", ".join(f"{settings.name}{fmt.suffix}" for fmt in EXPORT_FORMATS)
-            progress(f"exporting {names}")
-            bodies = rdf.result()
-            bodies["csv"], facts = from_store.result()
-        finally:
-            from_store.cancel()
+        progress("validating")
+        report = validate_graph(loaded.graph, shapes, share_cores=False)
+        if not report.conforms:
+            return BuildReport(conforms=False, violations=len(report.violations), out=out)
+        names = ", ".join(f"{settings.name}{fmt.suffix}" for fmt in EXPORT_FORMATS)
+        progress(f"exporting {names}")
+        csv_body, facts = partnerships_csv(loaded.store), data_facts(loaded, data_paths)
+        bodies = {**rdf.result(), "csv": csv_body}
     finally:
         rdf.cancel()
     progress("describing the files: catalog.ttl, catalog.jsonld, catalog-de.ttl, void.ttl")

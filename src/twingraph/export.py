@@ -198,23 +198,29 @@ def partnerships_csv(store: pyoxigraph.Store) -> bytes:
     """
     import pyoxigraph
 
-    def objects(predicate: str) -> dict[Any, set[Any]]:
-        found: dict[Any, set[Any]] = {}
+    # Keyed by their N-Triples form, values in lists (a term repeated in two files is harmless:
+    # every use below takes the least value or a set): half the memory of Oxigraph terms
+    # in sets, 230 MB instead of 480 MB at World×10.
+    def objects(predicate: str) -> dict[str, list[Any]]:
+        found: dict[str, list[Any]] = {}
         for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(predicate), None):
-            found.setdefault(quad.subject, set()).add(quad.object)
+            found.setdefault(str(quad.subject), []).append(quad.object)
         return found
 
-    def first(values: set[Any] | None) -> str:
+    def first(values: list[Any] | None) -> str:
         # Several values where the shapes allow one: the smallest, so the file stays deterministic.
         return min(v.value for v in values) if values else ""
 
-    english: dict[Any, set[Any]] = {}
+    english: dict[str, list[str]] = {}
     for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(RDFS_LABEL), None):
         if isinstance(quad.object, pyoxigraph.Literal) and quad.object.language == "en":
-            english.setdefault(quad.subject, set()).add(quad.object)
+            english.setdefault(str(quad.subject), []).append(quad.object.value)
 
-    def labels(values: set[Any] | None) -> list[str]:
-        return sorted({label.value for value in values or () for label in english.get(value, ())})
+    def labels(values: list[Any] | None) -> list[str]:
+        return sorted({label for value in values or () for label in english.get(str(value), ())})
+
+    def english_name(node: Any) -> str:
+        return min(english.get(str(node), [""]))
 
     partnership_type = pyoxigraph.NamedNode(TW + "Partnership")
     partnerships = {q.subject for q in store.quads_for_pattern(None, pyoxigraph.NamedNode(RDF_TYPE), partnership_type)}
@@ -226,11 +232,15 @@ def partnerships_csv(store: pyoxigraph.Store) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for p in sorted(partnerships & partners.keys(), key=_lexical):
-        cells = [(first(english.get(x)), first(wikidata.get(x))) for x in sorted(partners[p], key=_lexical)]
+    for p in sorted(partnerships, key=_lexical):
+        key = str(p)
+        members = partners.get(key)
+        if not members:
+            continue
+        cells = [(english_name(x), first(wikidata.get(str(x)))) for x in sorted(set(members), key=_lexical)]
         (a_name, a_wd), (b_name, b_wd) = (cells + [("", "")] * 2)[:2]
-        kind, precision = labels(kinds.get(p)), labels(precisions.get(p))
-        source_urls = {url.value for source in sources.get(p, ()) for url in urls.get(source, ())}
+        kind, precision = labels(kinds.get(key)), labels(precisions.get(key))
+        source_urls = {url.value for source in sources.get(key, ()) for url in urls.get(str(source), ())}
         writer.writerow(
             [
                 _lexical(p),
@@ -239,10 +249,10 @@ def partnerships_csv(store: pyoxigraph.Store) -> bytes:
                 b_name,
                 b_wd,
                 kind[0] if kind else "",
-                first(starts.get(p)),
+                first(starts.get(key)),
                 precision[0] if precision else "",
-                first(ends.get(p)),
-                "; ".join(labels(themes.get(p))),
+                first(ends.get(key)),
+                "; ".join(labels(themes.get(key))),
                 "; ".join(sorted(source_urls)),
             ]
         )

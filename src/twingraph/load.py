@@ -188,15 +188,18 @@ def load_file(
             f"unknown file type {path.suffix or '(no suffix)'!r}; twingraph reads {known_suffixes()}.",
             path=path,
         )
-    data, text = _read_checked(path, fmt, max_bytes=max_bytes)
-    triples = _load_with_oxigraph(store, data, text, fmt, path, graph_name)
+    data = _read_checked(path, fmt, max_bytes=max_bytes)
+    triples = _load_with_oxigraph(store, data, fmt, path, graph_name)
     if not triples:
         raise InputError("the file holds no triples (only prefixes or comments).", path=path)
     return ParsedFile(path=path, format=fmt, graph_name=graph_name, triples=triples, data=data)
 
 
-def _read_checked(path: Path, fmt: RdfFormat, *, max_bytes: int) -> tuple[bytes, str]:
-    """The file's bytes and text, refused if too large, not UTF-8, empty, or able to reach out when parsed."""
+def _read_checked(path: Path, fmt: RdfFormat, *, max_bytes: int) -> bytes:
+    """The file's bytes, refused if too large, not UTF-8, empty, or able to reach out when parsed.
+
+    The decoded text is not kept: it would double the memory a large file takes while it is parsed.
+    """
     data = read_input(path, max_bytes=max_bytes)
     text = _decode_utf8(data, path)
     if not text.strip():
@@ -205,7 +208,7 @@ def _read_checked(path: Path, fmt: RdfFormat, *, max_bytes: int) -> tuple[bytes,
         _refuse_xml_declarations(data, path)
     elif fmt.name == "jsonld":
         _refuse_remote_contexts(text, path)
-    return data, text
+    return data
 
 
 def _parse_exact(data: bytes, fmt: RdfFormat, path: Path) -> list[pyoxigraph.Triple]:
@@ -224,7 +227,7 @@ def read_exact_triples(paths: Sequence[Path], *, max_bytes: int) -> list[pyoxigr
         fmt = rdf_format_for(path)
         if fmt is None:
             raise InputError(f"unknown file type {path.suffix or '(no suffix)'!r}.", path=path)
-        data, _ = _read_checked(path, fmt, max_bytes=max_bytes)
+        data = _read_checked(path, fmt, max_bytes=max_bytes)
         try:
             triples += _parse_exact(data, fmt, path)
         except (SyntaxError, ValueError, OSError) as exc:
@@ -311,9 +314,7 @@ def _contexts(node: Any) -> Iterator[Any]:
             yield from _contexts(item)
 
 
-def _load_with_oxigraph(
-    store: pyoxigraph.Store, data: bytes, text: str, fmt: RdfFormat, path: Path, graph_name: str
-) -> int:
+def _load_with_oxigraph(store: pyoxigraph.Store, data: bytes, fmt: RdfFormat, path: Path, graph_name: str) -> int:
     """Load into the named graph; the number of triples it holds afterwards."""
     import pyoxigraph
 
@@ -324,7 +325,7 @@ def _load_with_oxigraph(
         answer = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)
         return int(next(iter(answer))[0].value)  # type: ignore[arg-type]
     except SyntaxError as exc:
-        raise _syntax_error(exc, text, fmt, path) from None
+        raise _syntax_error(exc, data.decode("utf-8-sig"), fmt, path) from None
     except (ValueError, OSError) as exc:
         raise InputError(f"not valid {fmt.label}: {exc}", path=path) from None
 
