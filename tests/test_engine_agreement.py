@@ -88,6 +88,7 @@ def test_core_and_sparql_parts_together_are_the_whole_validation(tmp_path: Path)
 
     core, sparql = engine.validate("core"), engine.validate("sparql")
     assert keys(core) + keys(sparql) == keys(engine.validate("all"))
-    assert core and sparql
+    assert core
+    assert sparql
     assert {r.component.rsplit("#")[-1] for r in sparql} == {"SPARQLConstraintComponent"}
     assert "SPARQLConstraintComponent" not in {r.component.rsplit("#")[-1] for r in core}
