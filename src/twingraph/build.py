@@ -104,7 +104,10 @@ def build(
     progress("loading")
     # Errors in the data are the loader's to report, with file and line: the child's are only
     # seen if the loading succeeded.
-    rdf = Pending(lambda: rdf_bodies(sorted_triples(read_exact_triples(data_paths, max_bytes=max_bytes))))
+    # The child hands each format over as a file as soon as it is made, not all of them at the
+    # end: holding them together with the triples took World×10's two processes over 4 GB.
+    handover = Path(tempfile.mkdtemp(prefix="twingraph-build-"))
+    rdf = Pending(lambda: rdf_files(sorted_triples(read_exact_triples(data_paths, max_bytes=max_bytes)), handover))
     try:
         loaded = load_project_graph(project, max_bytes=max_bytes)
         shapes = load_shapes(project, max_bytes=max_bytes)
@@ -115,9 +118,11 @@ def build(
         names = ", ".join(f"{settings.name}{fmt.suffix}" for fmt in EXPORT_FORMATS)
         progress(f"exporting {names}")
         csv_body, facts = partnerships_csv(loaded.store), data_facts(loaded, data_paths)
-        bodies = {**rdf.result(), "csv": csv_body}
+        bodies = {name: path.read_bytes() for name, path in rdf.result().items()}
+        bodies["csv"] = csv_body
     finally:
         rdf.cancel()
+        shutil.rmtree(handover, ignore_errors=True)
     progress("describing the files: catalog.ttl, catalog.jsonld, catalog-de.ttl, void.ttl")
     contents = assemble(settings, bodies, facts)
     progress(f"writing {display_path(out)}")
@@ -169,6 +174,18 @@ def rdf_bodies(triples: Sequence[Any]) -> dict[str, bytes]:
     from twingraph.export import serialize_triples
 
     return {fmt.name: serialize_triples(triples, fmt.name) for fmt in EXPORT_FORMATS if fmt.name != "csv"}
+
+
+def rdf_files(triples: Sequence[Any], folder: Path) -> dict[str, Path]:
+    """The data's sorted triples in every RDF export format, each written to a file in `folder` at once."""
+    from twingraph.export import serialize_triples
+
+    files = {}
+    for fmt in EXPORT_FORMATS:
+        if fmt.name != "csv":
+            files[fmt.name] = folder / fmt.name
+            files[fmt.name].write_bytes(serialize_triples(triples, fmt.name))
+    return files
 
 
 def data_bodies(loaded: LoadedGraph, data_paths: Sequence[Path]) -> dict[str, bytes]:
