@@ -107,7 +107,14 @@ def build(
     # The child hands each format over as a file as soon as it is made, not all of them at the
     # end: holding them together with the triples took World×10's two processes over 4 GB.
     handover = Path(tempfile.mkdtemp(prefix="twingraph-build-"))
-    rdf = Pending(lambda: rdf_files(sorted_triples(read_exact_triples(data_paths, max_bytes=max_bytes)), handover))
+
+    def export_rdf() -> dict[str, Path]:
+        try:
+            return rdf_files(sorted_triples(read_exact_triples(data_paths, max_bytes=max_bytes)), handover)
+        except OSError as exc:  # a full disk, a file size limit
+            raise _not_written(out, exc) from None
+
+    rdf = Pending(export_rdf)
     try:
         loaded = load_project_graph(project, max_bytes=max_bytes)
         shapes = load_shapes(project, max_bytes=max_bytes)
@@ -272,14 +279,18 @@ def _swap_in(out: Path, contents: dict[str, tuple[bytes, str]]) -> dict[str, tup
         shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(
-            f"{display_path(out)}: the build could not be written ({exc.strerror or exc}); "
-            "the previous output is unchanged."
-        ) from None
+        raise _not_written(out, exc) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return contents
+
+
+def _not_written(out: Path, exc: OSError) -> OutputError:
+    return OutputError(
+        f"{display_path(out)}: the build could not be written ({exc.strerror or exc}); "
+        "the previous output is unchanged."
+    )
 
 
 def _remove_leftovers(parent: Path, name: str) -> None:
