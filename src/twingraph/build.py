@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,10 +102,10 @@ def build(
     _refuse_source_folders(project, out)
     _, data_paths = project.graph_inputs()
     progress("loading")
-    # Errors in the data are the loader's to report, with file and line: the child's are only
-    # seen if the loading succeeded.
     # The child hands each format over as a file as soon as it is made, not all of them at the
     # end: holding them together with the triples took World×10's two processes over 4 GB.
+    # Errors in the data are the loader's to report, with file and line: the child's are only
+    # seen if the loading succeeded.
     handover = Path(tempfile.mkdtemp(prefix="twingraph-build-"))
 
     def export_rdf() -> dict[str, Path]:
@@ -176,22 +176,21 @@ def assemble(settings: Settings, bodies: dict[str, bytes], facts: DataFacts) -> 
     return contents
 
 
-def rdf_bodies(triples: Sequence[Any]) -> dict[str, bytes]:
-    """The data's sorted triples in every RDF export format (all but the CSV)."""
+def rdf_formats(triples: Sequence[Any]) -> Iterator[tuple[str, bytes]]:
+    """The data's sorted triples in each RDF export format (all but the CSV), one at a time."""
     from twingraph.export import serialize_triples
 
-    return {fmt.name: serialize_triples(triples, fmt.name) for fmt in EXPORT_FORMATS if fmt.name != "csv"}
+    for fmt in EXPORT_FORMATS:
+        if fmt.name != "csv":
+            yield fmt.name, serialize_triples(triples, fmt.name)
 
 
 def rdf_files(triples: Sequence[Any], folder: Path) -> dict[str, Path]:
-    """The data's sorted triples in every RDF export format, each written to a file in `folder` at once."""
-    from twingraph.export import serialize_triples
-
+    """Each RDF export format written to a file in `folder` as soon as it is made, not held."""
     files = {}
-    for fmt in EXPORT_FORMATS:
-        if fmt.name != "csv":
-            files[fmt.name] = folder / fmt.name
-            files[fmt.name].write_bytes(serialize_triples(triples, fmt.name))
+    for name, body in rdf_formats(triples):
+        files[name] = folder / name
+        files[name].write_bytes(body)
     return files
 
 
@@ -199,7 +198,7 @@ def data_bodies(loaded: LoadedGraph, data_paths: Sequence[Path]) -> dict[str, by
     """The data in every export format, by format name."""
     from twingraph.export import partnerships_csv, source_triples
 
-    return {**rdf_bodies(source_triples(loaded, data_paths)), "csv": partnerships_csv(loaded.store)}
+    return {**dict(rdf_formats(source_triples(loaded, data_paths))), "csv": partnerships_csv(loaded.store)}
 
 
 def distribution_files(settings: Settings, loaded: LoadedGraph, data_paths: Sequence[Path]) -> list[DistributionFile]:

@@ -656,7 +656,7 @@ def plot(
     from twingraph.load import load_project_graph
     from twingraph.output import refuse_inputs, write_atomic
     from twingraph.plots import draw, present_year, render
-    from twingraph.query import resolve_place
+    from twingraph.query import resolve_place_in_store
 
     project = options.project()
     loaded = load_project_graph(project, max_bytes=options.max_bytes(project))
@@ -664,7 +664,7 @@ def plot(
     if to_file and output is not None:
         refuse_inputs(output, list(loaded.paths))
     fmt = fmt or ("png" if to_file and output is not None and output.suffix.lower() == ".png" else "svg")
-    iri = str(resolve_place(loaded.graph, city)) if city else None
+    iri = str(resolve_place_in_store(loaded.store, city)) if city else None
     present = present_year(project.settings.publishing.modified)
     figure = draw(kind, loaded.store, city=iri, present=present, depth=depth, top=top)
     body = render(figure, fmt, salt=f"twingraph-{kind}")

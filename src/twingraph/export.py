@@ -17,12 +17,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import TwingraphError
-from twingraph.iris import PREFIXES, TW
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-DCT_SOURCE = "http://purl.org/dc/terms/source"
-SCHEMA_URL = "https://schema.org/url"
+from twingraph.iris import DCT_SOURCE, PREFIXES, RDF_TYPE, RDFS_LABEL, SCHEMA_URL, TW
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -262,10 +257,6 @@ def partnerships_csv(store: pyoxigraph.Store) -> bytes:
 def _lexical(node: Any) -> str:
     """An IRI or blank node's own text, for ordering ("…/a" before "…/a-b", unlike their "<…>" forms)."""
     return str(node.value)
-
-
-def _text(node: object) -> str:
-    return "" if node is None else str(node)
 
 
 def partnership_count(loaded: LoadedGraph, data_paths: Sequence[Path] | None = None) -> int:

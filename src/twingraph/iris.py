@@ -12,6 +12,13 @@ SHAPES = "https://w3id.org/twingraph/shapes#"
 WD = "http://www.wikidata.org/entity/"
 WIKIDATA_ENTITY_PATTERN = re.compile(r"^http://www\.wikidata\.org/entity/Q[1-9][0-9]*$")
 
+# The vocabulary terms code reads by IRI (in Oxigraph, which has no namespace objects).
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+DCT_SOURCE = "http://purl.org/dc/terms/source"
+SCHEMA_URL = "https://schema.org/url"
+
 # Prefixes used when showing IRIs to people and when writing RDF.
 PREFIXES: dict[str, str] = {
     "tw": TW,

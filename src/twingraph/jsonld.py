@@ -20,11 +20,11 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import TwingraphError
+from twingraph.iris import RDF_TYPE
 
 if TYPE_CHECKING:
     pass
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _GEN_DELIMS = tuple(":/?#[]@")
 _GEN_DELIM = re.compile(r"[:/?#\[\]@]")
@@ -39,8 +39,7 @@ class Context:
     """A context reduced to what compaction needs."""
 
     raw: dict[str, Any]
-    prefixes: tuple[tuple[str, str], ...]  # (prefix, namespace), for compact IRIs
-    namespaces: dict[str, tuple[str, ...]]  # namespace -> its prefixes
+    namespaces: dict[str, tuple[str, ...]]  # namespace -> its prefixes, for compact IRIs
     language_maps: dict[str, str]  # property IRI -> term whose values are a language map
     id_terms: dict[str, str]  # property IRI -> term whose values are IRIs written as strings
     id_alias: str
@@ -73,7 +72,6 @@ def read_context(raw: dict[str, Any]) -> Context:
     id_terms = {expand(d["@id"]): t for t, d in definitions.items() if "@type" in d}
     return Context(
         raw=raw,
-        prefixes=tuple(sorted(prefixes, key=lambda p: (-len(p[1]), p[0]))),
         namespaces={ns: tuple(sorted(t for t, n in prefixes if n == ns)) for _, ns in prefixes},
         language_maps=language_maps,
         id_terms=id_terms,

@@ -182,17 +182,21 @@ def load_file(
     store: pyoxigraph.Store, path: Path, *, graph_name: str, max_bytes: int, fmt: RdfFormat | None = None
 ) -> ParsedFile:
     """Load one file into a named graph of the store, or raise an `InputError` naming the file and line."""
-    fmt = fmt or rdf_format_for(path)
-    if fmt is None:
-        raise InputError(
-            f"unknown file type {path.suffix or '(no suffix)'!r}; twingraph reads {known_suffixes()}.",
-            path=path,
-        )
+    fmt = fmt or _format_of(path)
     data = _read_checked(path, fmt, max_bytes=max_bytes)
     triples = _load_with_oxigraph(store, data, fmt, path, graph_name)
     if not triples:
         raise InputError("the file holds no triples (only prefixes or comments).", path=path)
     return ParsedFile(path=path, format=fmt, graph_name=graph_name, triples=triples, data=data)
+
+
+def _format_of(path: Path) -> RdfFormat:
+    fmt = rdf_format_for(path)
+    if fmt is None:
+        raise InputError(
+            f"unknown file type {path.suffix or '(no suffix)'!r}; twingraph reads {known_suffixes()}.", path=path
+        )
+    return fmt
 
 
 def _read_checked(path: Path, fmt: RdfFormat, *, max_bytes: int) -> bytes:
@@ -224,9 +228,7 @@ def read_exact_triples(paths: Sequence[Path], *, max_bytes: int) -> list[pyoxigr
     beside the loading (the same checks as `load_file`; errors are the loader's to report)."""
     triples: list[pyoxigraph.Triple] = []
     for path in expand_paths(paths):
-        fmt = rdf_format_for(path)
-        if fmt is None:
-            raise InputError(f"unknown file type {path.suffix or '(no suffix)'!r}.", path=path)
+        fmt = _format_of(path)
         data = _read_checked(path, fmt, max_bytes=max_bytes)
         try:
             triples += _parse_exact(data, fmt, path)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import ShapesError
+from twingraph.iris import RDF_TYPE
 from twingraph.terms import to_oxigraph as _to_ox
 from twingraph.terms import to_rdflib as _to_rdflib
 
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     import rdflib
 
 SH = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDFS_CLASS = "http://www.w3.org/2000/01/rdf-schema#Class"
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import ShapesError
-from twingraph.iris import compact
+from twingraph.iris import RDFS_LABEL, SKOS_PREF_LABEL, compact
 from twingraph.load import LoadedGraph, load_graph, load_project_graph
 from twingraph.offline import offline
 from twingraph.project import Project
@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     import rdflib
 
 SH = "http://www.w3.org/ns/shacl#"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 
 
 @dataclass(frozen=True)
@@ -133,11 +131,11 @@ def _validate_fast(data: rdflib.Graph, shapes: rdflib.Graph, *, share_cores: boo
 
     store = store_of(data)
     with offline():
-        # The SPARQL-based constraints (a third of the time on the world's twinnings) are
-        # evaluated in a forked child meanwhile, where forking is safe; else after the rest.
         if not share_cores:
             results = Engine(store, shapes).validate()
         else:
+            # The SPARQL-based constraints (a third of the time on the world's twinnings) are
+            # evaluated in a forked child meanwhile, where forking is safe; else after the rest.
             sparql = Pending(lambda: Engine(store, shapes).validate("sparql"))
             try:
                 results = Engine(store, shapes).validate("core") + sparql.result()

@@ -22,6 +22,7 @@ from urllib.parse import urlencode, urlsplit
 import anyio
 
 from twingraph.errors import TwingraphError
+from twingraph.iris import RDF_TYPE
 from twingraph.server import conneg
 from twingraph.server.conneg import Choice, NotAcceptable
 from twingraph.server.pages import EXTENSIONS, Link, Pages, render
@@ -568,7 +569,7 @@ def _service_description(endpoint: str, graphs: list[str]) -> list[Any]:
 
     sd = "http://www.w3.org/ns/sparql-service-description#"
     node, dataset = pyoxigraph.NamedNode(endpoint), pyoxigraph.BlankNode("dataset")
-    rdf_type = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    rdf_type = pyoxigraph.NamedNode(RDF_TYPE)
 
     def n(local: str) -> pyoxigraph.NamedNode:
         return pyoxigraph.NamedNode(sd + local)

@@ -13,14 +13,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from twingraph.iris import TW
-from twingraph.server.site import RDF_TYPE, Site, wikidata_page
+from twingraph.iris import DCT_SOURCE, RDF_TYPE, SCHEMA_URL, TW
+from twingraph.server.site import Site, wikidata_page
 
 if TYPE_CHECKING:
     import jinja2
 
-DCT_SOURCE = "http://purl.org/dc/terms/source"
-SCHEMA_URL = "https://schema.org/url"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ALTERNATES = (("turtle", "text/turtle", "Turtle"), ("jsonld", "application/ld+json", "JSON-LD"),
               ("nt", "application/n-triples", "N-Triples"))  # fmt: skip

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import TwingraphError
-from twingraph.iris import TW, WD
+from twingraph.iris import RDFS_LABEL, SKOS_PREF_LABEL, TW, WD
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -27,10 +27,7 @@ if TYPE_CHECKING:
 
 CATALOG_GRAPH = "urn:twingraph:catalog"
 ONTOLOGY_IRI = TW.rstrip("#")
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 DCT_TITLE = "http://purl.org/dc/terms/title"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 # Labels for the borrowed vocabulary terms our pages show most, which our ontology does not label.
 VOCABULARY_LABELS = {
