@@ -99,6 +99,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     truncate: int | None = None
     delay: float = 0.0
+    drip: float = 0.0  # seconds between single bytes of the body (a server that never quite stops)
 
 
 @dataclass
@@ -115,6 +116,7 @@ class ScriptedEndpoint:
     def __init__(self, replies: list[Reply]):
         self.replies = list(replies)
         self.seen: list[SeenRequest] = []
+        self.stopping = threading.Event()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -132,9 +134,18 @@ class ScriptedEndpoint:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
+                body = reply.body[: reply.truncate] if reply.truncate is not None else reply.body
                 try:
-                    self.wfile.write(reply.body[: reply.truncate] if reply.truncate is not None else reply.body)
-                    self.wfile.flush()
+                    if reply.drip:
+                        for index in range(len(body)):
+                            if outer.stopping.is_set():
+                                break
+                            self.wfile.write(body[index : index + 1])
+                            self.wfile.flush()
+                            time.sleep(reply.drip)
+                    else:
+                        self.wfile.write(body)
+                        self.wfile.flush()
                 except OSError:
                     pass
                 if reply.truncate is not None:
@@ -152,6 +163,7 @@ class ScriptedEndpoint:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
         self.server.shutdown()
         self.server.server_close()
 

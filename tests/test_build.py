@@ -24,6 +24,7 @@ EXPECTED = {
     "catalog.jsonld",
     "catalog-de.ttl",
     "void.ttl",
+    ".twingraph-manifest",
 }
 
 
@@ -32,7 +33,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def leftovers(parent: Path) -> list[str]:
-    return sorted(p.name for p in parent.iterdir() if p.name.startswith("."))
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".") and p.name != ".twingraph-manifest")
 
 
 @pytest.fixture(scope="module")

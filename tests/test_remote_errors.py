@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.parse
 
 import pytest
@@ -153,3 +154,44 @@ def test_an_endpoint_must_be_an_http_url() -> None:
     shown = run_cli("sparql", "ASK {}", "--endpoint", "file:///etc/passwd")
     assert shown.returncode == 2
     assert "is not an http(s) URL" in shown.stderr
+
+
+def test_a_dripping_endpoint_cannot_hold_a_query_past_its_deadline() -> None:
+    # One byte every 0.2 s: each read returns in time, so only a total deadline stops it.
+    with ScriptedEndpoint([Reply(200, SELECT_JSON, JSON_HEADERS, drip=0.2)]) as server:
+        started = time.monotonic()
+        with pytest.raises(EndpointError, match=r"did not answer within 1\.5 s \(the whole answer"):
+            run_remote(Endpoint(server.url, timeout=1.5), QUERY)
+        assert time.monotonic() - started < 3
+
+
+def test_a_dripping_store_cannot_hold_push_past_its_deadline() -> None:
+    with ScriptedEndpoint([Reply(200, b"x" * 200, drip=0.2)]) as server:
+        started = time.monotonic()
+        pushed = run_cli("push", "--endpoint", server.url, "--timeout", "2", "--no-validate")
+        elapsed = time.monotonic() - started
+    assert pushed.returncode == 2
+    assert "did not answer within 2 s" in pushed.stderr
+    assert elapsed < 10
+
+
+def test_an_answer_over_the_cap_is_refused_whole() -> None:
+    rows = [{"x": {"type": "literal", "value": "v" * 100}}] * 20_000
+    big = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": rows}}).encode()
+    assert len(big) > 2 * 1024 * 1024
+    with ScriptedEndpoint([Reply(200, big, JSON_HEADERS)]) as server:
+        with pytest.raises(EndpointError, match=r"more than 1,048,576 bytes, the limit \(--max-answer-mb\)"):
+            run_remote(Endpoint(server.url, max_answer_bytes=1024 * 1024), QUERY)
+        refused = run_cli("sparql", "SELECT ?x WHERE { ?x ?p ?o }", "--endpoint", server.url, "--max-answer-mb", "1")
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    assert "the limit (--max-answer-mb)" in refused.stderr
+
+
+def test_an_answer_with_other_variables_than_the_query_is_refused() -> None:
+    other = json.dumps({"head": {"vars": ["y"]}, "results": {"bindings": []}}).encode()
+    with (
+        ScriptedEndpoint([Reply(200, other, JSON_HEADERS)]) as server,
+        pytest.raises(EndpointError, match="answered with the variables y, but the query asks for x"),
+    ):
+        run_remote(Endpoint(server.url), QUERY)

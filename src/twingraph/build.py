@@ -13,14 +13,15 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from twingraph import folder_swap
 from twingraph.errors import ProjectError, display_path
 from twingraph.export import EXPORT_FORMATS
+from twingraph.folder_swap import MANIFEST, manifest_bytes
 from twingraph.output import OutputError
 
 if TYPE_CHECKING:
@@ -98,15 +99,23 @@ def build(
     from twingraph.parallel import Pending
     from twingraph.validate import load_shapes, validate_graph
 
+    folder_swap.recover(out)  # first of all: put back an output a killed run left stranded
     settings = settings_for_base_url(project.settings, base_url)
     _refuse_source_folders(project, out)
+    folder_swap.check_replaceable(out, output_names(settings))
     _, data_paths = project.graph_inputs()
     progress("loading")
+    try:
+        staging = folder_swap.new_staging(out)
+    except OSError as exc:
+        raise _not_written(out, exc) from None
     # The child hands each format over as a file as soon as it is made, not all of them at the
     # end: holding them together with the triples took World×10's two processes over 4 GB.
     # Errors in the data are the loader's to report, with file and line: the child's are only
-    # seen if the loading succeeded.
-    handover = Path(tempfile.mkdtemp(prefix="twingraph-build-"))
+    # seen if the loading succeeded. The handover lives in the staging folder beside the
+    # output, so a killed build's litter is removed by the next one.
+    handover = staging / ".handover"
+    handover.mkdir()
 
     def export_rdf() -> dict[str, Path]:
         try:
@@ -114,7 +123,8 @@ def build(
         except OSError as exc:  # a full disk, a file size limit
             raise _not_written(out, exc) from None
 
-    rdf = Pending(export_rdf)
+    rdf = Pending(export_rdf, folder=staging)
+    done = False
     try:
         loaded = load_project_graph(project, max_bytes=max_bytes)
         shapes = load_shapes(project, max_bytes=max_bytes)
@@ -127,13 +137,16 @@ def build(
         csv_body, facts = partnerships_csv(loaded.store), data_facts(loaded, data_paths)
         bodies = {name: path.read_bytes() for name, path in rdf.result().items()}
         bodies["csv"] = csv_body
+        shutil.rmtree(handover)
+        progress("describing the files: catalog.ttl, catalog.jsonld, catalog-de.ttl, void.ttl")
+        contents = assemble(settings, bodies, facts)
+        progress(f"writing {display_path(out)}")
+        files = _swap_in(staging, out, contents)
+        done = True
     finally:
         rdf.cancel()
-        shutil.rmtree(handover, ignore_errors=True)
-    progress("describing the files: catalog.ttl, catalog.jsonld, catalog-de.ttl, void.ttl")
-    contents = assemble(settings, bodies, facts)
-    progress(f"writing {display_path(out)}")
-    files = _swap_in(out, contents)
+        if not done:
+            shutil.rmtree(staging, ignore_errors=True)
     from rdflib import Graph
 
     from twingraph import mqa
@@ -250,52 +263,33 @@ def _refuse_source_folders(project: Project, out: Path) -> None:
             )
 
 
-def _swap_in(out: Path, contents: dict[str, tuple[bytes, str]]) -> dict[str, tuple[bytes, str]]:
-    """Write every file into a staging folder beside `out`, then swap it in."""
-    parent = out.resolve().parent
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{display_path(out)} is a file; give a folder for the build.")
-    parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(parent, out.name)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=parent))
+def output_names(settings: Settings) -> list[str]:
+    """The names of the files a build writes (the manifest aside)."""
+    data = [f"{settings.name}{fmt.suffix}" for fmt in EXPORT_FORMATS]
+    return [*data, "context.jsonld", *CATALOG_FILES, "void.ttl"]
+
+
+def _swap_in(staging: Path, out: Path, contents: dict[str, tuple[bytes, str]]) -> dict[str, tuple[bytes, str]]:
+    """Write every file into the staging folder beside `out`, with our manifest, then swap it in."""
+    had_output = out.exists()
     try:
-        for name, (body, _) in contents.items():
+        bodies = {name: body for name, (body, _) in contents.items()}
+        for name, body in {**bodies, MANIFEST: manifest_bytes(bodies)}.items():
             with open(staging / name, "wb") as stream:
                 stream.write(body)
                 stream.flush()
                 os.fsync(stream.fileno())
-        os.chmod(staging, 0o755)
-        old = parent / f".{out.name}.old-{os.getpid()}"
-        had_output = out.exists()
-        if had_output:
-            os.replace(out, old)
-        try:
-            os.replace(staging, out)
-        except OSError:
-            if had_output:
-                os.replace(old, out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
+        folder_swap.swap_in(staging, out, contents)
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise _not_written(out, exc) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        raise _not_written(out, exc, had_output=had_output) from None
     return contents
 
 
-def _not_written(out: Path, exc: OSError) -> OutputError:
-    return OutputError(
-        f"{display_path(out)}: the build could not be written ({exc.strerror or exc}); "
-        "the previous output is unchanged."
-    )
-
-
-def _remove_leftovers(parent: Path, name: str) -> None:
-    """Staging folders of builds that were killed part-way."""
-    for leftover in [*parent.glob(f".{name}.build-*"), *parent.glob(f".{name}.old-*")]:
-        shutil.rmtree(leftover, ignore_errors=True)
+def _not_written(out: Path, exc: OSError, *, had_output: bool | None = None) -> OutputError:
+    if had_output is None:
+        had_output = out.exists()
+    unchanged = "the previous output is unchanged" if had_output else "nothing was written"
+    return OutputError(f"{display_path(out)}: the build could not be written ({exc.strerror or exc}); {unchanged}.")
 
 
 def describe(report: BuildReport) -> Sequence[str]:

@@ -6,6 +6,7 @@ could not run. Heavy libraries are imported inside commands so that `--help` sta
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable
@@ -28,7 +29,14 @@ class TwingraphGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # here, not at exit, so that a full disk is reported like any error
+        except OSError as exc:
+            if not _is_stdout_failure(exc):
+                raise self._bug(exc) from None
+            _stdout_failed(exc)
         except TwingraphError as exc:
             _fail(str(exc))
         except (click.exceptions.Exit, click.ClickException, click.Abort):
@@ -36,12 +44,37 @@ class TwingraphGroup(click.Group):
         except KeyboardInterrupt:
             _fail("interrupted.")
         except Exception as exc:  # a bug: say so plainly instead of dumping a traceback
-            if os.environ.get("TWINGRAPH_DEBUG"):
-                raise
-            _fail(
-                f"unexpected {type(exc).__name__}: {exc}. This is a bug in twingraph; "
-                "run again with TWINGRAPH_DEBUG=1 to see the traceback, and report it."
-            )
+            raise self._bug(exc) from None
+
+    @staticmethod
+    def _bug(exc: Exception) -> BaseException:
+        if os.environ.get("TWINGRAPH_DEBUG"):
+            return exc
+        _fail(
+            f"unexpected {type(exc).__name__}: {exc}. This is a bug in twingraph; "
+            "run again with TWINGRAPH_DEBUG=1 to see the traceback, and report it."
+        )
+
+
+# Errors of a write to standard output itself (a full disk behind `>`, a closed pipe): they
+# carry no file name, unlike every file error the library raises.
+_STDOUT_ERRNOS = {errno.EPIPE, errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT}
+
+
+def _is_stdout_failure(exc: OSError) -> bool:
+    return exc.errno in _STDOUT_ERRNOS and exc.filename is None
+
+
+def _stdout_failed(exc: OSError) -> NoReturn:
+    """Report a failed write to stdout once, and keep Python from failing again at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    if exc.errno == errno.EPIPE:  # the reader stopped reading (`| head`): not worth a message
+        sys.exit(EXIT_ERROR)
+    _fail(f"could not write to standard output ({exc.strerror or exc}).")
 
 
 def _fail(message: str) -> NoReturn:
@@ -68,6 +101,21 @@ class Options:
 
 
 pass_options: Callable[..., Any] = click.make_pass_decorator(Options)
+max_answer_option: Callable[..., Any] = click.option(
+    "--max-answer-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=64.0,
+    show_default=True,
+    help="Refuse an endpoint's answer larger than this many MiB (nothing of it is used).",
+)
+
+
+def _endpoint(url: str, *, timeout: float, max_answer_mb: float = 64.0) -> Any:
+    from twingraph.remote import Endpoint
+
+    return Endpoint(url, timeout=timeout, max_answer_bytes=int(max_answer_mb * 1024 * 1024))
+
+
 output_option: Callable[..., Any] = click.option(
     "-o",
     "--output",
@@ -187,6 +235,12 @@ def _parameters(pairs: tuple[str, ...]) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise click.BadParameter(f"{pair!r} is not KEY=VALUE, as in -p city=Kassel.", param_hint="-p")
+        if key.strip() in values:
+            raise click.BadParameter(
+                f"{key.strip()} is given twice ({values[key.strip()]!r} and {value!r}); a query takes one value "
+                "for each parameter. Run the query once for each value.",
+                param_hint="-p",
+            )
         values[key.strip()] = value
     return values
 
@@ -221,8 +275,9 @@ def _result_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.FloatRange(min=0, min_open=True),
             default=60.0,
             show_default=True,
-            help="Seconds to wait for the endpoint.",
+            help="With --endpoint: seconds the whole exchange may take, the answer's last byte included.",
         ),
+        max_answer_option,
         click.option("--allow-service", is_flag=True, help="Let SERVICE in a local query reach the servers it names."),
         click.option(
             "--data",
@@ -247,6 +302,7 @@ def _run_and_write(
     endpoint: str | None,
     graph: str | None,
     timeout: float,
+    max_answer_mb: float,
     allow_service: bool,
     data_paths: tuple[Path, ...],
 ) -> None:
@@ -263,14 +319,15 @@ def _run_and_write(
     if output is not None and str(output) != "-":
         refuse_inputs(output, inputs)
     if endpoint:
-        from twingraph.remote import Endpoint
-
         if graph == "":
             graph = dataset_iri(project.settings.name, base_iri=project.settings.base_iri)
         from twingraph.results import answer_from_rdflib
 
         result = run_remote(
-            Endpoint(endpoint, timeout=timeout), stored, values, default_graphs=(graph,) if graph else ()
+            _endpoint(endpoint, timeout=timeout, max_answer_mb=max_answer_mb),
+            stored,
+            values,
+            default_graphs=(graph,) if graph else (),
         )
         answer = answer_from_rdflib(result)
     else:
@@ -395,7 +452,7 @@ def sparql(options: Options, text: str, **kwargs: Any) -> None:
     type=click.FloatRange(min=0, min_open=True),
     default=120.0,
     show_default=True,
-    help="Seconds to wait for the store.",
+    help="Seconds the whole upload and the store's answer may take.",
 )
 @click.option("--no-validate", is_flag=True, help="Push even if the data does not conform to the shapes.")
 @pass_options
@@ -409,13 +466,12 @@ def push(
     """
     from twingraph.iris import dataset_iri
     from twingraph.push import push_project
-    from twingraph.remote import Endpoint
 
     project = options.project()
     target = graph or dataset_iri(project.settings.name, base_iri=project.settings.base_iri)
     outcome = push_project(
         project,
-        Endpoint(endpoint, timeout=timeout),
+        _endpoint(endpoint, timeout=timeout),
         graph_iri=target,
         data_paths=paths,
         max_bytes=options.max_bytes(project),
@@ -691,18 +747,21 @@ def _wikidata_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.FloatRange(min=0, min_open=True),
             default=60.0,
             show_default=True,
-            help="Seconds to wait for each answer.",
+            help="Seconds each exchange with the endpoint may take, its answer's last byte included.",
         ),
+        max_answer_option,
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
     return command
 
 
-def _client(endpoint: str | None, cache_dir: Path | None, no_cache: bool, timeout: float) -> Any:
-    from twingraph.wikidata import wikidata_client
+def _client(endpoint: str | None, cache_dir: Path | None, no_cache: bool, timeout: float, max_answer_mb: float) -> Any:
+    from twingraph.wikidata import WIKIDATA_ENDPOINT, Cache, WikidataClient
 
-    return wikidata_client(endpoint, cache_dir=cache_dir, no_cache=no_cache, timeout=timeout)
+    folder = None if no_cache else (cache_dir or Cache.default_folder())
+    url = endpoint or WIKIDATA_ENDPOINT
+    return WikidataClient(_endpoint(url, timeout=timeout, max_answer_mb=max_answer_mb), Cache(folder))
 
 
 @cli.group()

@@ -41,6 +41,10 @@ _LANGUAGE_TAG_NEAR = re.compile(r'["\']\s*@[^\s,;.\])]*$')
 
 FILE_GRAPH_PREFIX = "urn:twingraph:file:"
 
+# Formats that can hold named graphs: their graph names are not kept when loading.
+DATASET_FORMATS = ("nquads", "trig")
+_BOM = b"\xef\xbb\xbf"
+
 
 # A cautious test (a false alarm only costs speed) for the datatypes Oxigraph's store rewrites.
 _REWRITTEN_DATATYPES = re.compile(rb"(?:XMLSchema#|:)(?:" + "|".join(REWRITTEN_DATATYPES).encode() + rb")\b")
@@ -205,6 +209,8 @@ def _read_checked(path: Path, fmt: RdfFormat, *, max_bytes: int) -> bytes:
     The decoded text is not kept: it would double the memory a large file takes while it is parsed.
     """
     data = read_input(path, max_bytes=max_bytes)
+    if data.startswith(_BOM):  # a UTF-8 byte order mark, as Windows editors write: harmless, dropped
+        data = data[len(_BOM) :]
     text = _decode_utf8(data, path)
     if not text.strip():
         raise InputError("the file is empty: it holds no triples.", path=path)
@@ -289,6 +295,12 @@ def _refuse_remote_contexts(text: str, path: Path) -> None:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}.", path=path, line=exc.lineno) from None
+    except RecursionError:
+        raise InputError(
+            "the JSON is nested too deeply (objects or arrays inside each other hundreds of levels deep); "
+            "no twinning data needs that. Flatten the document.",
+            path=path,
+        ) from None
     for context in _contexts(document):
         if isinstance(context, str):
             raise InputError(
@@ -304,16 +316,19 @@ def _refuse_remote_contexts(text: str, path: Path) -> None:
             )
 
 
-def _contexts(node: Any) -> Iterator[Any]:
-    """Every @context value anywhere in a JSON-LD document, lists flattened."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "@context":
-                yield from value if isinstance(value, list) else [value]
-            yield from _contexts(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _contexts(item)
+def _contexts(document: Any) -> Iterator[Any]:
+    """Every @context value anywhere in a JSON-LD document, lists flattened (without recursion,
+    so that deep nesting cannot exhaust the stack)."""
+    pending = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    yield from value if isinstance(value, list) else [value]
+                pending.append(value)
+        elif isinstance(node, list):
+            pending.extend(node)
 
 
 def _load_with_oxigraph(store: pyoxigraph.Store, data: bytes, fmt: RdfFormat, path: Path, graph_name: str) -> int:
@@ -322,14 +337,45 @@ def _load_with_oxigraph(store: pyoxigraph.Store, data: bytes, fmt: RdfFormat, pa
 
     ox_format = getattr(pyoxigraph.RdfFormat, fmt.oxigraph_name)
     graph = pyoxigraph.NamedNode(graph_name)
+    base = path.resolve().as_uri()
     try:
-        store.load(data, format=ox_format, base_iri=path.resolve().as_uri(), to_graph=graph)
+        if fmt.name in DATASET_FORMATS:
+            # The graph names of a TriG or N-Quads file are not kept: every triple of it, in its
+            # default graph or in any named graph, is data (the README's "Graphs" section).
+            quads = pyoxigraph.parse(data, format=ox_format, base_iri=base, rename_blank_nodes=True)
+            store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
+        else:
+            store.load(data, format=ox_format, base_iri=base, to_graph=graph)
         answer = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)
         return int(next(iter(answer))[0].value)  # type: ignore[arg-type]
     except SyntaxError as exc:
         raise _syntax_error(exc, data.decode("utf-8-sig"), fmt, path) from None
+    except MemoryError as exc:
+        raise _token_too_long(exc, data, path) from None
     except (ValueError, OSError) as exc:
         raise InputError(f"not valid {fmt.label}: {exc}", path=path) from None
+
+
+# pyoxigraph's parsers hold one token (a literal, an IRI) in a buffer of at most this size.
+MAX_TOKEN_BYTES = 16 * 1024 * 1024
+
+
+def _token_too_long(exc: MemoryError, data: bytes, path: Path) -> InputError:
+    """The parser's buffer limit, said as what it means for the file: where the long token is."""
+    if "buffer maximal size" not in str(exc):
+        return InputError(f"not enough memory to read it ({exc}).", path=path)
+    start, line, longest, longest_line = 0, 1, -1, 1
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if end - start > longest:
+            longest, longest_line = end - start, line
+        start, line = end + 1, line + 1
+    return InputError(
+        f"a token (a literal or an IRI) over 16 MiB, the most the RDF parser holds, near line {longest_line}. "
+        "Shorten that value, or keep large texts outside the RDF and link to them.",
+        path=path,
+    )
 
 
 _POSITION = re.compile(r"^Parser error (at|between) [^:]*: ")

@@ -9,8 +9,11 @@ safe in a single-threaded process: where this one has other threads, or the plat
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import pickle
+import re
 import signal
 import sys
 import tempfile
@@ -21,6 +24,8 @@ from typing import Any, Generic, TypeVar
 from twingraph.errors import TwingraphError
 
 T = TypeVar("T")
+_PR_SET_PDEATHSIG = 1
+_HANDOVER = re.compile(r"twingraph-step-(?P<pid>\d+)-.*")
 
 
 class ChildFailed(TwingraphError):
@@ -35,21 +40,52 @@ def _single_threaded() -> bool:
         return False
 
 
+def _die_with_parent(parent: int) -> None:
+    """In a forked child: be killed when the parent dies, so no orphan keeps working."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _remove_stale_handovers(folder: Path) -> None:
+    """Result files of steps whose parent process is gone (a killed run)."""
+    from twingraph.output import process_alive
+
+    try:
+        entries = list(folder.glob("twingraph-step-*"))
+    except OSError:
+        return
+    for entry in entries:
+        match = _HANDOVER.fullmatch(entry.name)
+        if match and not process_alive(int(match["pid"])):
+            entry.unlink(missing_ok=True)
+
+
 class Pending(Generic[T]):
     """A step running in a forked child (or, where forking is unsafe, deferred until `result`)."""
 
-    def __init__(self, step: Callable[[], T]) -> None:
+    def __init__(self, step: Callable[[], T], *, folder: Path | None = None) -> None:
+        """Start `step` in a forked child. Its result is handed over in a file in `folder`
+        (default: the temporary folder), named with this process's ID."""
         self._step = step
         self._pid: int | None = None
         self._path: Path | None = None
+        where = Path(folder) if folder is not None else Path(tempfile.gettempdir())
+        _remove_stale_handovers(where)
         if hasattr(os, "fork") and _single_threaded():
-            handle, name = tempfile.mkstemp(prefix="twingraph-step-")
+            handle, name = tempfile.mkstemp(prefix=f"twingraph-step-{os.getpid()}-", dir=where)
             os.close(handle)
             self._path = Path(name)
             sys.stdout.flush()
             sys.stderr.flush()
+            parent = os.getpid()
             pid = os.fork()
             if pid == 0:  # the child: run, write the outcome, and leave without running the parent's cleanup
+                _die_with_parent(parent)
                 status = 0
                 try:
                     outcome: tuple[str, Any] = ("ok", step())

@@ -1,25 +1,26 @@
-"""SPARQL endpoints and Graph Stores over HTTP: the only module, with wikidata.py, that uses the network.
+"""SPARQL endpoints and Graph Stores over HTTP: the only module that uses the network.
 
-Queries go through SPARQLWrapper (SPARQL 1.1 Protocol, POST); `push` uses the SPARQL 1.1
-Graph Store HTTP Protocol (one PUT, so a store is never left half-loaded). Every request
-has a timeout and a descriptive User-Agent, and is retried a bounded number of times when
-the server answers 429 or 503, waiting as long as its Retry-After asks. A 200 answer whose
-body is cut short or is not what was asked for is an error, never partial data.
+Queries use the SPARQL 1.1 Protocol (one form POST); `push` uses the SPARQL 1.1 Graph Store
+HTTP Protocol (one PUT, so a store is never left half-loaded). Every exchange has a total
+deadline, from connecting to the last byte of the body (a server that drips one byte at a
+time cannot hold it longer), a cap on the answer's size, and a descriptive User-Agent. It is
+retried a bounded number of times when the server answers 429 or 503, waiting as long as its
+Retry-After asks. A 200 answer whose body is cut short, too large, or not what was asked for
+(for SELECT, other variables than the query's) is an error, never partial data.
 """
 
 from __future__ import annotations
 
-import ast
+import contextlib
 import email.utils
 import http.client
 import io
 import json
 import socket
+import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 
 USER_AGENT = f"twingraph/{__version__} (town-twinning linked open data; https://w3id.org/twingraph/)"
 RETRY_STATUSES = (429, 503)
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024
+MAX_REDIRECTS = 5
 T = TypeVar("T")
 
 
@@ -40,12 +44,14 @@ class EndpointError(TwingraphError):
 
 @dataclass(frozen=True)
 class Endpoint:
-    """A server to talk to, and how patiently."""
+    """A server to talk to, and how patiently: `timeout` bounds each exchange whole, and
+    `max_answer_bytes` the body of an answer."""
 
     url: str
-    timeout: float = 60.0
+    timeout: float = DEFAULT_TIMEOUT
     retries: int = 3
     max_wait: float = 120.0
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -54,53 +60,149 @@ class Endpoint:
             raise EndpointError(f"{self.url!r} is not an http(s) URL; give the endpoint's full URL.")
 
 
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP answer, read whole within the deadline and the size cap."""
+
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("Content-Type", "")
+
+
+class _StatusError(Exception):
+    """An answer with an error status (4xx, 5xx)."""
+
+    def __init__(self, reply: Reply):
+        super().__init__(reply.status)
+        self.reply = reply
+
+
+class _DeadlinePassed(Exception):
+    pass
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def exchange(
+    endpoint: Endpoint, method: str, url: str, *, body: bytes | None = None, headers: Mapping[str, str]
+) -> Reply:
+    """One HTTP request and its whole answer, within `endpoint.timeout` in all (redirects
+    included) and `endpoint.max_answer_bytes`; raises `_StatusError` for 4xx and 5xx."""
+    deadline = time.monotonic() + endpoint.timeout
+    for _ in range(MAX_REDIRECTS + 1):
+        reply = _one_exchange(endpoint, method, url, body=body, headers=headers, deadline=deadline)
+        location = reply.headers.get("Location")
+        if reply.status in (301, 302, 303, 307, 308) and location:
+            if method != "GET" and reply.status not in (307, 308):
+                raise EndpointError(
+                    f"{endpoint.url} redirects a {method} elsewhere (HTTP {reply.status} to {location}); "
+                    "give that URL instead."
+                )
+            url = urllib.parse.urljoin(url, location)
+            if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+                raise EndpointError(f"{endpoint.url} redirects to {location}, which is not an http(s) URL.")
+            continue
+        if reply.status >= 400:
+            raise _StatusError(reply)
+        return reply
+    raise EndpointError(f"{endpoint.url} redirected more than {MAX_REDIRECTS} times; give the final URL.")
+
+
+def _one_exchange(
+    endpoint: Endpoint, method: str, url: str, *, body: bytes | None, headers: Mapping[str, str], deadline: float
+) -> Reply:
+    parts = urllib.parse.urlsplit(url)
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _DeadlinePassed
+    connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    connection = connection_class(parts.hostname or "", parts.port, timeout=remaining)
+    expired = threading.Event()
+    sockets: list[socket.socket] = []
+
+    def cut_off() -> None:
+        # A watchdog, not a socket timeout: a timeout bounds each read, and a server that
+        # sends one byte before every timeout would hold the exchange forever. The socket is
+        # kept here because http.client hands it from the connection to the response.
+        expired.set()
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    watchdog = threading.Timer(remaining, cut_off)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        connection.connect()
+        if connection.sock is not None:
+            sockets.append(connection.sock)
+        if expired.is_set():
+            raise _DeadlinePassed
+        target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        connection.request(method, target, body=body, headers={"User-Agent": USER_AGENT, **headers})
+        response = connection.getresponse()
+        chunks, size = [], 0
+        while chunk := response.read(65536):
+            size += len(chunk)
+            if size > endpoint.max_answer_bytes:
+                raise _TooLarge
+            chunks.append(chunk)
+        if response.length:  # the connection closed before Content-Length bytes came
+            raise http.client.IncompleteRead(b"".join(chunks), response.length)
+        return Reply(response.status, response.headers, b"".join(chunks))
+    except (OSError, http.client.HTTPException):
+        if expired.is_set():
+            raise _DeadlinePassed from None
+        raise
+    finally:
+        watchdog.cancel()
+        connection.close()
+        if expired.is_set():
+            raise _DeadlinePassed
+
+
 def run_query(endpoint: Endpoint, text: str, *, form: str, default_graphs: Sequence[str] = ()) -> Result:
     """Run a query on an endpoint; SELECT and ASK come back as JSON, CONSTRUCT and DESCRIBE as RDF/XML.
 
     RDF/XML rather than Turtle or N-Triples for graphs: a body cut short is then always
     invalid XML, where N-Triples cut at a line end would parse as fewer triples.
     """
-    from SPARQLWrapper import JSON, POST, RDFXML, SPARQLWrapper
-
-    wrapper = SPARQLWrapper(endpoint.url, agent=USER_AGENT)
-    wrapper.setQuery(text)
-    # SPARQLWrapper guesses the form with regular expressions and takes a query whose
-    # comments mention "loaded" for a LOAD update; the form is known from the parse.
-    wrapper.queryType = form
-    wrapper.setMethod(POST)
-    wrapper.setOnlyConneg(True)
-    wrapper.setTimeout(max(1, round(endpoint.timeout)))
-    wrapper.setReturnFormat(JSON if form in ("SELECT", "ASK") else RDFXML)
-    for graph in default_graphs:
-        wrapper.addDefaultGraph(graph)
-
-    def attempt() -> tuple[bytes, str]:
-        response = wrapper.query().response
-        return response.read(), response.headers.get("Content-Type", "")
-
-    body, content_type = _with_retries(endpoint, attempt)
+    fields = [("query", text), *(("default-graph-uri", graph) for graph in default_graphs)]
+    accept = "application/sparql-results+json" if form in ("SELECT", "ASK") else "application/rdf+xml"
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+    body = urllib.parse.urlencode(fields).encode()
+    reply = _with_retries(endpoint, lambda: exchange(endpoint, "POST", endpoint.url, body=body, headers=headers))
     if form in ("SELECT", "ASK"):
-        return _parse_json_results(endpoint, body, content_type, form)
-    return _parse_graph(endpoint, body, content_type, form)
+        return _parse_json_results(endpoint, reply.body, reply.content_type, form, expected=_projected(text, form))
+    return _parse_graph(endpoint, reply.body, reply.content_type, form)
 
 
 def put_graph(endpoint: Endpoint, graph_iri: str, body: bytes, *, media_type: str) -> int:
     """Replace one named graph of a Graph Store with `body`; the HTTP status on success."""
     separator = "&" if urllib.parse.urlsplit(endpoint.url).query else "?"
     url = endpoint.url + separator + urllib.parse.urlencode({"graph": graph_iri})
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="PUT",
-        headers={"Content-Type": media_type, "User-Agent": USER_AGENT, "Content-Length": str(len(body))},
-    )
+    headers = {"Content-Type": media_type, "Content-Length": str(len(body))}
+    reply = _with_retries(endpoint, lambda: exchange(endpoint, "PUT", url, body=body, headers=headers))
+    return reply.status
 
-    def attempt() -> int:
-        with urllib.request.urlopen(request, timeout=endpoint.timeout) as response:
-            response.read()
-            return int(response.status)
 
-    return _with_retries(endpoint, attempt)
+def _projected(text: str, form: str) -> list[str] | None:
+    """The variables a SELECT query projects, or None where they cannot be told (a parse rdflib
+    does not know, such as a vendor extension): then the answer's head is not checked."""
+    if form != "SELECT":
+        return None
+    try:
+        from rdflib.plugins.sparql import prepareQuery
+
+        return [str(variable) for variable in prepareQuery(text).algebra["PV"]]
+    except Exception:  # rdflib's parser raises many kinds; an unknown query is only not checked
+        return None
 
 
 def _with_retries(endpoint: Endpoint, action: Callable[[], T]) -> T:
@@ -108,17 +210,21 @@ def _with_retries(endpoint: Endpoint, action: Callable[[], T]) -> T:
     for attempt in range(endpoint.retries + 1):
         try:
             return action()
-        except urllib.error.HTTPError as exc:
-            if exc.code not in RETRY_STATUSES:
-                raise EndpointError(_http_failure(endpoint, exc.code, _body_of(exc))) from None
-            wait = _retry_after(exc.headers.get("Retry-After"), attempt)
+        except _StatusError as exc:
+            reply = exc.reply
+            if reply.status not in RETRY_STATUSES:
+                detail = str(reply.body[:2000], "utf-8", "replace")
+                raise EndpointError(_http_failure(endpoint, reply.status, detail)) from None
+            wait = _retry_after(reply.headers.get("Retry-After"), attempt)
             if attempt == endpoint.retries or wait > endpoint.max_wait:
                 raise EndpointError(
-                    f"{endpoint.url} is busy (HTTP {exc.code}) and asked to wait {wait:.0f} s; "
+                    f"{endpoint.url} is busy (HTTP {reply.status}) and asked to wait {wait:.0f} s; "
                     f"gave up after {attempt + 1} attempt(s). Try again later."
                 ) from None
             endpoint.sleep(wait)
-        except Exception as exc:  # SPARQLWrapper's own exceptions, URLError, timeouts, broken bodies
+        except EndpointError:
+            raise
+        except Exception as exc:  # refused connections, deadlines, broken bodies
             raise EndpointError(_failure(endpoint, exc)) from None
     raise AssertionError("unreachable")
 
@@ -138,37 +244,23 @@ def _retry_after(header: str | None, attempt: int) -> float:
 
 
 def _failure(endpoint: Endpoint, exc: Exception) -> str:
-    from SPARQLWrapper import SPARQLExceptions
-
-    statuses = {
-        SPARQLExceptions.QueryBadFormed: 400,
-        SPARQLExceptions.Unauthorized: 401,
-        SPARQLExceptions.EndPointNotFound: 404,
-        SPARQLExceptions.URITooLong: 414,
-        SPARQLExceptions.EndPointInternalError: 500,
-    }
-    for cls, status in statuses.items():
-        if isinstance(exc, cls):
-            # SPARQLWrapper keeps the server's answer only inside its message, as a bytes repr.
-            _, _, answer = str(exc).partition("Response:\n")
-            try:
-                detail = str(ast.literal_eval(answer), "utf-8", "replace") if answer else ""
-            except (ValueError, SyntaxError, TypeError):
-                detail = answer
-            return _http_failure(endpoint, status, detail)
-    if isinstance(exc, TimeoutError | socket.timeout):
-        return f"{endpoint.url} did not answer within {endpoint.timeout:g} s."
-    if isinstance(exc, urllib.error.URLError):
-        reason = exc.reason
-        if isinstance(reason, TimeoutError | socket.timeout):
-            return f"{endpoint.url} did not answer within {endpoint.timeout:g} s."
-        if isinstance(reason, ConnectionRefusedError):
-            return f"cannot connect to {endpoint.url}: connection refused. Is the server running?"
-        return f"cannot reach {endpoint.url}: {reason}."
+    if isinstance(exc, _DeadlinePassed | TimeoutError | socket.timeout):
+        return f"{endpoint.url} did not answer within {endpoint.timeout:g} s (the whole answer, --timeout)."
+    if isinstance(exc, _TooLarge):
+        return (
+            f"{endpoint.url} answered with more than {endpoint.max_answer_bytes:,} bytes, the limit "
+            "(--max-answer-mb); nothing was used. Ask for less (LIMIT), or raise the limit."
+        )
+    if isinstance(exc, ConnectionRefusedError):
+        return f"cannot connect to {endpoint.url}: connection refused. Is the server running?"
+    if isinstance(exc, socket.gaierror):
+        return f"cannot reach {endpoint.url}: the host name is unknown ({exc.strerror})."
     if isinstance(exc, http.client.IncompleteRead):
         return f"{endpoint.url} broke off its answer after {len(exc.partial)} bytes; no partial result is used."
     if isinstance(exc, http.client.HTTPException | ConnectionError):
         return f"{endpoint.url} broke off the connection ({type(exc).__name__}); no partial result is used."
+    if isinstance(exc, OSError):
+        return f"cannot reach {endpoint.url}: {exc.strerror or exc}."
     return f"{endpoint.url} failed: {type(exc).__name__}: {exc}"
 
 
@@ -186,14 +278,9 @@ def _http_failure(endpoint: Endpoint, status: int, body: str) -> str:
     return f"{endpoint.url} {meaning} (HTTP {status})" + (f": {detail}" if detail else ".")
 
 
-def _body_of(exc: urllib.error.HTTPError) -> str:
-    try:
-        return str(exc.read(2000), "utf-8", "replace")
-    except Exception:
-        return ""
-
-
-def _parse_json_results(endpoint: Endpoint, body: bytes, content_type: str, form: str) -> Result:
+def _parse_json_results(
+    endpoint: Endpoint, body: bytes, content_type: str, form: str, *, expected: list[str] | None = None
+) -> Result:
     from rdflib.query import Result
 
     not_results = f"{endpoint.url} answered with something that is not SPARQL JSON results"
@@ -217,6 +304,12 @@ def _parse_json_results(endpoint: Endpoint, body: bytes, content_type: str, form
         )
     if not well_formed:
         raise EndpointError(f"{not_results} for a {form} query.")
+    # Some servers leave out variables that no row binds, so the head may name fewer, never others.
+    if expected is not None and not set(map(str, document["head"]["vars"])) <= set(expected):
+        raise EndpointError(
+            f"{endpoint.url} answered with the variables {', '.join(map(str, document['head']['vars'])) or '(none)'}, "
+            f"but the query asks for {', '.join(expected) or '(none)'}; no result is used."
+        )
     try:
         return Result.parse(io.BytesIO(body), format="json")
     except Exception as exc:

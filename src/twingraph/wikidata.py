@@ -282,14 +282,6 @@ def _batches(items: Sequence[str], size: int = BATCH) -> Iterator[list[str]]:
         yield list(items[start : start + size])
 
 
-def wikidata_client(
-    endpoint_url: str | None, *, cache_dir: Path | None, no_cache: bool, timeout: float
-) -> WikidataClient:
-    """A client for the CLI's options: Wikidata's public endpoint unless told otherwise."""
-    folder = None if no_cache else (cache_dir or Cache.default_folder())
-    return WikidataClient(Endpoint(endpoint_url or WIKIDATA_ENDPOINT, timeout=timeout), Cache(folder))
-
-
 def dump_json(data: object) -> str:
     """JSON for reports: stable key order, non-ASCII kept."""
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
