@@ -159,7 +159,7 @@ def test_allow_service_lets_a_local_query_reach_out() -> None:
         (("query", "run", "partners", "-p", "town=Kassel"), "partners has no parameter 'town'; it takes: city"),
         (("query", "run", "partners", "-p", "city"), "is not KEY=VALUE"),
         (("query", "run", "partners", "-f", "turtle"), "SELECT results cannot be written as turtle"),
-        (("sparql", "ASK {}", "-f", "csv"), "no form for a yes/no answer"),
+        (("sparql", "SELECT * WHERE { ?s ?p ?o }", "-f", "rdfxml"), "SELECT results cannot be written as rdfxml"),
         (("query", "run", "partners", "--graph"), "--graph goes with --endpoint"),
         (("query", "run", "missing.rq"), "missing.rq: no such query file"),
     ],

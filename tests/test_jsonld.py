@@ -90,3 +90,22 @@ def test_compaction_refuses_triples_not_grouped_by_subject() -> None:
         jsonld.compact(ungrouped, jsonld_context())
     grouped = jsonld.compact(sorted_triples(ungrouped), jsonld_context())
     assert len(json.loads(grouped)["@graph"]) == 2
+
+
+def test_a_json_ld_1_0_processor_reads_the_export() -> None:
+    """pyld in JSON-LD 1.0 mode: no `@version: 1.1` or other 1.1 feature makes it refuse the file."""
+    import json
+
+    from pyld import jsonld
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from tests.conftest import run_cli
+
+    exported = run_cli("export", "-f", "jsonld")
+    assert exported.returncode == 0, exported.stderr
+    document = json.loads(exported.stdout)
+    assert "@version" not in json.dumps(document["@context"])
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "processingMode": "json-ld-1.0"})
+    turtle = run_cli("export", "-f", "turtle")
+    assert isomorphic(Graph().parse(data=nquads, format="nt"), Graph().parse(data=turtle.stdout, format="turtle"))

@@ -121,14 +121,14 @@ def test_any_string_survives_tsv(value: str) -> None:
     assert [str(row[1]) for row in back] == [value]  # type: ignore[index]
 
 
-def test_ask_has_no_csv_or_tsv() -> None:
+def test_ask_in_csv_and_tsv_is_a_one_column_table() -> None:
     ask = Result("ASK")
     ask.askAnswer = False
     assert json.loads(serialize(ask, "json")) == {"head": {}, "boolean": False}
     assert b"<boolean>false</boolean>" in serialize(ask, "xml")
     assert serialize(ask, "table") == b"false\n"
-    with pytest.raises(ResultFormatError, match="no form for a yes/no answer"):
-        serialize(ask, "csv")
+    assert serialize(ask, "csv") == b"_askResult\r\nfalse\r\n"
+    assert serialize(ask, "tsv") == b"?_askResult\nfalse\n"
 
 
 def test_graph_results_take_rdf_formats_only() -> None:

@@ -79,3 +79,69 @@ def test_a_german_reader_gets_german_labels(live_server, browser) -> None:
     assert page.locator("h1").inner_text() == "Florenz"
     page.screenshot(path=str(SCREENSHOTS / "florenz-de.png"))
     context.close()
+
+
+def test_a_page_on_another_origin_may_read_with_preflighted_requests(browser, live_server) -> None:
+    """Both requests carry something not CORS-safelisted, so Chromium sends a preflight first."""
+    from tests.servers import Reply, ScriptedEndpoint
+
+    page_html = b"<!doctype html><title>elsewhere</title><p>another origin</p>"
+    with ScriptedEndpoint([Reply(200, page_html, {"Content-Type": "text/html"})]) as elsewhere:
+        page = browser.new_page()
+        preflights: list[str] = []
+        page.on("request", lambda request: preflights.append(request.url) if request.method == "OPTIONS" else None)
+        page.goto(elsewhere.url)
+        outcome = page.evaluate(
+            """async (base) => {
+                const sparql = await fetch(base + "sparql", {method: "POST",
+                    headers: {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+                    body: "ASK { ?s ?p ?o }"});
+                const answer = await sparql.json();
+                const resource = await fetch(base + "id/city/kassel",
+                    {headers: {"Accept": "text/turtle", "If-None-Match": "\\"nothing\\""}});
+                const turtle = await resource.text();
+                return {sparql: sparql.status, ask: answer.boolean, resource: resource.status,
+                        type: resource.headers.get("Content-Type"), kassel: turtle.includes("Kassel")};
+            }""",
+            live_server.url,
+        )
+        page.close()
+    assert outcome == {
+        "sparql": 200,
+        "ask": True,
+        "resource": 200,
+        "type": "text/turtle; charset=utf-8",
+        "kassel": True,
+    }
+
+
+def test_every_response_carries_the_security_headers(live_server) -> None:
+    import urllib.request
+
+    for path in ("", "id/city/kassel", "sparql", "nothing-here"):
+        request = urllib.request.Request(live_server.url + path, headers={"Accept": "text/html"})
+        try:
+            response = urllib.request.urlopen(request, timeout=30)
+        except urllib.error.HTTPError as exc:
+            response = exc
+        headers = response.headers
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert "style-src 'unsafe-inline'" in headers["Content-Security-Policy"]
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_preflights_are_answered_on_every_get_route(live_server) -> None:
+    import urllib.request
+
+    for path in ("", "id/city/kassel", "ontology", "catalog", "queries", "dist/", ".well-known/void", "sparql"):
+        request = urllib.request.Request(
+            live_server.url + path,
+            method="OPTIONS",
+            headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET",
+                     "Access-Control-Request-Headers": "if-none-match"},
+        )  # fmt: skip
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 204
+            assert response.headers["Access-Control-Allow-Origin"] == "*"
+            assert "if-none-match" in response.headers["Access-Control-Allow-Headers"]

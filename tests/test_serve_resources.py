@@ -30,7 +30,7 @@ ACCEPT_TABLE = [
         "application/n-quads, application/trig;q=0.9, */*;q=0.1",
         "text/turtle",
     ),
-    ("rapper", "application/rdf+xml,text/turtle;q=0.9,application/n-triples;q=0.8,*/*;q=0.1", "text/turtle"),
+    ("rapper", "application/rdf+xml,text/turtle;q=0.9,application/n-triples;q=0.8,*/*;q=0.1", "application/rdf+xml"),
     ("turtle-only", "text/turtle", "text/turtle"),
     ("jsonld", "application/ld+json", "application/ld+json"),
     ("jsonld-profile", 'application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"', "application/ld+json"),
@@ -63,6 +63,7 @@ def test_real_accept_headers_get_the_right_format(live_server, client: str, acce
         "text/html": ".html",
         "text/turtle": ".ttl",
         "application/ld+json": ".jsonld",
+        "application/rdf+xml": ".rdf",
         "application/n-triples": ".nt",
     }
     assert response.headers["content-location"] == "/id/city/kassel" + suffix[expected]
@@ -201,6 +202,7 @@ def test_resource_page_cites_sources_links_partners_and_wikidata(live_server) ->
     assert "/id/source/eine-reise-en" in page.links
     assert set(page.alternates) == {
         ("text/turtle", "/id/city/kassel.ttl"),
+        ("application/rdf+xml", "/id/city/kassel.rdf"),
         ("application/ld+json", "/id/city/kassel.jsonld"),
         ("application/n-triples", "/id/city/kassel.nt"),
     }

@@ -100,7 +100,8 @@ class DistributionFile:
 
 @dataclass(frozen=True)
 class Coverage:
-    """What the data covers in time: the earliest and the latest partnership start (lexical forms)."""
+    """What the data covers in time: the earliest partnership start, and the latest end where
+    every partnership has ended (else None: the coverage is open-ended, as partnerships go on)."""
 
     start: rdflib.Literal | None
     end: rdflib.Literal | None
@@ -117,7 +118,14 @@ def coverage(loaded: LoadedGraph, data_paths: Sequence[Path] | None = None) -> C
     if not rows:
         return Coverage(None, None)
     ordered = sorted((to_rdflib(row[0]) for row in rows), key=str)
-    return Coverage(ordered[0], ordered[-1])
+    ongoing = loaded.select(
+        f"SELECT ?p WHERE {{ ?p a <{TW}Partnership> FILTER NOT EXISTS {{ ?p <{TW}endDate> ?end }} }} LIMIT 1",
+        data_paths,
+    )
+    if ongoing:
+        return Coverage(ordered[0], None)
+    ends = loaded.select(f"SELECT DISTINCT ?end WHERE {{ ?p a <{TW}Partnership> ; <{TW}endDate> ?end }}", data_paths)
+    return Coverage(ordered[0], max((to_rdflib(row[0]) for row in ends), key=str))
 
 
 @dataclass(frozen=True)
@@ -256,11 +264,12 @@ def catalog_graph(
         if pub.spatial_bbox:
             g.add((spatial, dcat["bbox"], Literal(pub.spatial_bbox, datatype=u(GEOSPARQL + "wktLiteral"))))
         g.add((spatial, SKOS.prefLabel, Literal(pub.spatial_label or settings.title, lang="en")))
-    if covers.start is not None and covers.end is not None:
+    if covers.start is not None:
         g.add((dataset, DCTERMS.temporal, period))
         g.add((period, RDF.type, DCTERMS.PeriodOfTime))
         g.add((period, dcat["startDate"], _as_date(covers.start, first=True)))
-        g.add((period, dcat["endDate"], _as_date(covers.end, first=False)))
+        if covers.end is not None:  # else open-ended: the partnerships go on
+            g.add((period, dcat["endDate"], _as_date(covers.end, first=False)))
     g.add((dataset, DCTERMS.publisher, publisher))
     g.add((dataset, dcat["contactPoint"], contact))
     g.add((dataset, DCTERMS.accessRights, concept(EU + "access-right/PUBLIC", DCTERMS.RightsStatement)))

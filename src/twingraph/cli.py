@@ -257,7 +257,7 @@ def _result_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "fmt",
             type=click.Choice(names),
             help="table (default on a terminal), csv (default in a pipe), tsv, json or xml for SELECT and ASK; "
-            "turtle (default), nt or jsonld for CONSTRUCT and DESCRIBE. Default with -o: from the file's suffix.",
+            "turtle (default), nt, jsonld or rdfxml for CONSTRUCT and DESCRIBE. With -o: from the file's suffix.",
         ),
         output_option,
         click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the local data."),
@@ -343,7 +343,7 @@ def _run_and_write(
 
 
 def _write_result(answer: Any, fmt: str | None, output: Path | None) -> None:
-    from twingraph.formats import rdf_format_for, result_format_for
+    from twingraph.formats import GRAPH_RESULT_FORMATS, rdf_format_for, result_format_for
     from twingraph.output import write_atomic
     from twingraph.results import serialize
 
@@ -351,7 +351,7 @@ def _write_result(answer: Any, fmt: str | None, output: Path | None) -> None:
     if fmt is None:
         if answer.kind == "GRAPH":
             by_suffix = rdf_format_for(output) if to_file and output else None
-            fmt = by_suffix.name if by_suffix and by_suffix.name in ("turtle", "nt", "jsonld") else "turtle"
+            fmt = by_suffix.name if by_suffix and by_suffix.name in GRAPH_RESULT_FORMATS else "turtle"
         else:
             by_suffix_result = result_format_for(output) if to_file and output else None
             if by_suffix_result:

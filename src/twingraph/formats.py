@@ -74,7 +74,7 @@ RESULT_FORMATS: tuple[ResultFormat, ...] = (
 )
 
 # CONSTRUCT and DESCRIBE give graphs, written in one of these.
-GRAPH_RESULT_FORMATS = ("turtle", "nt", "jsonld")
+GRAPH_RESULT_FORMATS = ("turtle", "nt", "jsonld", "rdfxml")
 
 
 def result_format_for(path: Path) -> ResultFormat | None:

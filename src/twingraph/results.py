@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 MAX_CELL_WIDTH = 60
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _PLAIN_DATATYPES = (_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
-_GRAPH_FORMAT_NAMES = {"turtle": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
+_GRAPH_FORMAT_NAMES = {"turtle": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
+# RDF/XML writes a predicate as an element: the IRI must end in an XML name to split off.
+_XML_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*$")
 # Turtle's short forms for numbers and booleans, used by TSV where the lexical form fits them.
 _BARE_FORMS = {
     _XSD + "integer": re.compile(r"[+-]?[0-9]+"),
@@ -119,8 +121,7 @@ def formats_for(result: Result | Answer) -> tuple[str, ...]:
     kind = result.kind if isinstance(result, Answer) else "GRAPH" if is_graph_result(result) else result.type
     if kind == "GRAPH":
         return GRAPH_RESULT_FORMATS
-    names = tuple(fmt.name for fmt in RESULT_FORMATS)
-    return names if kind == "SELECT" else tuple(n for n in names if n not in ("csv", "tsv"))
+    return tuple(fmt.name for fmt in RESULT_FORMATS)
 
 
 def serialize(result: Result | Answer, fmt: str) -> bytes:
@@ -128,7 +129,7 @@ def serialize(result: Result | Answer, fmt: str) -> bytes:
     answer = result if isinstance(result, Answer) else answer_from_rdflib(result)
     if fmt not in formats_for(answer):
         kind = "CONSTRUCT and DESCRIBE" if answer.kind == "GRAPH" else answer.kind
-        hint = "the W3C CSV and TSV formats have no form for a yes/no answer. " if answer.kind == "ASK" else ""
+        hint = ""
         raise ResultFormatError(
             f"{kind} results cannot be written as {fmt}: {hint}Use one of {', '.join(formats_for(answer))}."
         )
@@ -143,6 +144,13 @@ def serialize_graph(triples: Sequence[pyoxigraph.Triple], fmt: str, *, prefixes:
     import pyoxigraph
 
     format_ = getattr(pyoxigraph.RdfFormat, _GRAPH_FORMAT_NAMES[fmt])
+    if fmt == "rdfxml":
+        for triple in triples:
+            if not _XML_LOCAL_NAME.search(triple.predicate.value):
+                raise ResultFormatError(
+                    f"RDF/XML cannot express the predicate <{triple.predicate.value}> (it does not end in an XML "
+                    "name); ask for Turtle, N-Triples or JSON-LD."
+                )
     used = None
     if fmt == "turtle":
         iris = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
@@ -228,8 +236,15 @@ def render_xml(answer: Answer) -> str:
     return "\n".join(lines) + "\n"
 
 
+# SPARQL 1.1 gives CSV and TSV no form for ASK; like Jena and RDF4J, twingraph answers a
+# one-column table whose one row is true or false.
+ASK_COLUMN = "_askResult"
+
+
 def render_csv(answer: Answer) -> str:
     """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends (RFC 4180)."""
+    if answer.kind == "ASK":
+        return f"{ASK_COLUMN}\r\n{'true' if answer.boolean else 'false'}\r\n"
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(answer.variables)
@@ -240,6 +255,8 @@ def render_csv(answer: Answer) -> str:
 
 def render_tsv(answer: Answer) -> str:
     """SPARQL 1.1 Query Results TSV: `?var` headers, terms in Turtle syntax, LF line ends."""
+    if answer.kind == "ASK":
+        return f"?{ASK_COLUMN}\n{'true' if answer.boolean else 'false'}\n"
     lines = ["\t".join(f"?{v}" for v in answer.variables)]
     lines += ["\t".join(tsv_term(term) for term in row) for row in answer.rows]
     return "\n".join(lines) + "\n"

@@ -32,8 +32,22 @@ _RISKY_KEYWORDS = {"SERVICE", "FROM", "LOAD", "INSERT", "DELETE", "CLEAR", "CREA
                    "WITH", "USING"}  # fmt: skip
 
 
+# Deeper nesting than any real query has; the parsers recurse per level, and Oxigraph's
+# overflows its stack (a crash, not an error) somewhere below 5,000.
+MAX_NESTING = 100
+
+
 def check_offline_read_only(sparql: str, *, allow_service: bool = False) -> None:
-    """Raise `QueryRefused` for updates, LOAD, FROM/FROM NAMED and (unless allowed) SERVICE."""
+    """Raise `QueryRefused` for queries nested deeper than MAX_NESTING, updates, LOAD,
+    FROM/FROM NAMED and (unless allowed) SERVICE."""
+    from twingraph.sparql_text import nesting_depth
+
+    depth = nesting_depth(sparql)
+    if depth > MAX_NESTING:
+        raise QueryRefused(
+            f"the query nests groups or parentheses {depth} deep; the limit is {MAX_NESTING}. Flatten it.",
+            kind="syntax",
+        )
     if _plainly_read_only(sparql):
         return
     for name in _node_names(_query_tree(sparql)):

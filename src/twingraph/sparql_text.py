@@ -158,6 +158,19 @@ _TOKEN = re.compile(
 )
 
 
+def nesting_depth(query: str) -> int:
+    """How deeply groups, brackets and parentheses nest, outside comments, strings and IRIs."""
+    depth = deepest = 0
+    for match in _TOKEN.finditer(query):
+        text = match.group()
+        if match.lastgroup in ("brace", "other") and text in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif match.lastgroup in ("brace", "other") and text in "})]":
+            depth = max(0, depth - 1)
+    return deepest
+
+
 def keywords(query: str) -> list[str]:
     """The bare words of a query (keywords, function names) in upper case, outside comments,
     strings, IRIs, variables and prefixed names."""

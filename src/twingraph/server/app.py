@@ -37,15 +37,29 @@ if TYPE_CHECKING:
 
 # From least to most preferred: HTML for browsers and for */*, which is what curl sends.
 RESOURCE_CHOICES = [
-    Choice("nt", "application/n-triples"),
-    Choice("jsonld", "application/ld+json", ("application/json",)),
-    Choice("turtle", "text/turtle", ("application/x-turtle", "application/turtle")),
-    Choice("html", "text/html", ("application/xhtml+xml",)),
+    Choice("nt", "application/n-triples", (), ("ntriples", "n-triples")),
+    Choice("jsonld", "application/ld+json", ("application/json",), ("json-ld", "json")),
+    Choice("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdf", "rdf+xml", "xml")),
+    Choice("turtle", "text/turtle", ("application/x-turtle", "application/turtle"), ("ttl",)),
+    Choice("html", "text/html", ("application/xhtml+xml",), ("htm",)),
 ]
 ERROR_CHOICES = [Choice("text", "text/plain"), Choice("html", "text/html")]
 SUFFIXES = {suffix: name for name, suffix in EXTENSIONS.items()}
 TEXT_TYPES = ("text/", "application/n-triples", "application/sparql-query")
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Content-Location, ETag, Vary"}
+# The pages have no scripts and load nothing from elsewhere; their styles are inline.
+SECURITY = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+# What a CORS preflight may ask for, on every route: reads, and POSTs to /sparql.
+PREFLIGHT = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+    "Access-Control-Max-Age": "86400",
+}
 
 
 @dataclass(frozen=True)
@@ -131,7 +145,30 @@ def create_app(site: Site, options: ServeOptions, *, start_workers: bool = True)
         routes=routes, lifespan=lifespan, exception_handlers={404: handlers.not_found, 405: handlers.not_allowed}
     )
     app.state.twingraph = state
+    app.add_middleware(_Preflight)
     return app
+
+
+class _Preflight:
+    """Answers CORS preflights (OPTIONS with Access-Control-Request-Method) on every path, so that
+    a page elsewhere may send a header that is not CORS-safelisted (If-None-Match, Content-Type:
+    application/json) to any route; everything else goes on to the app."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
+        if scope["type"] != "http" or scope["method"] != "OPTIONS" or b"access-control-request-method" not in headers:
+            await self.app(scope, receive, send)
+            return
+        from starlette.responses import Response
+
+        wanted = headers.get(b"access-control-request-headers", b"").decode("latin-1")
+        allowed = {**PREFLIGHT, **SECURITY}
+        if wanted.strip():
+            allowed["Access-Control-Allow-Headers"] = ", ".join(h.strip() for h in wanted.split(",") if h.strip())
+        await Response(status_code=204, headers=allowed)(scope, receive, send)
 
 
 class _Handlers:
@@ -153,7 +190,7 @@ class _Handlers:
         """A response with validators, caching and CORS headers; 304 when the client's copy is current."""
         from starlette.responses import Response
 
-        all_headers = dict(CORS)
+        all_headers = {**CORS, **SECURITY}
         if vary:
             all_headers["Vary"] = "Accept, Accept-Language"
         if cache and status == 200:
@@ -186,12 +223,41 @@ class _Handlers:
             request, (message + "\n").encode("utf-8"), "text/plain", status=status, headers=headers, cache=False
         )
 
-    def choose(self, request: Request, choices: list[Choice], named: str | None) -> Choice:
-        """The format asked for by name (extension or `?format=`), else by the Accept header."""
-        name = named or request.query_params.get("format")
-        if name:
-            return conneg.by_name(name, choices)
-        return conneg.negotiate(request.headers.get("accept"), choices)
+    def choose(
+        self, request: Request, choices: list[Choice], named: str | None, parameters: tuple[str, ...] | None = None
+    ) -> Choice:
+        """The format an extension names, else the first `format=`/`output=` value that fits, else
+        the one the Accept header prefers."""
+        if named:
+            return conneg.by_name(named, choices)
+        if parameters is None:
+            parameters = tuple(request.query_params.getlist("format") + request.query_params.getlist("output"))
+        return conneg.by_parameter(list(parameters), choices) or conneg.negotiate(
+            request.headers.get("accept"), choices
+        )
+
+    def rdf_choice(
+        self, request: Request, choices: list[Choice], named: str | None, make: Any
+    ) -> tuple[Choice, bytes] | Response:
+        """The negotiated choice and its body from `make(name)`; where RDF/XML cannot express the
+        graph, the next acceptable format, else a 406 that says why."""
+        from twingraph.results import ResultFormatError
+
+        try:
+            choice = self.choose(request, choices, named)
+        except NotAcceptable:
+            return self.not_acceptable(request, choices)
+        try:
+            return choice, make(choice.name)
+        except ResultFormatError as exc:
+            if named:
+                return self.error(request, 406, str(exc))
+            others = [c for c in choices if c.name != choice.name]
+            try:
+                other = conneg.negotiate(request.headers.get("accept"), others)
+            except NotAcceptable:
+                return self.error(request, 406, str(exc))
+            return other, make(other.name)
 
     def not_acceptable(self, request: Request, choices: list[Choice]) -> Response:
         offered = ", ".join(c.media_type for c in reversed(choices))
@@ -220,13 +286,16 @@ class _Handlers:
         iri = self.site.iri_for_path("id/" + path)
         if not path or not self.site.exists(iri):
             return self.error(request, 404, f"nothing is known about <{iri}>; the index lists what is.")
-        try:
-            choice = self.choose(request, RESOURCE_CHOICES, named)
-        except NotAcceptable:
-            return self.not_acceptable(request, RESOURCE_CHOICES)
+        wanted = tuple(self.wanted(request))
+
+        def make(name: str) -> bytes:
+            return self.resource_body(iri, name, wanted if name == "html" else ())
+
+        chosen = await anyio.to_thread.run_sync(self.rdf_choice, request, RESOURCE_CHOICES, named, make)
+        if not isinstance(chosen, tuple):
+            return chosen
+        choice, body = chosen
         location = {"Content-Location": f"{self.root}id/{path}{EXTENSIONS[choice.name]}"}
-        wanted = tuple(self.wanted(request)) if choice.name == "html" else ()
-        body = await anyio.to_thread.run_sync(self.resource_body, iri, choice.name, wanted)
         return self.respond(request, body, choice.media_type, headers=location)
 
     def _resource_body(self, iri: str, fmt: str, wanted: tuple[str, ...]) -> bytes:
@@ -240,15 +309,16 @@ class _Handlers:
         named = SUFFIXES.get(f".{ext}") if ext else None
         if ext and not named:
             return self.error(request, 404, f"no ontology document ends in .{ext}; try .ttl, .jsonld, .nt or .html.")
-        try:
-            choice = self.choose(request, RESOURCE_CHOICES, named)
-        except NotAcceptable:
-            return self.not_acceptable(request, RESOURCE_CHOICES)
-        if choice.name == "html":
-            context = self.pages.ontology(self.wanted(request))
-            body = render("ontology.html", root=self.root, **context)
-        else:
-            body = self.rdf(self.site.ontology_triples(), choice.name)
+
+        def make(name: str) -> bytes:
+            if name == "html":
+                return render("ontology.html", root=self.root, **self.pages.ontology(self.wanted(request)))
+            return self.rdf(self.site.ontology_triples(), name)
+
+        chosen = self.rdf_choice(request, RESOURCE_CHOICES, named, make)
+        if not isinstance(chosen, tuple):
+            return chosen
+        choice, body = chosen
         return self.respond(
             request,
             body,
@@ -270,18 +340,21 @@ class _Handlers:
     async def catalog(self, request: Request) -> Response:
         ext = request.path_params.get("ext")
         named = SUFFIXES.get(f".{ext}") if ext else None
-        choices = [c for c in RESOURCE_CHOICES if c.name in ("jsonld", "turtle", "html")]
-        if ext and named not in ("jsonld", "turtle"):
-            return self.error(request, 404, "the catalogue is at /catalog.ttl and /catalog.jsonld.")
-        try:
-            choice = self.choose(request, choices, named)
-        except NotAcceptable:
-            return self.not_acceptable(request, choices)
-        if choice.name == "html":
-            catalog_iri = self._catalog_iri()
-            body = render("resource.html", root=self.root, **self.pages.resource(catalog_iri, self.wanted(request)))
-        else:
-            body = self.site.files["catalog.ttl" if choice.name == "turtle" else "catalog.jsonld"]
+        if ext and not named:
+            return self.error(request, 404, "the catalogue is at /catalog.ttl, .jsonld, .rdf and .nt.")
+
+        def make(name: str) -> bytes:
+            if name == "html":
+                catalog_iri = self._catalog_iri()
+                return render("resource.html", root=self.root, **self.pages.resource(catalog_iri, self.wanted(request)))
+            if name in ("turtle", "jsonld"):  # the files build publishes, byte for byte
+                return self.site.files["catalog.ttl" if name == "turtle" else "catalog.jsonld"]
+            return self.rdf(_triples_of(self.site.files["catalog.ttl"]), name)
+
+        chosen = self.rdf_choice(request, RESOURCE_CHOICES, named, make)
+        if not isinstance(chosen, tuple):
+            return chosen
+        choice, body = chosen
         return self.respond(
             request,
             body,
@@ -295,16 +368,13 @@ class _Handlers:
 
     async def void(self, request: Request) -> Response:
         choices = [c for c in RESOURCE_CHOICES if c.name != "html"]
-        try:
-            choice = self.choose(request, choices, None)
-        except NotAcceptable:
-            return self.not_acceptable(request, choices)
-        body = self.site.files["void.ttl"]
-        if choice.name != "turtle":
-            import pyoxigraph
-
-            triples = [q.triple for q in pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.TURTLE)]
-            body = self.rdf(triples, choice.name)
+        void = self.site.files["void.ttl"]
+        chosen = self.rdf_choice(
+            request, choices, None, lambda name: void if name == "turtle" else self.rdf(_triples_of(void), name)
+        )
+        if not isinstance(chosen, tuple):
+            return chosen
+        choice, body = chosen
         return self.respond(request, body, choice.media_type)
 
     async def dist_index(self, request: Request) -> Response:
@@ -350,7 +420,7 @@ class _Handlers:
             return self.error(request, exc.status, exc.message, headers=headers)
         if query is None:
             return self.service_description(request)
-        return await self._answer(request, query.text, query.format, query.default_graphs, query.named_graphs)
+        return await self._answer(request, query.text, query.formats, query.default_graphs, query.named_graphs)
 
     async def _body(self, request: Request) -> bytes:
         from twingraph.server.protocol import ProtocolError
@@ -368,7 +438,7 @@ class _Handlers:
         return b"".join(chunks)
 
     async def _answer(
-        self, request: Request, text: str, named_format: str | None, default_graphs: tuple[str, ...] = (),
+        self, request: Request, text: str, formats: tuple[str, ...], default_graphs: tuple[str, ...] = (),
         named_graphs: tuple[str, ...] = (), *, download: str | None = None,
     ) -> Response:  # fmt: skip
         from twingraph.server.pool import QueryJob, QueryTimeout, ServerBusy, WorkerFailed
@@ -385,7 +455,7 @@ class _Handlers:
             GRAPH_CHOICES if form in ("CONSTRUCT", "DESCRIBE") else BOOLEAN_CHOICES if form == "ASK" else ROW_CHOICES
         )
         try:
-            choice = self.choose(request, choices, named_format)
+            choice = self.choose(request, choices, None, formats)
         except NotAcceptable:
             return self.not_acceptable(request, choices)
         # Relative IRIs in a query resolve against the endpoint, as the protocol suggests.
@@ -401,6 +471,14 @@ class _Handlers:
             return self.error(request, 503, str(exc), headers={"Retry-After": "5"})
         except WorkerFailed as exc:
             return self.error(request, 500, str(exc))
+        if reply.error == "format" and choice.name == "rdfxml":  # a graph RDF/XML cannot express
+            others = [c for c in choices if c.name != "rdfxml"]
+            try:
+                choice = conneg.negotiate(request.headers.get("accept"), others)
+            except NotAcceptable:
+                return self.error(request, 406, reply.message)
+            job = QueryJob(text, choice.name, job.max_rows, job.default_graphs, job.named_graphs, job.base_iri)
+            reply = await self.state.run_query(job)
         if reply.error:
             return self.error(request, 400 if reply.error in ("syntax", "limit") else 500, reply.message)
         headers = {"Content-Disposition": f'attachment; filename="{download}"'} if download else None
@@ -467,8 +545,10 @@ class _Handlers:
             )
             return self.respond(request, body, "text/html", status=400, cache=False)
         if named:
-            return await self._answer(request, text, named, download=f"{stored.name}.{download}" if download else None)
-        response = await self._answer(request, text, "json")
+            return await self._answer(
+                request, text, (named,), download=f"{stored.name}.{download}" if download else None
+            )
+        response = await self._answer(request, text, ("json",))
         if response.status_code != 200:
             message = bytes(response.body).decode("utf-8", "replace").strip()
             body = render(
@@ -582,10 +662,11 @@ def _service_description(endpoint: str, graphs: list[str]) -> list[Any]:
         pyoxigraph.Triple(node, n("defaultDataset"), dataset),
         pyoxigraph.Triple(dataset, rdf_type, n("Dataset")),
     ]
-    formats = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-               "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json")  # fmt: skip
-    for media in formats:
-        triples.append(pyoxigraph.Triple(node, n("resultFormat"), pyoxigraph.Literal(media)))
+    # The W3C's IRIs for formats (https://www.w3.org/ns/formats/), as SPARQL 1.1 Service Description asks.
+    formats = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+               "Turtle", "N-Triples", "JSON-LD", "RDF_XML")  # fmt: skip
+    for name in formats:
+        triples.append(pyoxigraph.Triple(node, n("resultFormat"), pyoxigraph.NamedNode(W3C_FORMATS + name)))
     for graph in graphs:
         named = pyoxigraph.BlankNode(f"g{len(triples)}")
         triples += [
@@ -593,6 +674,15 @@ def _service_description(endpoint: str, graphs: list[str]) -> list[Any]:
             pyoxigraph.Triple(named, n("name"), pyoxigraph.NamedNode(graph)),
         ]
     return triples
+
+
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
+
+
+def _triples_of(turtle: bytes) -> list[Any]:
+    import pyoxigraph
+
+    return [q.triple for q in pyoxigraph.parse(turtle, format=pyoxigraph.RdfFormat.TURTLE)]
 
 
 def run_one(app: Starlette, path: str, *, accept: str | None = None) -> tuple[int, dict[str, str], bytes]:

@@ -17,11 +17,20 @@ _ACCEPT_ENTRY = re.compile(r"^\s*[A-Za-z0-9!#$&^_.+*-]+/[A-Za-z0-9!#$&^_.+*-]+\s
 
 @dataclass(frozen=True)
 class Choice:
-    """A negotiable representation: the format name, its media type and other types that mean it."""
+    """A negotiable representation: the format name, its media type, other types that mean it
+    (never matched by a wildcard), and other short names a `format=` parameter may use."""
 
     name: str
     media_type: str
     aliases: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+
+    def is_named(self, value: str) -> bool:
+        """Whether a `format=`/`output=` value (a short name or a media type) means this choice."""
+        value = value.strip().lower()
+        if "/" in value:
+            return value.split(";")[0].strip() in (self.media_type, *self.aliases)
+        return value in (self.name, *self.names)
 
 
 class NotAcceptable(Exception):
@@ -72,6 +81,22 @@ def by_name(name: str, choices: list[Choice]) -> Choice:
         if name == choice.name:
             return choice
     raise NotAcceptable(name)
+
+
+def by_parameter(values: list[str], choices: list[Choice]) -> Choice | None:
+    """The first `format=`/`output=` value that names a choice, or None (then Accept decides).
+
+    Clients send these in many shapes: SPARQLWrapper repeats one format as a short name and as
+    a media type, YASGUI sends media types, some send comma-joined lists; empty values and
+    values that do not fit the query form (`turtle` for a SELECT) are passed over.
+    """
+    for value in values:
+        for part in value.split(","):
+            if part.strip():
+                for choice in choices:
+                    if choice.is_named(part):
+                        return choice
+    return None
 
 
 def languages(header: str | None) -> list[str]:

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ALTERNATES = (("turtle", "text/turtle", "Turtle"), ("jsonld", "application/ld+json", "JSON-LD"),
-              ("nt", "application/n-triples", "N-Triples"))  # fmt: skip
-EXTENSIONS = {"turtle": ".ttl", "jsonld": ".jsonld", "nt": ".nt", "html": ".html"}
+              ("rdfxml", "application/rdf+xml", "RDF/XML"), ("nt", "application/n-triples", "N-Triples"))  # fmt: skip
+EXTENSIONS = {"turtle": ".ttl", "jsonld": ".jsonld", "rdfxml": ".rdf", "nt": ".nt", "html": ".html"}
 # schema.org types for the embedded JSON-LD, by our class.
 SCHEMA_TYPES = {TW + "Municipality": "City", TW + "CityDistrict": "AdministrativeArea", TW + "Country": "Country",
                 TW + "Region": "AdministrativeArea", TW + "Organization": "Organization", TW + "Event": "Event",

@@ -129,7 +129,7 @@ def _worker_main(conn: Connection) -> None:
     import pyoxigraph
 
     from twingraph.offline import offline
-    from twingraph.results import TooManyRows, answer_from_oxigraph, serialize
+    from twingraph.results import ResultFormatError, TooManyRows, answer_from_oxigraph, serialize
 
     store = pyoxigraph.Store()
     store.bulk_load(conn.recv_bytes(), format=pyoxigraph.RdfFormat.N_QUADS)
@@ -151,6 +151,8 @@ def _worker_main(conn: Connection) -> None:
             reply = QueryReply(error="syntax", message=f"SPARQL syntax error: {exc.msg or exc}")
         except TooManyRows as exc:
             reply = QueryReply(error="limit", message=str(exc))
+        except ResultFormatError as exc:
+            reply = QueryReply(error="format", message=str(exc))
         except Exception as exc:  # the worker must survive any one query
             reply = QueryReply(error="failed", message=f"the query failed: {exc}")
         conn.send(reply)

@@ -23,14 +23,16 @@ DIRECT_UPDATE = "application/sparql-update"
 ROW_CHOICES = [
     Choice("tsv", "text/tab-separated-values"),
     Choice("csv", "text/csv"),
-    Choice("xml", "application/sparql-results+xml", ("application/xml", "text/xml")),
-    Choice("json", "application/sparql-results+json", ("application/json",)),
+    Choice("xml", "application/sparql-results+xml", ("application/xml", "text/xml"), ("srx",)),
+    Choice("json", "application/sparql-results+json", ("application/json",), ("srj",)),
 ]
-BOOLEAN_CHOICES = [c for c in ROW_CHOICES if c.name in ("xml", "json")]
+# ASK answers in CSV and TSV too, as a one-column `_askResult` table (results.ASK_COLUMN).
+BOOLEAN_CHOICES = ROW_CHOICES
 GRAPH_CHOICES = [
-    Choice("jsonld", "application/ld+json", ("application/json",)),
-    Choice("nt", "application/n-triples", ("text/plain",)),
-    Choice("turtle", "text/turtle", ("application/x-turtle", "application/turtle")),
+    Choice("jsonld", "application/ld+json", ("application/json",), ("json-ld", "json")),
+    Choice("nt", "application/n-triples", ("text/plain",), ("ntriples", "n-triples")),
+    Choice("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdf", "rdf+xml", "xml")),
+    Choice("turtle", "text/turtle", ("application/x-turtle", "application/turtle"), ("ttl", "n3", "text/n3")),
 ]
 
 
@@ -50,20 +52,20 @@ class QueryRequest:
     text: str
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    format: str | None = None
+    formats: tuple[str, ...] = ()  # every format= and output= value, in order
 
 
 def parse_request(
     method: str, query_string: str, content_type: str | None, body: bytes, *, held_graphs: Sequence[str]
 ) -> QueryRequest | None:
     """The query a request carries; None for a plain GET (which gets the service description)."""
-    params = parse_qsl(query_string, keep_blank_values=True)
+    params = _form(query_string, "the query string")
     if method not in ("GET", "POST", "HEAD"):
         raise ProtocolError(405, f"{method} is not a SPARQL protocol operation; use GET or POST.")
     media, charset = _media_type(content_type)
     if method == "POST":
         if media == FORM:
-            params += parse_qsl(_decode(body, charset), keep_blank_values=True)
+            params += _form(_decode(body, charset), "the body")
         elif media == DIRECT_QUERY:
             params.append(("query", _decode(body, charset)))
         elif media == DIRECT_UPDATE:
@@ -94,7 +96,15 @@ def parse_request(
                 f"<{graph}> is not a graph this endpoint holds, and it does not fetch remote data. "
                 "Leave out default-graph-uri and named-graph-uri to query all of its data.",
             )
-    return QueryRequest(queries[0], default_graphs, named_graphs, formats[-1] if formats else None)
+    return QueryRequest(queries[0], default_graphs, named_graphs, tuple(formats))
+
+
+def _form(encoded: str, where: str) -> list[tuple[str, str]]:
+    """Form fields, refusing percent-escapes that are not UTF-8 (GET and POST alike: 400)."""
+    try:
+        return parse_qsl(encoded, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, f"{where} is not valid UTF-8 once its %-escapes are decoded.") from None
 
 
 def _media_type(content_type: str | None) -> tuple[str, str]:

@@ -112,7 +112,11 @@ class Site:
         """Whether the data describes this IRI (it is the subject of a triple)."""
         import pyoxigraph
 
-        return any(True for _ in self.store.quads_for_pattern(pyoxigraph.NamedNode(iri), None, None))
+        try:
+            node = pyoxigraph.NamedNode(iri)
+        except ValueError:  # a request path that makes no valid IRI (a space, <, {, …) names nothing here
+            return False
+        return any(True for _ in self.store.quads_for_pattern(node, None, None))
 
     def describe(self, iri: str) -> list[pyoxigraph.Triple]:
         """The triples about an IRI and those pointing at it, once each, sorted."""
