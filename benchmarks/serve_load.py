@@ -10,7 +10,11 @@ The Python clients share the 2 cores with the server, so they measure a floor. W
 is installed (Debian's package), each kind of request is also run through it for --seconds / 3,
 which shows what the server itself can do.
 
-Usage: python benchmarks/serve_load.py [--clients 16] [--seconds 20] [--root PROJECT]
+With --runaways N, N clients on 127.0.0.1 keep sending a four-way cross join (each runs until
+the server's query timeout stops it) while one client on 127.0.0.2 sends `ASK {}` after `ASK
+{}`; it prints that client's p50/p99 and the runaways' answers by status.
+
+Usage: python benchmarks/serve_load.py [--clients 16] [--seconds 20] [--root PROJECT] [--runaways 6]
 """
 
 from __future__ import annotations
@@ -82,12 +86,56 @@ async def load(base: str, clients: int, seconds: float) -> dict[str, dict[str, f
     return report
 
 
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+async def runaways(base: str, count: int, seconds: float) -> dict[str, object]:
+    """Short queries from one address while `count` runaway clients keep the workers busy."""
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    statuses: dict[int, int] = {}
+    short: list[float] = []
+    short_errors = 0
+
+    async def runaway() -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+            while time.monotonic() < deadline:
+                response = await http.get("sparql", params={"query": RUNAWAY})
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+                if response.status_code == 429:
+                    await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
+
+    async def asker() -> None:
+        nonlocal short_errors
+        await asyncio.sleep(0.5)  # the runaways are in
+        transport = httpx.AsyncHTTPTransport(local_address="127.0.0.2")
+        async with httpx.AsyncClient(base_url=base, timeout=60, transport=transport) as http:
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                response = await http.get("sparql", params={"query": "ASK {}"})
+                short.append(time.perf_counter() - started)
+                short_errors += response.status_code != 200
+
+    await asyncio.gather(asker(), *(runaway() for _ in range(count)))
+    short.sort()
+    return {
+        "runaways": count,
+        "short_queries": len(short),
+        "short_p50_ms": 1000 * statistics.median(short),
+        "short_p99_ms": 1000 * short[min(len(short) - 1, int(len(short) * 0.99))],
+        "short_errors": short_errors,
+        "runaway_statuses": {str(k): v for k, v in sorted(statuses.items())},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20, help="at most 30")
     parser.add_argument("--root", type=Path, help="a project folder (default: the bundled Kassel project)")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--runaways", type=int, default=0, help="measure short queries beside this many runaways")
     args = parser.parse_args()
     seconds = min(args.seconds, 30.0)
     port = free_port()
@@ -114,6 +162,12 @@ def main() -> None:
                         f"the server did not start: {server.stderr.read().decode() if server.stderr else ''}"
                     )
                 time.sleep(0.2)
+        if args.runaways:
+            outcome = asyncio.run(runaways(base, args.runaways, seconds))
+            print(json.dumps(outcome, indent=2))
+            if args.json:
+                args.json.write_text(json.dumps(outcome, indent=2) + "\n")
+            return
         report = asyncio.run(load(base, args.clients, seconds))
         with_wrk = {}
         if shutil.which("wrk"):

@@ -606,6 +606,20 @@ def build(options: Options, out: Path, base_url: str | None) -> None:
     "--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Processes answering SPARQL queries."
 )
 @click.option(
+    "--max-client-queries",
+    type=click.IntRange(1, 64),
+    help="SPARQL queries one client (address) may run at once; 4 more may wait, then 429. "
+    "Default: all workers but one, so a runaway client never holds every worker.",
+)
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    metavar="ADDRESS",
+    help="A reverse proxy whose X-Forwarded-For names the real client (repeatable). "
+    "Without it, the header is ignored: a client could make it up.",
+)
+@click.option(
     "--get", "get_path", metavar="PATH", help="Run one GET request through the app, print the body, and exit."
 )
 @click.option("--accept", metavar="TYPE", help="The Accept header for --get.")
@@ -619,14 +633,17 @@ def serve(
     max_rows: int,
     max_request_kb: int,
     workers: int,
+    max_client_queries: int | None,
+    trusted_proxies: tuple[str, ...],
     get_path: str | None,
     accept: str | None,
 ) -> None:
     """Serve the data as linked data: pages, Turtle and JSON-LD per IRI, and a read-only /sparql.
 
-    Every IRI under the base (…/id/city/kassel) answers in HTML, Turtle, JSON-LD or
-    N-Triples by the Accept header, `?format=` or an extension (.ttl, .jsonld, .nt, .html).
-    /sparql speaks the SPARQL 1.1 Protocol; queries that overrun --timeout are stopped.
+    Every IRI under the base (…/id/city/kassel) answers in HTML, Turtle, JSON-LD, RDF/XML or
+    N-Triples by the Accept header, `?format=` or an extension (.ttl, .jsonld, .rdf, .nt, .html).
+    /sparql speaks the SPARQL 1.1 Protocol; queries that overrun --timeout are stopped, and
+    one client runs at most --max-client-queries at once (more wait, then get 429).
     Data that does not conform to the shapes is not served (exit 1).
     """
     from twingraph.server.site import DataDoesNotConform
@@ -643,7 +660,13 @@ def serve(
     from twingraph.server.app import ServeOptions, create_app
 
     settings = ServeOptions(
-        base_url=url, timeout=timeout, max_rows=max_rows, max_request_bytes=max_request_kb * 1024, workers=workers
+        base_url=url,
+        timeout=timeout,
+        max_rows=max_rows,
+        max_request_bytes=max_request_kb * 1024,
+        workers=workers,
+        per_client=max_client_queries,
+        trusted_proxies=trusted_proxies,
     )
     if get_path is not None:
         from twingraph.server.app import run_one
@@ -662,7 +685,11 @@ def serve(
     import uvicorn
 
     click.echo(f"Serving {project.settings.title} at {url} (Ctrl-C stops).", err=True)
-    uvicorn.run(create_app(site, settings), host=host, port=port, log_level="warning", access_log=False)
+    # uvicorn's own proxy-header handling would believe X-Forwarded-For from 127.0.0.1, so any
+    # local client could pose as many; twingraph reads it itself, from --trusted-proxy only.
+    uvicorn.run(
+        create_app(site, settings), host=host, port=port, log_level="warning", access_log=False, proxy_headers=False
+    )
 
 
 def _serve_base_url(base_url: str | None, host: str, port: int) -> str:

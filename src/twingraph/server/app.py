@@ -72,6 +72,8 @@ class ServeOptions:
     max_request_bytes: int = 1024 * 1024
     workers: int = 2
     cache_seconds: int = 300
+    per_client: int | None = None  # queries one client may run at once; default: all workers but one
+    trusted_proxies: tuple[str, ...] = ()  # peers whose X-Forwarded-For names the real client
 
 
 class App:
@@ -91,7 +93,9 @@ class App:
 
         with self._pool_lock:
             if self._pool is None:
-                self._pool = QueryPool(self.site.snapshot(), size=self.options.workers)
+                self._pool = QueryPool(
+                    self.site.snapshot(), size=self.options.workers, per_client=self.options.per_client
+                )
             return self._pool
 
     def close(self) -> None:
@@ -101,10 +105,25 @@ class App:
                 self._pool.close()
                 self._pool = None
 
-    async def run_query(self, job: Any) -> QueryReply:
+    async def run_query(self, job: Any, *, client: str, stored: bool = False) -> QueryReply:
         """Run a job in a worker without blocking the event loop."""
         pool = await anyio.to_thread.run_sync(self.pool)
-        return await anyio.to_thread.run_sync(lambda: pool.run(job, timeout=self.options.timeout))
+        return await anyio.to_thread.run_sync(
+            lambda: pool.run(job, timeout=self.options.timeout, client=client, stored=stored)
+        )
+
+    def client_of(self, request: Request) -> str:
+        """Who sent a request, for the per-client limit: the peer's address; behind a proxy named
+        in `trusted_proxies`, the last address in X-Forwarded-For that is not a trusted proxy
+        (anything else in that header could be made up by the client)."""
+        peer = request.client.host if request.client else ""
+        if peer not in self.options.trusted_proxies:
+            return peer
+        chain = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",") if part.strip()]
+        for address in reversed(chain):
+            if address not in self.options.trusted_proxies:
+                return address
+        return peer
 
 
 def create_app(site: Site, options: ServeOptions, *, start_workers: bool = True) -> Starlette:
@@ -439,9 +458,9 @@ class _Handlers:
 
     async def _answer(
         self, request: Request, text: str, formats: tuple[str, ...], default_graphs: tuple[str, ...] = (),
-        named_graphs: tuple[str, ...] = (), *, download: str | None = None,
+        named_graphs: tuple[str, ...] = (), *, download: str | None = None, stored_query: bool = False,
     ) -> Response:  # fmt: skip
-        from twingraph.server.pool import QueryJob, QueryTimeout, ServerBusy, WorkerFailed
+        from twingraph.server.pool import ClientBusy, QueryJob, QueryTimeout, ServerBusy, WorkerFailed
         from twingraph.server.protocol import BOOLEAN_CHOICES, GRAPH_CHOICES, ROW_CHOICES
         from twingraph.sparql_guard import QueryRefused, check_offline_read_only, query_form
 
@@ -463,10 +482,13 @@ class _Handlers:
         job = QueryJob(
             text, choice.name, self.state.options.max_rows, default_graphs or None, named_graphs or None, endpoint
         )
+        client, stored = self.state.client_of(request), stored_query
         try:
-            reply = await self.state.run_query(job)
+            reply = await self.state.run_query(job, client=client, stored=stored)
         except QueryTimeout as exc:
             return self.error(request, 503, str(exc))
+        except ClientBusy as exc:
+            return self.error(request, 429, str(exc), headers={"Retry-After": "2"})
         except ServerBusy as exc:
             return self.error(request, 503, str(exc), headers={"Retry-After": "5"})
         except WorkerFailed as exc:
@@ -478,7 +500,7 @@ class _Handlers:
             except NotAcceptable:
                 return self.error(request, 406, reply.message)
             job = QueryJob(text, choice.name, job.max_rows, job.default_graphs, job.named_graphs, job.base_iri)
-            reply = await self.state.run_query(job)
+            reply = await self.state.run_query(job, client=client, stored=stored)
         if reply.error:
             return self.error(request, 400 if reply.error in ("syntax", "limit") else 500, reply.message)
         headers = {"Content-Disposition": f'attachment; filename="{download}"'} if download else None
@@ -546,9 +568,13 @@ class _Handlers:
             return self.respond(request, body, "text/html", status=400, cache=False)
         if named:
             return await self._answer(
-                request, text, (named,), download=f"{stored.name}.{download}" if download else None
+                request,
+                text,
+                (named,),
+                download=f"{stored.name}.{download}" if download else None,
+                stored_query=True,
             )
-        response = await self._answer(request, text, ("json",))
+        response = await self._answer(request, text, ("json",), stored_query=True)
         if response.status_code != 200:
             message = bytes(response.body).decode("utf-8", "replace").strip()
             body = render(
@@ -616,7 +642,8 @@ _REFUSALS: dict[str, tuple[int, str | None]] = {
 
 _REASONS = {
     400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable",
-    413: "Request too large", 415: "Unsupported media type", 500: "Server error", 503: "Service unavailable",
+    413: "Request too large", 415: "Unsupported media type", 429: "Too many requests", 500: "Server error",
+    503: "Service unavailable",
 }  # fmt: skip
 
 _EXAMPLE = """PREFIX tw: <https://w3id.org/twingraph/ontology#>

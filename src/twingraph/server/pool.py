@@ -5,14 +5,24 @@ user-supplied query runs in a worker process holding its own copy of the data. W
 overruns its time, its worker is killed (SIGKILL) and a fresh one is started from the same
 N-Quads snapshot, while the other workers go on serving. Workers are spawned, not forked:
 the server process has threads, and forking a threaded process can copy a held lock.
+
+Admission is fair, so that a few runaway queries cannot block everyone:
+- one client (an address) runs at most `per_client` queries at once (default: all workers
+  but one), so a client with nothing running always finds a worker free or soon free;
+- a client may have at most `per_client_waiting` more queries waiting; past that it gets a
+  refusal at once (HTTP 429), not a place in the queue;
+- at most `max_waiting` queries wait in all; past that, a refusal at once (HTTP 503);
+- a freed worker goes to the first waiting query whose client is under its limit, stored
+  queries (the site's own, of bounded cost) before ad-hoc ones.
 """
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import queue
 import threading
+import time
+from collections import Counter
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -26,6 +36,10 @@ class QueryTimeout(TwingraphError):
 
 class ServerBusy(TwingraphError):
     """Every worker stayed busy for as long as a request may wait."""
+
+
+class ClientBusy(TwingraphError):
+    """This client already has as many queries running and waiting as one client may."""
 
 
 class WorkerFailed(TwingraphError):
@@ -70,56 +84,119 @@ class _Worker:
         self.process.join(timeout=5)
 
 
-class QueryPool:
-    """A fixed number of query workers; `run` hands a job to an idle one and waits at most `timeout`."""
+@dataclass(eq=False)
+class _Ticket:
+    """A query waiting for a worker."""
 
-    def __init__(self, snapshot: bytes, *, size: int = 2) -> None:
+    client: str
+    stored: bool
+
+
+class QueryPool:
+    """A fixed number of query workers, handed out fairly (see the module's docstring)."""
+
+    def __init__(
+        self,
+        snapshot: bytes,
+        *,
+        size: int = 2,
+        per_client: int | None = None,
+        per_client_waiting: int = 4,
+        max_waiting: int | None = None,
+    ) -> None:
         self._snapshot = snapshot
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self.per_client = per_client or max(1, size - 1)
+        self.per_client_waiting = per_client_waiting
+        self.max_waiting = max_waiting or 8 * size
+        self._changed = threading.Condition()
+        self._idle: list[_Worker] = []
+        self._running: Counter[str] = Counter()
+        self._waiting: list[_Ticket] = []
         self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
         self._closed = False
         for _ in range(size):
             self._add(_Worker(snapshot))
 
     def _add(self, worker: _Worker) -> None:
-        with self._lock:
+        with self._changed:
             if self._closed:
                 worker.stop()
                 return
             self._all.add(worker)
-        self._idle.put(worker)
+            self._idle.append(worker)
+            self._changed.notify_all()
 
     def _replace(self, worker: _Worker) -> None:
-        with self._lock:
+        with self._changed:
             self._all.discard(worker)
         worker.stop()
         threading.Thread(target=lambda: self._add(_Worker(self._snapshot)), daemon=True).start()
 
-    def run(self, job: QueryJob, *, timeout: float) -> QueryReply:
-        """Run a job; raises QueryTimeout, ServerBusy or WorkerFailed."""
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise ServerBusy(f"every query worker stayed busy for {timeout:g} s; try again shortly.") from None
+    def _next(self) -> _Ticket | None:
+        """The waiting query that gets the next free worker."""
+        eligible = [t for t in self._waiting if self._running[t.client] < self.per_client]
+        stored = [t for t in eligible if t.stored]
+        return stored[0] if stored else eligible[0] if eligible else None
+
+    def _admit(self, client: str, *, stored: bool, timeout: float) -> _Worker:
+        with self._changed:
+            waiting_here = sum(1 for t in self._waiting if t.client == client)
+            if waiting_here >= self.per_client_waiting:
+                raise ClientBusy(
+                    f"you have {self._running[client]} queries running and {waiting_here} waiting, the most one "
+                    "client may; wait for them to finish."
+                )
+            if len(self._waiting) >= self.max_waiting:
+                raise ServerBusy(f"{len(self._waiting)} queries are waiting already; try again shortly.")
+            ticket = _Ticket(client, stored)
+            self._waiting.append(ticket)
+            deadline = time.monotonic() + timeout
+            try:
+                while not (self._idle and self._next() is ticket):
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise ServerBusy(f"no query worker was free for {timeout:g} s; try again shortly.")
+                    self._changed.wait(remaining)
+            finally:
+                self._waiting.remove(ticket)
+                self._changed.notify_all()
+            self._running[client] += 1
+            return self._idle.pop()
+
+    def _release(self, client: str, worker: _Worker | None) -> None:
+        with self._changed:
+            self._running[client] -= 1
+            if self._running[client] <= 0:
+                del self._running[client]
+            if worker is not None:
+                self._idle.append(worker)
+            self._changed.notify_all()
+
+    def run(self, job: QueryJob, *, timeout: float, client: str = "", stored: bool = False) -> QueryReply:
+        """Run a job for a client; raises QueryTimeout, ServerBusy, ClientBusy or WorkerFailed."""
+        worker = self._admit(client, stored=stored, timeout=timeout)
+        returned: _Worker | None = None
         try:
             worker.conn.send(job)
             if not worker.conn.poll(timeout):
                 self._replace(worker)
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s, the limit here, and was stopped.")
             reply: QueryReply = worker.conn.recv()
+            returned = worker
         except (EOFError, OSError):
             self._replace(worker)
             raise WorkerFailed("the query stopped its worker (out of memory?); it was not answered.") from None
-        self._idle.put(worker)
+        finally:
+            self._release(client, returned)
         return reply
 
     def close(self) -> None:
         """Stop every worker."""
-        with self._lock:
+        with self._changed:
             self._closed = True
             workers = list(self._all)
             self._all.clear()
+            self._idle.clear()
         for worker in workers:
             worker.stop()
 

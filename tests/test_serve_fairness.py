@@ -1,0 +1,87 @@
+"""Nobody blocked: runaway queries from one client cannot make another client wait."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+import pytest
+
+from tests.test_serve_sparql import SLOW
+
+
+def _another_client() -> httpx.Client:
+    # 127.0.0.2 is loopback too, but another address: another client to the server.
+    return httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"), timeout=30)
+
+
+def _runaways(url: str, count: int, statuses: list[int], *, forwarded: bool = False) -> list[threading.Thread]:
+    def one(index: int) -> None:
+        headers = {"X-Forwarded-For": f"198.51.100.{index}"} if forwarded else {}
+        response = httpx.get(url + "sparql", params={"query": SLOW}, headers=headers, timeout=60)
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=one, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+@pytest.mark.parametrize("forwarded", [False, True], ids=["plain", "made-up X-Forwarded-For"])
+def test_six_runaways_do_not_make_another_client_wait(live_server, forwarded: bool) -> None:
+    statuses: list[int] = []
+    threads = _runaways(live_server.url, 6, statuses, forwarded=forwarded)
+    time.sleep(0.5)  # the runaways are in
+    latencies = []
+    with _another_client() as other:
+        for _ in range(10):
+            started = time.monotonic()
+            quick = other.get(live_server.url + "sparql", params={"query": "ASK { ?s ?p ?o }"})
+            latencies.append(time.monotonic() - started)
+            assert quick.status_code == 200
+    for thread in threads:
+        thread.join(60)
+    # One client runs one query at a time (2 workers: all but one), four more wait, the sixth
+    # is refused at once; each waiting one runs or times out in its turn.
+    assert sorted(statuses).count(429) == 1
+    assert set(statuses) <= {429, 503}
+    assert max(latencies) < 1.0, latencies
+
+
+def test_a_refused_client_is_told_when_to_come_back(live_server) -> None:
+    statuses: list[int] = []
+    threads = _runaways(live_server.url, 5, statuses)
+    time.sleep(0.5)
+    refused = httpx.get(live_server.url + "sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+    for thread in threads:
+        thread.join(60)
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "2"
+    assert "the most one client may" in refused.text
+
+
+def _request(peer: str, forwarded: str | None):
+    from starlette.requests import Request
+
+    headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+    return Request({"type": "http", "method": "GET", "path": "/", "headers": headers, "client": (peer, 5000)})
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "client"),
+    [
+        ("203.0.113.9", "198.51.100.1", "203.0.113.9"),  # not a trusted proxy: the header is ignored
+        ("127.0.0.1", "198.51.100.1", "198.51.100.1"),  # the trusted proxy says who it serves
+        ("127.0.0.1", "6.6.6.6, 198.51.100.1", "198.51.100.1"),  # the client's own prefix is not believed
+        ("127.0.0.1", "198.51.100.1, 10.0.0.2", "198.51.100.1"),  # a chain of trusted proxies
+        ("127.0.0.1", None, "127.0.0.1"),
+    ],
+)
+def test_x_forwarded_for_is_believed_only_from_trusted_proxies(peer: str, forwarded: str | None, client: str) -> None:
+    from twingraph.server.app import App, ServeOptions
+
+    options = ServeOptions(base_url="http://localhost/", trusted_proxies=("127.0.0.1", "10.0.0.2"))
+    state = App.__new__(App)
+    state.options = options
+    assert state.client_of(_request(peer, forwarded)) == client
