@@ -258,3 +258,23 @@ def test_values_reach_a_parameter_in_a_construct_query(server: OxigraphServer) -
 
 def test_the_fixture_files_exist() -> None:
     assert Path(FIXTURES / "queries" / "echo.rq").is_file()
+
+
+@pytest.mark.parametrize("name", sorted(n for n, q in QUERIES.items() if q.lists))
+def test_joined_lists_are_the_same_strings_locally_and_on_the_server(server: OxigraphServer, name: str) -> None:
+    """GROUP_CONCAT's order is the engine's; twingraph sorts the parts of a stored query's lists."""
+    assert QUERIES[name].lists
+    there = run_cli("query", "run", name, "-f", "csv", "--endpoint", server.query_url, "--graph")
+    here = run_cli("query", "run", name, "-f", "csv")
+    assert there.returncode == here.returncode, there.stderr
+    assert there.stdout == here.stdout
+
+
+def test_a_list_column_is_sorted_in_the_answer() -> None:
+    import csv
+    import io
+
+    shown = run_cli("query", "run", "partners", "-p", "city=Kassel", "-f", "csv")
+    joined = [row["themes"] for row in csv.DictReader(io.StringIO(shown.stdout))]
+    assert any(", " in value for value in joined)
+    assert all(value.split(", ") == sorted(value.split(", ")) for value in joined)

@@ -321,7 +321,7 @@ def _run_and_write(
     if endpoint:
         if graph == "":
             graph = dataset_iri(project.settings.name, base_iri=project.settings.base_iri)
-        from twingraph.results import answer_from_rdflib
+        from twingraph.results import answer_from_rdflib, sort_lists
 
         result = run_remote(
             _endpoint(endpoint, timeout=timeout, max_answer_mb=max_answer_mb),
@@ -329,7 +329,7 @@ def _run_and_write(
             values,
             default_graphs=(graph,) if graph else (),
         )
-        answer = answer_from_rdflib(result)
+        answer = sort_lists(answer_from_rdflib(result), stored.lists)
     else:
         if graph is not None:
             raise click.UsageError("--graph goes with --endpoint.")

@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     from twingraph.results import Answer
 
 PARAMETER_TYPES = ("place", "iri", "string", "integer")
-_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|description|param|list):\s*(.*)$")
+# `# list: themes ", "`: a column that joins several values (GROUP_CONCAT) with this separator.
+_LIST = re.compile(r'^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+"(?P<separator>[^"]+)"$')
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*):\s*(?P<type>\w+)(?:\s*=\s*(?P<default>[^|]*?))?\s*(?:\|\s*(?P<doc>.*))?$"
 )
@@ -66,6 +68,9 @@ class StoredQuery:
     parameters: tuple[Parameter, ...]
     text: str
     path: Path | None = None
+    # Columns that join values (name -> separator); twingraph sorts their parts, since SPARQL
+    # leaves GROUP_CONCAT's order open and engines differ.
+    lists: tuple[tuple[str, str], ...] = ()
 
     @property
     def form(self) -> str:
@@ -100,11 +105,22 @@ def read_stored_query(path: Path) -> StoredQuery:
         raise InputError(f"cannot be read ({exc}).", path=path) from None
     fields: dict[str, str] = {}
     parameters: list[Parameter] = []
+    lists: list[tuple[str, str]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         match = _HEADER.match(line.strip())
         if not match:
             continue
         key, value = match.groups()
+        if key == "list":
+            declared = _LIST.match(value.strip())
+            if not declared:
+                raise InputError(
+                    'bad list line; write \'# list: COLUMN "SEPARATOR"\', as in # list: themes ", ".',
+                    path=path,
+                    line=number,
+                )
+            lists.append((declared["name"], declared["separator"]))
+            continue
         if key != "param":
             fields[key] = value.strip()
             continue
@@ -125,6 +141,7 @@ def read_stored_query(path: Path) -> StoredQuery:
         parameters=tuple(parameters),
         text=text,
         path=path,
+        lists=tuple(lists),
     )
 
 
@@ -178,7 +195,7 @@ def answer_local(
     """
     from contextlib import nullcontext
 
-    from twingraph.results import answer_from_oxigraph
+    from twingraph.results import answer_from_oxigraph, sort_lists
     from twingraph.sparql_text import with_values
 
     check_offline_read_only(query.text, allow_service=allow_service)
@@ -186,7 +203,7 @@ def answer_local(
     text = with_values(query.text, bindings)
     with nullcontext() if allow_service else offline(), _engine_errors():
         result = loaded.store.query(text, use_default_graph_as_union=True)
-        return answer_from_oxigraph(result, max_rows=max_rows)
+        return sort_lists(answer_from_oxigraph(result, max_rows=max_rows), query.lists)
 
 
 @contextmanager

@@ -94,6 +94,35 @@ def _bounded(items: Iterable[Any], max_rows: int | None, what: str) -> list[Any]
     return taken
 
 
+def sort_lists(answer: Answer, lists: Sequence[tuple[str, str]]) -> Answer:
+    """The answer with the parts of each list column (name, separator) in sorted order.
+
+    SPARQL 1.1 leaves the order of GROUP_CONCAT open, and engines (or one engine over data
+    loaded in another order) join the same values differently; sorted, the same data always
+    gives the same strings. A part that itself contains the separator would be split wrongly,
+    so a stored query declares a separator its values do not hold.
+    """
+    import pyoxigraph
+
+    columns = {answer.variables.index(name): separator for name, separator in lists if name in answer.variables}
+    if answer.kind != "SELECT" or not columns:
+        return answer
+
+    def sorted_cell(term: Any, separator: str) -> Any:
+        if not isinstance(term, pyoxigraph.Literal) or separator not in term.value:
+            return term
+        text = separator.join(sorted(term.value.split(separator)))
+        if term.language:
+            return pyoxigraph.Literal(text, language=term.language)
+        return pyoxigraph.Literal(text, datatype=term.datatype)
+
+    rows = [
+        tuple(sorted_cell(cell, columns[index]) if index in columns else cell for index, cell in enumerate(row))
+        for row in answer.rows
+    ]
+    return Answer(answer.kind, variables=answer.variables, rows=rows)
+
+
 def answer_from_rdflib(result: Result) -> Answer:
     """An rdflib query result (local or from an endpoint) as an Answer."""
     from twingraph.terms import to_oxigraph

@@ -9,6 +9,7 @@ that do not follow redirects still get data; the document URLs with an extension
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import threading
@@ -459,6 +460,7 @@ class _Handlers:
     async def _answer(
         self, request: Request, text: str, formats: tuple[str, ...], default_graphs: tuple[str, ...] = (),
         named_graphs: tuple[str, ...] = (), *, download: str | None = None, stored_query: bool = False,
+        lists: tuple[tuple[str, str], ...] = (),
     ) -> Response:  # fmt: skip
         from twingraph.server.pool import ClientBusy, QueryJob, QueryTimeout, ServerBusy, WorkerFailed
         from twingraph.server.protocol import BOOLEAN_CHOICES, GRAPH_CHOICES, ROW_CHOICES
@@ -480,8 +482,9 @@ class _Handlers:
         # Relative IRIs in a query resolve against the endpoint, as the protocol suggests.
         endpoint = self.state.options.base_url + "sparql"
         job = QueryJob(
-            text, choice.name, self.state.options.max_rows, default_graphs or None, named_graphs or None, endpoint
-        )
+            text, choice.name, self.state.options.max_rows, default_graphs or None, named_graphs or None, endpoint,
+            lists,
+        )  # fmt: skip
         client, stored = self.state.client_of(request), stored_query
         try:
             reply = await self.state.run_query(job, client=client, stored=stored)
@@ -499,7 +502,7 @@ class _Handlers:
                 choice = conneg.negotiate(request.headers.get("accept"), others)
             except NotAcceptable:
                 return self.error(request, 406, reply.message)
-            job = QueryJob(text, choice.name, job.max_rows, job.default_graphs, job.named_graphs, job.base_iri)
+            job = dataclasses.replace(job, fmt=choice.name)
             reply = await self.state.run_query(job, client=client, stored=stored)
         if reply.error:
             return self.error(request, 400 if reply.error in ("syntax", "limit") else 500, reply.message)
@@ -573,8 +576,9 @@ class _Handlers:
                 (named,),
                 download=f"{stored.name}.{download}" if download else None,
                 stored_query=True,
+                lists=stored.lists,
             )
-        response = await self._answer(request, text, ("json",), stored_query=True)
+        response = await self._answer(request, text, ("json",), stored_query=True, lists=stored.lists)
         if response.status_code != 200:
             message = bytes(response.body).decode("utf-8", "replace").strip()
             body = render(

@@ -56,6 +56,7 @@ class QueryJob:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     base_iri: str | None = None
+    lists: tuple[tuple[str, str], ...] = ()  # a stored query's list columns, sorted in the answer
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,7 @@ def _worker_main(conn: Connection) -> None:
     import pyoxigraph
 
     from twingraph.offline import offline
-    from twingraph.results import ResultFormatError, TooManyRows, answer_from_oxigraph, serialize
+    from twingraph.results import ResultFormatError, TooManyRows, answer_from_oxigraph, serialize, sort_lists
 
     store = pyoxigraph.Store()
     store.bulk_load(conn.recv_bytes(), format=pyoxigraph.RdfFormat.N_QUADS)
@@ -222,7 +223,9 @@ def _worker_main(conn: Connection) -> None:
             options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in job.named_graphs]
         try:
             with offline():
-                answer = answer_from_oxigraph(store.query(job.text, **options), max_rows=job.max_rows)
+                answer = sort_lists(
+                    answer_from_oxigraph(store.query(job.text, **options), max_rows=job.max_rows), job.lists
+                )
                 reply = QueryReply(body=serialize(answer, job.fmt))
         except SyntaxError as exc:
             reply = QueryReply(error="syntax", message=f"SPARQL syntax error: {exc.msg or exc}")
