@@ -689,9 +689,10 @@ def _service_description(endpoint: str, graphs: list[str]) -> list[Any]:
         pyoxigraph.Triple(node, rdf_type, n("Service")),
         pyoxigraph.Triple(node, n("endpoint"), node),
         pyoxigraph.Triple(node, n("supportedLanguage"), n("SPARQL11Query")),
-        pyoxigraph.Triple(node, n("feature"), n("UnionDefaultGraph")),
         pyoxigraph.Triple(node, n("defaultDataset"), dataset),
         pyoxigraph.Triple(dataset, rdf_type, n("Dataset")),
+        pyoxigraph.Triple(dataset, n("defaultGraph"), pyoxigraph.BlankNode("default")),
+        pyoxigraph.Triple(pyoxigraph.BlankNode("default"), rdf_type, n("Graph")),
     ]
     # The W3C's IRIs for formats (https://www.w3.org/ns/formats/), as SPARQL 1.1 Service Description asks.
     formats = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",

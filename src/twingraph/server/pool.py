@@ -216,7 +216,8 @@ def _worker_main(conn: Connection) -> None:
             job: QueryJob = conn.recv()
         except (EOFError, OSError):
             return
-        options: dict[str, Any] = {"use_default_graph_as_union": job.default_graphs is None, "base_iri": job.base_iri}
+        # The snapshot's own default graph is the data and the ontology (Site.snapshot).
+        options: dict[str, Any] = {"base_iri": job.base_iri}
         if job.default_graphs is not None:
             options["default_graph"] = [pyoxigraph.NamedNode(g) for g in job.default_graphs]
         if job.named_graphs is not None:

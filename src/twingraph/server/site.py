@@ -12,6 +12,7 @@ import hashlib
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from email.utils import formatdate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,17 +81,45 @@ class Site:
         """Last-Modified: when the newest input file changed."""
         return formatdate(self.last_modified, usegmt=True)
 
-    def held_graphs(self) -> list[str]:
-        """The named graphs a SPARQL request may name."""
-        import pyoxigraph
+    @property
+    def dataset_graph(self) -> str:
+        """The named graph of the data and the ontology: the dataset's IRI, where `push` puts them."""
+        from twingraph.iris import dataset_iri
 
-        return [g.value for g in self.store.named_graphs() if isinstance(g, pyoxigraph.NamedNode)]
+        return dataset_iri(self.settings.name, base_iri=self.settings.base_iri)
+
+    @cached_property
+    def catalogue_graph(self) -> str:
+        """The named graph of the DCAT catalogue: the catalogue's IRI."""
+        rows = self.select(
+            f"SELECT ?c WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ ?c a <http://www.w3.org/ns/dcat#Catalog> }} }} "
+            "ORDER BY ?c LIMIT 1"
+        )
+        return str(rows[0]["c"].value)
+
+    def held_graphs(self) -> list[str]:
+        """The named graphs a SPARQL request may name: the dataset's and the catalogue's."""
+        return [self.dataset_graph, self.catalogue_graph]
 
     def snapshot(self) -> bytes:
-        """Every quad as N-Quads, for the query workers."""
+        """The endpoint's dataset as N-Quads, for the query workers (the README's "Graphs").
+
+        The default graph is the data and the ontology, as locally and in what `push` writes;
+        the same triples are the named graph `<dataset IRI>`, and the catalogue is the named
+        graph `<catalogue IRI>`.
+        """
         import pyoxigraph
 
-        dump = self.store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
+        files = [pyoxigraph.NamedNode(f.graph_name) for f in self.loaded.files]
+        triples = {q.triple for graph in files for q in self.store.quads_for_pattern(None, None, None, graph)}
+        dataset, catalogue = pyoxigraph.NamedNode(self.dataset_graph), pyoxigraph.NamedNode(self.catalogue_graph)
+        catalogue_triples = self.store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(CATALOG_GRAPH))
+        quads = [
+            *(pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.DefaultGraph()) for t in triples),
+            *(pyoxigraph.Quad(t.subject, t.predicate, t.object, dataset) for t in triples),
+            *(pyoxigraph.Quad(q.subject, q.predicate, q.object, catalogue) for q in catalogue_triples),
+        ]
+        dump = pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS)
         assert dump is not None  # bytes when no output is given
         return dump
 
