@@ -50,3 +50,28 @@ def test_ckan_reads_the_dataset_metadata(harvested: list[dict]) -> None:
     assert extras["spatial_uri"].endswith("/place/DEU_KAS")
     assert extras["publisher_name"] == "twingraph"
     assert extras["access_rights"].endswith("/access-right/PUBLIC")
+
+
+def _harvest_with(catalogue: Path, licences: Path | None) -> list[dict]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "TWINGRAPH_CKAN_LICENSES"}
+    if licences is not None:
+        env["TWINGRAPH_CKAN_LICENSES"] = str(licences)
+    read = subprocess.run(
+        [str(HARVEST_PYTHON), str(READER), str(catalogue)], capture_output=True, text=True, timeout=300, env=env
+    )
+    assert read.returncode == 0, read.stderr
+    return json.loads(read.stdout)
+
+
+def test_ckan_fills_license_id_with_the_register_twingraph_ships(tmp_path: Path) -> None:
+    """CKAN matches dct:license only against its register's URLs and titles; the EU authority
+    IRI (which DCAT-AP and MQA want) is in neither of CKAN's defaults, so twingraph ships a
+    register (docs/ckan/licenses.json) that a portal names in `licenses_group_url`."""
+    out = tmp_path / "dist"
+    assert run_cli("build", "--out", str(out)).returncode == 0
+    (default,) = _harvest_with(out / "catalog.ttl", None)
+    assert default["license_id"] == ""  # what a portal with CKAN's default register gets
+    (mapped,) = _harvest_with(out / "catalog.ttl", REPO / "docs" / "ckan" / "licenses.json")
+    assert mapped["license_id"] == "cc-by"

@@ -5,7 +5,15 @@ ckanext-dcat pins clash with twingraph's, so this script runs in its own virtual
 """
 
 import json
+import os
 import sys
+
+# CKAN's licence register: its default, or the file named by TWINGRAPH_CKAN_LICENSES, set as
+# the `licenses_group_url` a portal's ckan.ini would set.
+if os.environ.get("TWINGRAPH_CKAN_LICENSES"):
+    from ckan.common import config
+
+    config["licenses_group_url"] = "file://" + os.environ["TWINGRAPH_CKAN_LICENSES"]
 
 from ckanext.dcat.processors import RDFParser
 
