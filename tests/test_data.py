@@ -27,7 +27,7 @@ def data() -> Graph:
 
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
-    return load_graph([REPO / "ontology" / "twingraph.ttl"], max_bytes=10**7).graph
+    return load_graph([REPO / "ontology"], max_bytes=10**7).graph  # the ontology and its concept schemes
 
 
 @pytest.mark.parametrize(

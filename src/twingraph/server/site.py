@@ -12,8 +12,8 @@ import hashlib
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from email.utils import formatdate
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
