@@ -275,3 +275,23 @@ def test_a_new_file_beside_the_inputs_may_be_written(tmp_path: Path) -> None:
     again = run_cli("--root", str(root), "export", "-o", str(new))
     assert again.returncode == 2
     assert "is an input of this command" in again.stderr
+
+
+def test_a_failed_first_build_says_nothing_was_written(tmp_path: Path) -> None:
+    import resource
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (40_000, 40_000))
+
+    out = tmp_path / "dist"
+    failed = subprocess.run(
+        [sys.executable, "-m", "twingraph", "build", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=small_files,
+    )
+    assert failed.returncode == 2
+    assert "the build could not be written (File too large); nothing was written" in failed.stderr
+    assert "previous output" not in failed.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -8,6 +8,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import httpx
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
@@ -187,3 +188,31 @@ def test_service_description_lists_w3c_format_iris(live_server) -> None:
         text = response.read().decode()
     for name in ("RDF_XML", "N-Triples", "SPARQL_Results_JSON", "SPARQL_Results_CSV"):
         assert f"<http://www.w3.org/ns/formats/{name}>" in text
+
+
+BAD_PREDICATE = "CONSTRUCT { ?s <http://example.org/p/> ?o } WHERE { ?s a ?o } LIMIT 1"
+
+
+def test_a_graph_rdf_xml_cannot_express_comes_in_the_next_acceptable_format(live_server) -> None:
+    response = httpx.get(
+        live_server.url + "sparql",
+        params={"query": BAD_PREDICATE},
+        headers={"Accept": "application/rdf+xml, text/turtle;q=0.5"},
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/turtle")
+    assert "<http://example.org/p/>" in response.text
+
+
+def test_a_graph_rdf_xml_cannot_express_is_a_clear_406_when_nothing_else_will_do(live_server) -> None:
+    response = httpx.get(
+        live_server.url + "sparql", params={"query": BAD_PREDICATE}, headers={"Accept": "application/rdf+xml"}
+    )
+    assert response.status_code == 406
+    assert "RDF/XML cannot express the predicate <http://example.org/p/>" in response.text
+
+
+def test_the_cli_refuses_rdf_xml_for_such_a_graph() -> None:
+    result = run_cli("sparql", BAD_PREDICATE, "-f", "rdfxml")
+    assert result.returncode == 2
+    assert "RDF/XML cannot express the predicate <http://example.org/p/>" in result.stderr
