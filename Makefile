@@ -13,7 +13,7 @@ HARVEST_STAMP := $(HARVEST)/.installed
 CHROMIUM   := /usr/bin/chromium
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench outline venv clean
+.PHONY: run test lint bench outline venv clean store
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,20 +26,32 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(PIP) install -e '.[test]'
 	touch $@ $(RUN_STAMP)
 
+STORE_STAMP := $(VENV)/.installed-store
+$(STORE_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[store]'
+	touch $@
+
 $(HARVEST_STAMP): Makefile
 	$(PYTHON) -m venv $(HARVEST)
 	$(HARVEST)/bin/python -m pip --disable-pip-version-check -q install 'ckan[requirements]==2.12.*' 'ckanext-dcat==2.4.*'
 	touch $@
 
+# Without root or apt this only says so: the browser tests then skip with that reason.
 $(CHROMIUM):
-	$(SUDO) apt-get install -y -q chromium >/dev/null 2>&1 || \
-	  ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null)
+	@$(SUDO) apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -q >/dev/null 2>&1 && $(SUDO) apt-get install -y -q chromium >/dev/null 2>&1) || \
+	  echo "make test: could not install Debian's chromium (needs root or sudo, and apt); the browser tests will skip."
 
 venv: $(RUN_STAMP)
 
 ## run: validate the bundled Kassel data and publish it to dist/ (the main job)
 run: $(RUN_STAMP)
 	$(BIN)/twingraph build
+	@echo "twingraph is installed in .venv: run '. .venv/bin/activate' to have it on your PATH (or call .venv/bin/twingraph)."
+
+## store: the Oxigraph server binary (`oxigraph serve`) in .venv, for the README's triple-store section
+store: $(STORE_STAMP)
+	@echo "oxigraph is installed in .venv: $(BIN)/oxigraph serve --location store --bind 127.0.0.1:7878"
 
 ## test: the whole test suite
 test: $(TEST_STAMP) $(HARVEST_STAMP) $(CHROMIUM)

@@ -28,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TWINGRAPH = [sys.executable, "-m", "twingraph"]
-# The queries of ../shared/perf-anchors.md; rdflib takes minutes for some others at World size.
+# The queries of the team's performance anchors (perf-anchors.md); rdflib takes minutes for some others at World size.
 BASELINE_QUERIES = {"partners", "per-decade", "per-country", "timeline"}
 
 

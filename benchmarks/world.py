@@ -1,6 +1,6 @@
 """The benchmark workloads in twingraph's model: World (the real 2016 Wikidata P190 crawl) and World×N.
 
-World is built from ../shared/datasets/wikidata-p190-2016/: the 10,055 items with their names
+World is built from vendor/datasets/wikidata-p190-2016/: the 10,055 items with their names
 and Wikidata IRIs, and every P190 pair as one partnership, are real. Synthetic, because the
 crawl does not have them, and derived deterministically from the QIDs: the language tag of
 the names (written as @en; most are German names), each place's country (one of 40), each
@@ -30,10 +30,8 @@ sys.path.insert(0, str(HERE.parent / "src"))
 
 from twingraph.iris import partnership_iri, resource_iri, slugify  # noqa: E402
 
-CRAWL_CANDIDATES = [
-    HERE.parent.parent / "shared" / "datasets" / "wikidata-p190-2016",
-    Path("/work/shared/datasets/wikidata-p190-2016"),
-]
+# The crawl is vendored with the repository (vendor/SOURCES.md).
+CRAWL = HERE.parent / "vendor" / "datasets" / "wikidata-p190-2016"
 COUNTRIES = [f"Q{n}" for n in (183, 38, 33, 142, 34, 43, 801, 159, 36, 29, 55, 45, 40, 39, 213, 28, 218, 41, 212, 30,
                                145, 17, 148, 16, 96, 155, 414, 298, 419, 1033, 884, 668, 252, 928, 20, 35, 189, 27, 211, 37)]  # fmt: skip
 THEMES = ["YouthExchange", "SchoolExchange", "CitizensExchange", "Culture", "JointProjects", "Aid", "Reconciliation"]
@@ -42,10 +40,9 @@ SOURCE = resource_iri("source", "wikidata-p190-2016")
 
 
 def crawl_folder() -> Path:
-    for folder in CRAWL_CANDIDATES:
-        if (folder / "names.tsv").is_file():
-            return folder
-    raise SystemExit("the 2016 crawl is missing: expected ../shared/datasets/wikidata-p190-2016/")
+    if (CRAWL / "names.tsv").is_file():
+        return CRAWL
+    raise SystemExit(f"the 2016 crawl is missing: expected {CRAWL}/ (vendored with the repository)")
 
 
 def _pick(key: str, options: list[str]) -> str:

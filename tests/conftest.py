@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,20 +13,9 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def _shared_folder() -> Path:
-    """The team's shared folder (official DCAT-AP shapes, datasets): beside the checkout.
-
-    TWINGRAPH_SHARED overrides it; a clone made elsewhere (say, in /tmp) falls back to the
-    workplace's /work/shared.
-    """
-    candidates = [os.environ.get("TWINGRAPH_SHARED"), REPO.parent / "shared", "/work/shared"]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "dcat-ap").is_dir():
-            return Path(candidate)
-    return REPO.parent / "shared"
-
-
-SHARED = _shared_folder()
+# Test material copied into the repository (official shapes, W3C tests, real datasets):
+# vendor/SOURCES.md says where each came from and under which licence.
+VENDOR = REPO / "vendor"
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The official DCAT-AP shapes from ../shared/dcat-ap/, combined as the EU and GovData validators do."""
+"""The official DCAT-AP shapes from vendor/dcat-ap/, combined as the EU and GovData validators do."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from dataclasses import dataclass
 import pyshacl
 from rdflib import Graph, URIRef
 
-from tests.conftest import SHARED
+from tests.conftest import VENDOR
 
-DCAT_AP = SHARED / "dcat-ap"
+DCAT_AP = VENDOR / "dcat-ap"
 SH = "http://www.w3.org/ns/shacl#"
 
 # Without imports.ttl and mdr_imports.ttl: they only owl:import the vocabularies from the web.
-# Without shacl/ranges.ttl, which pyshacl cannot load (see ../shared/dcat-ap/README.md).
+# Without shacl/ranges.ttl, which pyshacl cannot load (see vendor/dcat-ap/README.md).
 PROFILES: dict[str, list[str]] = {
     "dcat-ap 3.0.1 shapes": ["dcat-ap-3.0.1/html-shacl/shapes.ttl"],
     "dcat-ap 3.0.1 range": ["dcat-ap-3.0.1/html-shacl/range.ttl"],

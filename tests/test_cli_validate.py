@@ -65,7 +65,7 @@ def test_planted_errors_are_reported_by_place(runner: CliRunner, tmp_path: Path)
     assert any("A Wikidata link must be one IRI of the form" in line for line in lines)
     assert "Kassel – Arnstadt  <https://w3id.org/twingraph/id/partnership/arnstadt--kassel>" in lines
     assert "            The date 2989 lies in the future." in lines
-    assert lines[-1] == "Does not conform (1390 triples in 3 files): 2 violations, 0 warnings on 2 resources."
+    assert lines[-1] == "Does not conform (1390 triples in 3 files): 2 violations on 2 resources, 0 warnings."
 
 
 def test_turtle_report_is_a_standard_shacl_report(runner: CliRunner, tmp_path: Path) -> None:
@@ -153,3 +153,27 @@ def test_usage_errors_exit_2(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["validate", "-f", "yaml"])
     assert result.exit_code == 2
     assert "Invalid value for '-f' / '--format'" in result.output
+
+
+def test_warnings_are_counted_with_the_resources_they_concern() -> None:
+    from twingraph.reports import verdict
+    from twingraph.validate import Finding, ValidationReport
+
+    def finding(severity: str, focus: str) -> Finding:
+        return Finding(focus=focus, focus_label=focus, severity=severity, message="m", component="c")
+
+    findings = (finding("Violation", "urn:a"), finding("Violation", "urn:a"), finding("Warning", "urn:b"),
+                finding("Warning", "urn:c"), finding("Warning", "urn:d"))  # fmt: skip
+    report = ValidationReport(conforms=False, findings=findings, report=Graph())
+    assert verdict(report) == "Does not conform: 2 violations on 1 resource, 3 warnings on 3 resources."
+
+
+def test_build_into_the_project_root_names_what_the_project_has(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    shutil.copy(REPO / "data" / "kassel.ttl", root / "data")
+    shutil.copy(REPO / "twingraph.toml", root)
+    built = run_cli("--root", str(root), "build", "--out", str(root))
+    assert built.returncode == 2
+    assert "ontology" not in built.stderr
+    assert "would overwrite the project's own" in built.stderr

@@ -11,9 +11,7 @@ import importlib.util
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import REPO, SHARED
+from tests.conftest import REPO
 from twingraph.load import load_graph
 from twingraph.project import bundled_project
 from twingraph.validate import ValidationReport, load_shapes, validate_graph
@@ -34,7 +32,6 @@ def _rows(report: ValidationReport) -> Counter[tuple[str, ...]]:
     return Counter((f.focus, f.component, f.path or "", f.value or "", f.severity) for f in report.findings)
 
 
-@pytest.mark.skipif(not (SHARED / "datasets" / "wikidata-p190-2016").is_dir(), reason="the 2016 crawl is not here")
 def test_both_engines_find_the_same_planted_errors_in_world(tmp_path: Path) -> None:
     world = _world_module()
     # pyshacl needs ~25 s for 60 partnerships (~90 s for 200), so the slice is small and

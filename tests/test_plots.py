@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SHARED, run_cli
+from tests.conftest import REPO, run_cli
 from twingraph.load import load_graph, load_project_graph
 from twingraph.plots import PlotError, city_partnerships, draw, render
 from twingraph.project import bundled_project
@@ -87,7 +87,7 @@ def test_a_city_with_no_dated_partnerships_gets_a_message_not_an_empty_axis(stor
     assert "Kassel" in _texts(render(draw("map", store, city=CITY + "mulhouse", present=2026.9), "svg"))
     assert "Kassel" in _texts(render(draw("network", store, city=CITY + "mulhouse", present=2026.9), "svg"))
     _save_png("map", CITY + "mulhouse", store, "mulhouse-map.png")
-    result = run_cli("plot", "timeline", "Mulhouse")
+    result = run_cli("plot", "timeline", "Mulhouse", "-o", "-")
     assert result.returncode == 2
     assert result.stderr == (
         "Error: Mulhouse has no dated partnerships, so there is no timeline to draw; "
@@ -109,9 +109,20 @@ def test_png_by_suffix_and_svg_on_stdout(tmp_path: Path) -> None:
     png = tmp_path / "kassel-map.png"
     assert run_cli("plot", "map", "Kassel", "-o", str(png)).returncode == 0
     assert png.read_bytes().startswith(b"\x89PNG")
-    svg = run_cli("plot", "map")  # the most connected place by default: Kassel
+    svg = run_cli("plot", "map", "-o", "-")  # the most connected place by default: Kassel
     assert svg.returncode == 0
     assert "Town twinnings of Kassel" in svg.stdout
+
+
+def test_without_o_a_picture_goes_to_a_named_file(tmp_path: Path) -> None:
+    result = run_cli("--root", str(REPO), "plot", "network", "Kassel", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == "Wrote kassel-network.svg.\n"
+    assert (tmp_path / "kassel-network.svg").read_bytes().startswith(b"<?xml")
+    png = run_cli("--root", str(REPO), "plot", "timeline", "-f", "png", cwd=tmp_path)
+    assert png.stderr == "Wrote kassel-timeline.png.\n"
+    assert (tmp_path / "kassel-timeline.png").read_bytes().startswith(b"\x89PNG")
 
 
 def test_an_unknown_city_is_a_clear_error() -> None:
@@ -122,14 +133,13 @@ def test_an_unknown_city_is_a_clear_error() -> None:
 
 def test_the_readme_pictures_are_the_projects_own_output() -> None:
     for kind in ("map", "timeline"):
-        result = run_cli("plot", kind, "Kassel")
+        result = run_cli("plot", kind, "Kassel", "-o", "-")
         assert result.returncode == 0
         assert (REPO / "docs" / f"kassel-{kind}.svg").read_text(encoding="utf-8") == result.stdout, (
             f"docs/kassel-{kind}.svg is stale: run `twingraph plot {kind} Kassel -o docs/kassel-{kind}.svg`"
         )
 
 
-@pytest.mark.skipif(not (SHARED / "datasets" / "wikidata-p190-2016").is_dir(), reason="the 2016 crawl is not here")
 def test_the_world_network_shows_the_best_connected_places(tmp_path: Path) -> None:
     spec = importlib.util.spec_from_file_location("world", REPO / "benchmarks" / "world.py")
     assert spec is not None

@@ -125,3 +125,13 @@ def test_wheel_carries_the_bundled_project_and_works_outside_the_checkout(tmp_pa
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Conforms (")
+
+
+def test_a_folder_without_a_project_says_the_bundled_one_stands_in(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    shown = run_cli("validate", cwd=tmp_path)
+    assert shown.returncode == 0
+    assert shown.stderr.startswith("Note: no twingraph.toml here or above; using the bundled Kassel example project.")
+    inside = run_cli("validate")  # the checkout is a project: no note
+    assert "Note:" not in inside.stderr

@@ -1,4 +1,4 @@
-"""The W3C SPARQL 1.1 Protocol tests (../shared/w3c-sparql-protocol) against a live `twingraph serve`.
+"""The W3C SPARQL 1.1 Protocol tests (vendor/w3c-sparql-protocol) against a live `twingraph serve`.
 
 Every test passes or is not applicable, with its reason:
 - the 13 update tests expect a writable endpoint; this one is read-only and must refuse them (403);
@@ -21,13 +21,13 @@ import pytest
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 
-from tests.conftest import SHARED
+from tests.conftest import VENDOR
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
 HTS = "http://www.w3.org/2011/http-statusCodes#StatusCode"
-MANIFEST = SHARED / "w3c-sparql-protocol" / "manifest.ttl"
+MANIFEST = VENDOR / "w3c-sparql-protocol" / "manifest.ttl"
 REMOTE = "kasei.us"
 RESULT_TYPES = {
     "application/sparql-results+json",

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from tests.conftest import SHARED, run_cli
+from tests.conftest import VENDOR, run_cli
 from tests.servers import OxigraphServer, Reply, ScriptedEndpoint, oxigraph_server
 from tests.test_offline import audited
 from tests.wikidata_fixture import wikidata_ntriples
@@ -130,7 +130,7 @@ def test_import_with_depth_2_lists_why_places_do_not_conform(wikidata: OxigraphS
 
 
 def test_link_proposes_the_right_items_for_wikipedia_spellings(wikidata: OxigraphServer, tmp_path: Path) -> None:
-    with open(SHARED / "datasets" / "wikipedia-twin-towns" / "twin_cities_raw.csv", encoding="utf-8") as stream:
+    with open(VENDOR / "datasets" / "wikipedia-twin-towns" / "twin_cities_raw.csv", encoding="utf-8") as stream:
         rows = [r for r in csv.DictReader(stream) if "Kassel" in (r["city1"], r["city2"])]
     names = sorted(
         {r["city2"] if r["city1"] == "Kassel" else r["city1"] for r in rows}
@@ -176,7 +176,7 @@ def test_batches_hold_many_items_per_query(wikidata: OxigraphServer) -> None:
     client = WikidataClient(Endpoint(wikidata.query_url), Cache(None))
     qids = [
         line.split("\t")[0]
-        for line in (SHARED / "datasets" / "wikidata-p190-2016" / "names.tsv").read_text().splitlines()[:450]
+        for line in (VENDOR / "datasets" / "wikidata-p190-2016" / "names.tsv").read_text().splitlines()[:450]
     ]
     client.statements(qids)
     assert client.requests == 3  # 450 items in batches of 200

@@ -1,4 +1,4 @@
-"""Wikidata-shaped RDF for the tests, written from the real 2016 P190 crawl in ../shared/datasets/.
+"""Wikidata-shaped RDF for the tests, written from the real 2016 P190 crawl in vendor/datasets/.
 
 It follows Wikidata's own RDF model: `wdt:` truthy triples, `p:`/`ps:`/`pq:`/`pqv:` statements
 with `wikibase:rank`, `prov:wasDerivedFrom` references with `pr:P854`, `rdfs:label`,
@@ -21,9 +21,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from tests.conftest import SHARED
+from tests.conftest import VENDOR
 
-CRAWL = SHARED / "datasets" / "wikidata-p190-2016"
+CRAWL = VENDOR / "datasets" / "wikidata-p190-2016"
 WD = "http://www.wikidata.org/entity/"
 WDT = "http://www.wikidata.org/prop/direct/"
 P = "http://www.wikidata.org/prop/"

@@ -255,7 +255,7 @@ def _refuse_source_folders(project: Project, out: Path) -> None:
     target = out.resolve()
     sources = [project.root.resolve() / name for name in ("ontology", "data", "shapes", "queries")]
     sources.append((project.root / "twingraph.toml").resolve())
-    for source in sources:
+    for source in (source for source in sources if source.exists()):  # name only what the project has
         if target == source or target in source.parents or source in target.parents or target.is_relative_to(source):
             raise OutputError(
                 f"{display_path(out)} would overwrite the project's own {display_path(source)}; "

@@ -92,7 +92,14 @@ class Options:
     def project(self) -> Project:
         from twingraph.project import find_project
 
-        return find_project(root=self.root)
+        project = find_project(root=self.root)
+        if project.fallback:
+            click.echo(
+                "Note: no twingraph.toml here or above; using the bundled Kassel example project. "
+                "Give --root, or make a project of your own (the README's \"Your own city\").",
+                err=True,
+            )
+        return project
 
     def max_bytes(self, project: Project) -> int:
         if self.max_input_mb is not None:
@@ -343,23 +350,16 @@ def _run_and_write(
 
 
 def _write_result(answer: Any, fmt: str | None, output: Path | None) -> None:
-    from twingraph.formats import GRAPH_RESULT_FORMATS, rdf_format_for, result_format_for
+    from twingraph.formats import GRAPH_SUFFIXES, ROW_SUFFIXES, format_for_suffix
     from twingraph.output import write_atomic
     from twingraph.results import serialize
 
     to_file = output is not None and str(output) != "-"
-    if fmt is None:
-        if answer.kind == "GRAPH":
-            by_suffix = rdf_format_for(output) if to_file and output else None
-            fmt = by_suffix.name if by_suffix and by_suffix.name in GRAPH_RESULT_FORMATS else "turtle"
-        else:
-            by_suffix_result = result_format_for(output) if to_file and output else None
-            if by_suffix_result:
-                fmt = by_suffix_result.name
-            elif answer.kind == "ASK" or (not to_file and sys.stdout.isatty()):
-                fmt = "table"
-            else:
-                fmt = "csv"
+    if fmt is None and to_file and output is not None:
+        graph = answer.kind == "GRAPH"
+        fmt = format_for_suffix(output, GRAPH_SUFFIXES if graph else ROW_SUFFIXES, what="graph" if graph else "result")
+    elif fmt is None:
+        fmt = "turtle" if answer.kind == "GRAPH" else "table" if answer.kind == "ASK" or sys.stdout.isatty() else "csv"
     data = serialize(answer, fmt)
     if to_file and output is not None:
         write_atomic(output, data)
@@ -504,17 +504,15 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: P
     The same input always gives the same bytes. JSON-LD is compacted against twingraph's
     context, embedded in the file.
     """
-    from twingraph.export import EXPORT_FORMATS, serialize_loaded
+    from twingraph.export import serialize_loaded
+    from twingraph.formats import EXPORT_SUFFIXES, format_for_suffix
     from twingraph.load import load_project_graph
 
     project = options.project()
     ontology_files, data_paths = project.graph_inputs(paths)
     if fmt is None:
-        suffix = output.suffix.lower() if output is not None and str(output) != "-" else ""
-        fmt = next(
-            (f.name for f in EXPORT_FORMATS if f.suffix == suffix or (suffix == ".json" and f.name == "jsonld")),
-            "turtle",
-        )
+        to_file = output is not None and str(output) != "-"
+        fmt = format_for_suffix(output, EXPORT_SUFFIXES, what="export") if to_file and output else "turtle"
     loaded = load_project_graph(project, paths, max_bytes=options.max_bytes(project))
     body = serialize_loaded(loaded, fmt, data_paths=data_paths)
     _emit(body, output, inputs=[*ontology_files, *data_paths])
@@ -528,16 +526,22 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: P
     show_default=True,
     help="dcat-ap-de adds what GovData expects.",
 )
-@click.option("-f", "--format", "fmt", type=click.Choice(["turtle", "jsonld"]), default="turtle", show_default=True)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(["turtle", "jsonld"]), help="Default: from the -o suffix, else turtle."
+)
 @click.option("--base-url", metavar="URL", help="Where the files are published. Default: [publish] base_url.")
 @output_option
 @pass_options
-def catalog(options: Options, profile: str, fmt: str, base_url: str | None, output: Path | None) -> None:
+def catalog(options: Options, profile: str, fmt: str | None, base_url: str | None, output: Path | None) -> None:
     """Print the DCAT-AP 3 catalogue of the project's data, with the sizes and checksums `build` would publish."""
     from twingraph.build import catalog_bytes, distribution_files, settings_for_base_url
     from twingraph.catalog import catalog_graph, coverage
+    from twingraph.formats import CATALOG_SUFFIXES, format_for_suffix
     from twingraph.load import load_project_graph
 
+    if fmt is None:
+        to_file = output is not None and str(output) != "-"
+        fmt = format_for_suffix(output, CATALOG_SUFFIXES, what="catalogue") if to_file and output else "turtle"
     project = options.project()
     settings = settings_for_base_url(project.settings, base_url)
     ontology_files, data_paths = project.graph_inputs()
@@ -719,7 +723,12 @@ def _check_port_free(host: str, port: int) -> None:
 @click.argument("kind", type=click.Choice(["timeline", "map", "network"]))
 @click.argument("city", required=False)
 @click.option("-f", "--format", "fmt", type=click.Choice(["svg", "png"]), help="Default: by the -o suffix, else SVG.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file (atomically); - is stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write to this file (atomically); - is stdout. Default: CITY-KIND.svg (or .png) in the current folder.",
+)
 @click.option(
     "--depth", default=1, show_default=True, type=click.IntRange(1, 3), help="network: 2 adds the partners' partners."
 )
@@ -736,6 +745,8 @@ def plot(
     show the place with the most partnerships, and network the --top best-connected places.
     The same data always gives the same bytes.
     """
+    from twingraph.errors import display_path
+    from twingraph.formats import PICTURE_SUFFIXES, format_for_suffix
     from twingraph.load import load_project_graph
     from twingraph.output import refuse_inputs, write_atomic
     from twingraph.plots import draw, present_year, render
@@ -743,16 +754,23 @@ def plot(
 
     project = options.project()
     loaded = load_project_graph(project, max_bytes=options.max_bytes(project))
-    to_file = output is not None and str(output) != "-"
-    if to_file and output is not None:
-        refuse_inputs(output, list(loaded.paths))
-    fmt = fmt or ("png" if to_file and output is not None and output.suffix.lower() == ".png" else "svg")
     iri = str(resolve_place_in_store(loaded.store, city)) if city else None
+    if output is None:  # a picture is a file: a default name rather than bytes on the terminal
+        slug = iri.rstrip("/").rsplit("/", 1)[-1] if iri else project.settings.name
+        output = Path(f"{slug}-{kind}.{fmt or 'svg'}")
+    to_file = str(output) != "-"
+    if to_file:
+        refuse_inputs(output, list(loaded.paths))
+    if fmt is None:
+        fmt = format_for_suffix(output, PICTURE_SUFFIXES, what="picture") if to_file else "svg"
+    if not to_file and fmt == "png" and sys.stdout.isatty():
+        raise click.UsageError("a PNG is not for a terminal: give -o FILE.png, or pipe it (-o - | …).")
     present = present_year(project.settings.publishing.modified)
     figure = draw(kind, loaded.store, city=iri, present=present, depth=depth, top=top)
     body = render(figure, fmt, salt=f"twingraph-{kind}")
-    if to_file and output is not None:
+    if to_file:
         write_atomic(output, body)
+        click.echo(f"Wrote {display_path(output)}.", err=True)
     else:
         click.echo(body, nl=False)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from twingraph.errors import TwingraphError
+
 
 @dataclass(frozen=True)
 class RdfFormat:
@@ -81,3 +83,30 @@ def result_format_for(path: Path) -> ResultFormat | None:
     """The result format a file's suffix names, or None."""
     suffix = path.suffix.lower()
     return next((fmt for fmt in RESULT_FORMATS if suffix in fmt.suffixes), None)
+
+
+class UnknownSuffix(TwingraphError):
+    """An output file's suffix names no format the command writes."""
+
+
+# The suffixes each kind of output is written in, by format name: one table per command,
+# since `.xml` means RDF/XML for `export` but SPARQL results XML for `query run`.
+EXPORT_SUFFIXES = {".ttl": "turtle", ".jsonld": "jsonld", ".json": "jsonld", ".nt": "nt", ".rdf": "rdfxml",
+                   ".owl": "rdfxml", ".xml": "rdfxml", ".csv": "csv"}  # fmt: skip
+ROW_SUFFIXES = {suffix: fmt.name for fmt in RESULT_FORMATS for suffix in fmt.suffixes}
+GRAPH_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld", ".rdf": "rdfxml",
+                  ".xml": "rdfxml"}  # fmt: skip
+PICTURE_SUFFIXES = {".svg": "svg", ".png": "png"}
+CATALOG_SUFFIXES = {".ttl": "turtle", ".jsonld": "jsonld", ".json": "jsonld"}
+
+
+def format_for_suffix(path: Path, suffixes: dict[str, str], *, what: str) -> str:
+    """The format a file name asks for, from one command's table; UnknownSuffix lists the known ones."""
+    suffix = path.suffix.lower()
+    if suffix in suffixes:
+        return suffixes[suffix]
+    known = ", ".join(sorted(suffixes))
+    raise UnknownSuffix(
+        f"{path.name}: twingraph does not know which {what} format {suffix or 'a name without a suffix'!r} "
+        f"means. Use one of {known}, or say the format with -f."
+    )

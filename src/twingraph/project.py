@@ -8,6 +8,7 @@ one, the bundled Kassel project is used. A project may leave out `ontology/`, `s
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -83,6 +84,8 @@ class Project:
     root: Path
     settings: Settings
     bundled: bool = False
+    # True when no twingraph.toml was found here or above, so the bundled project stands in.
+    fallback: bool = False
 
     def folder(self, name: str) -> Path:
         """The project's folder of that name, or the bundled one where the project has none."""
@@ -147,7 +150,7 @@ def find_project(*, root: Path | None = None, start: Path | None = None) -> Proj
     for folder in (here, *here.parents):
         if (folder / SETTINGS_FILE).is_file():
             return _project_at(folder)
-    return bundled_project()
+    return dataclasses.replace(bundled_project(), fallback=True)
 
 
 def _project_at(root: Path) -> Project:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from itertools import groupby
 
 from twingraph.validate import Finding, ValidationReport
@@ -56,14 +57,20 @@ def report_as_text(report: ValidationReport) -> str:
 
 def verdict(report: ValidationReport) -> str:
     """One line: conforms or not, with counts."""
-    nodes = len({f.focus for f in report.violations})
-    counts = f"{_plural(len(report.violations), 'violation')}, {_plural(len(report.warnings), 'warning')}"
+    counts = f"{_findings(report.violations, 'violation')}, {_findings(report.warnings, 'warning')}"
     size = ""
     if report.data is not None:
         size = f" ({report.data.triple_count()} triples in {_plural(len(report.data.files), 'file')})"
     if report.conforms:
         return f"Conforms{size}: {counts}."
-    return f"Does not conform{size}: {counts} on {_plural(nodes, 'resource')}."
+    return f"Does not conform{size}: {counts}."
+
+
+def _findings(findings: Sequence[Finding], word: str) -> str:
+    """'3 violations on 2 resources': each kind counted with the resources it concerns."""
+    if not findings:
+        return f"0 {word}s"
+    return f"{_plural(len(findings), word)} on {_plural(len({f.focus for f in findings}), 'resource')}"
 
 
 def _where(finding: Finding) -> str:
