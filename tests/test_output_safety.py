@@ -242,7 +242,7 @@ def test_o_never_replaces_a_device() -> None:
 
 
 def test_o_into_a_place_nothing_can_be_written_is_a_plain_error() -> None:
-    result = run_cli("export", "-o", "/proc/version")
+    result = run_cli("export", "-f", "turtle", "-o", "/proc/version")
     assert result.returncode == 2
     assert result.stderr.startswith("Error: /proc/version: cannot be written")
     assert "bug" not in result.stderr

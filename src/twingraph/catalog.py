@@ -199,13 +199,14 @@ def catalog_graph(
     licence = u(pub.licence_de if profile == "dcat-ap-de" else pub.licence)
     rights = u(f"{dataset}/rights")
     period = u(f"{dataset}/period")
-    title_de = pub.title_de or settings.title
+    title_de = pub.title_de  # no German title unless the project gives one: never English text tagged @de
     issued = Literal(pub.issued, datatype=XSD.date)
     modified = Literal(pub.modified, datatype=XSD.date)
 
-    def text(node: URIRef, prop: URIRef, en: str, de: str) -> None:
+    def text(node: URIRef, prop: URIRef, en: str, de: str | None) -> None:
         g.add((node, prop, Literal(en, lang="en")))
-        g.add((node, prop, Literal(de, lang="de")))
+        if de is not None:
+            g.add((node, prop, Literal(de, lang="de")))
 
     def concept(iri: str, cls: URIRef | None = None) -> URIRef:
         node = u(iri)
@@ -224,7 +225,7 @@ def catalog_graph(
 
     # The catalogue.
     g.add((catalog, RDF.type, dcat["Catalog"]))
-    text(catalog, DCTERMS.title, f"{settings.title}: catalogue", f"{title_de}: Katalog")
+    text(catalog, DCTERMS.title, f"{settings.title}: catalogue", f"{title_de}: Katalog" if title_de else None)
     text(catalog, DCTERMS.description, pub.description_en, pub.description_de)
     g.add((catalog, DCTERMS.publisher, publisher))
     g.add((catalog, dcat["dataset"], dataset))
@@ -311,7 +312,7 @@ def catalog_graph(
             distribution,
             DCTERMS.title,
             f"{settings.title} ({file.format.label})",
-            f"{title_de} ({file.format.label})",
+            f"{title_de} ({file.format.label})" if title_de else None,
         )
         text(
             distribution,

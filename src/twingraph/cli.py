@@ -96,7 +96,7 @@ class Options:
         if project.fallback:
             click.echo(
                 "Note: no twingraph.toml here or above; using the bundled Kassel example project. "
-                "Give --root, or make a project of your own (the README's \"Your own city\").",
+                'Give --root, or make a project of your own (the README\'s "Your own city").',
                 err=True,
             )
         return project
@@ -123,10 +123,23 @@ def _endpoint(url: str, *, timeout: float, max_answer_mb: float = 64.0) -> Any:
     return Endpoint(url, timeout=timeout, max_answer_bytes=int(max_answer_mb * 1024 * 1024))
 
 
+def _checked_output(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """An -o path is checked first of all: only a regular file or a new path may be replaced."""
+    from twingraph.output import OutputError, writable_target
+
+    if value is not None and str(value) != "-":
+        try:
+            writable_target(value)
+        except OutputError as exc:
+            _fail(str(exc))
+    return value
+
+
 output_option: Callable[..., Any] = click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    callback=_checked_output,
     help="Write here (atomically); - is stdout.",
 )
 
@@ -223,6 +236,30 @@ def summary(options: Options, paths: tuple[Path, ...]) -> None:
     data_files = [f for f in loaded.files if f.path not in ontology]
     result = summarize(loaded.graph)
     click.echo(format_summary(result, title=project.settings.title, files=describe_files(data_files)))
+
+
+def _warn_placeholders(project: Project, *, base_url: str | None = None) -> None:
+    """Say loudly which publishing settings are twingraph's placeholders, not the project's."""
+    pub = project.settings.publishing
+    if pub.dated_by == "today":
+        click.echo(
+            f"Warning: the catalogue's modified date is today's ({pub.modified}): the data is not in git and "
+            "twingraph.toml sets no [publish] modified, so builds on other days differ. Set it, or SOURCE_DATE_EPOCH.",
+            err=True,
+        )
+    unset = [key for key in pub.unset() if not (key == "base_url" and base_url)]
+    if not unset:
+        return
+    shown = {
+        "publisher_name": f"publisher_name (now {pub.publisher_name!r})",
+        "licence": f"licence (now {pub.licence.rsplit('/', 1)[-1]})",
+        "base_url": f"base_url (now {project.settings.base_url})",
+    }
+    click.echo(
+        f"Warning: twingraph.toml's [publish] does not set {', '.join(shown[key] for key in unset)}; "
+        "the catalogue carries twingraph's placeholders. Set your own before you publish (README: [publish]).",
+        err=True,
+    )
 
 
 def _emit(body: bytes, output: Path | None, *, inputs: list[Path]) -> None:
@@ -543,6 +580,7 @@ def catalog(options: Options, profile: str, fmt: str | None, base_url: str | Non
         to_file = output is not None and str(output) != "-"
         fmt = format_for_suffix(output, CATALOG_SUFFIXES, what="catalogue") if to_file and output else "turtle"
     project = options.project()
+    _warn_placeholders(project, base_url=base_url)
     settings = settings_for_base_url(project.settings, base_url)
     ontology_files, data_paths = project.graph_inputs()
     loaded = load_project_graph(project, max_bytes=options.max_bytes(project))
@@ -576,6 +614,7 @@ def build(options: Options, out: Path, base_url: str | None) -> None:
     from twingraph.build import describe
 
     project = options.project()
+    _warn_placeholders(project, base_url=base_url)
     report = run_build(
         project,
         out=out,
@@ -727,6 +766,7 @@ def _check_port_free(host: str, port: int) -> None:
     "-o",
     "--output",
     type=click.Path(path_type=Path),
+    callback=_checked_output,
     help="Write to this file (atomically); - is stdout. Default: CITY-KIND.svg (or .png) in the current folder.",
 )
 @click.option(

@@ -57,8 +57,18 @@ class Publishing:
     spatial_centroid: str | None = None
     spatial_bbox: str | None = None
     geocoding_level: str = "http://dcat-ap.de/def/politicalGeocoding/Level/municipality"
-    issued: str = "2026-11-25"
-    modified: str = "2026-11-25"
+    # Dates (YYYY-MM-DD): never a constant of twingraph's, never file times, so that builds are
+    # byte-identical across clones. `project_dates` fills them (the README's [publish] table).
+    issued: str = ""
+    modified: str = ""
+    # The keys the project's twingraph.toml sets; the others are twingraph's placeholders.
+    given: frozenset[str] = frozenset()
+    # Where `modified` came from: SOURCE_DATE_EPOCH, git, twingraph.toml, or today.
+    dated_by: str = ""
+
+    def unset(self, keys: Sequence[str] = ("publisher_name", "licence", "base_url")) -> list[str]:
+        """Of these settings, those the project has not set itself."""
+        return [key for key in keys if key not in self.given]
 
 
 @dataclass(frozen=True)
@@ -130,8 +140,7 @@ def bundled_root() -> Path:
 
 def bundled_project() -> Project:
     """The Kassel project that ships with twingraph."""
-    root = bundled_root()
-    return Project(root=root, settings=read_settings(root / SETTINGS_FILE), bundled=True)
+    return dataclasses.replace(_project_at(bundled_root()), bundled=True)
 
 
 def find_project(*, root: Path | None = None, start: Path | None = None) -> Project:
@@ -155,7 +164,58 @@ def find_project(*, root: Path | None = None, start: Path | None = None) -> Proj
 
 def _project_at(root: Path) -> Project:
     bundled = root.resolve() == bundled_root().resolve()
-    return Project(root=root, settings=read_settings(root / SETTINGS_FILE), bundled=bundled)
+    settings = read_settings(root / SETTINGS_FILE)
+    project = Project(root=root, settings=settings, bundled=bundled)
+    dates = project_dates(project)
+    publishing = dataclasses.replace(
+        settings.publishing, issued=dates["issued"], modified=dates["modified"], dated_by=dates["dated_by"]
+    )
+    return dataclasses.replace(project, settings=dataclasses.replace(settings, publishing=publishing))
+
+
+def project_dates(project: Project) -> dict[str, str]:
+    """`issued` and `modified` of the published data, from what does not change between clones.
+
+    modified: SOURCE_DATE_EPOCH (reproducible builds) if set; else the date of the last commit
+    that touched the project's data/; else `[publish] modified`. issued: `[publish] issued`;
+    else the date of the first commit that touched data/; else the modified date. Where none of
+    these exists (a new folder outside git with no dates set), today's date, which changes the
+    catalogue daily: `build` warns about it (Publishing.given has no "modified").
+    """
+    import datetime
+    import os
+
+    pub = project.settings.publishing
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    commits = _commit_dates(project.folder("data"))
+    if epoch.isdigit():
+        modified = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date().isoformat()
+        dated_by = "SOURCE_DATE_EPOCH"
+    elif commits:
+        modified, dated_by = commits[0], "git"
+    elif pub.modified:
+        modified, dated_by = pub.modified, "twingraph.toml"
+    else:
+        modified, dated_by = datetime.date.today().isoformat(), "today"
+    issued = pub.issued or (commits[-1] if commits else modified)
+    return {"issued": min(issued, modified), "modified": modified, "dated_by": dated_by}
+
+
+def _commit_dates(folder: Path) -> list[str]:
+    """The commit dates (newest first) of the commits that touched a folder; none outside git."""
+    import shutil
+    import subprocess
+
+    git = shutil.which("git")
+    if git is None or not folder.is_dir():
+        return []
+    try:
+        shown = subprocess.run(
+            [git, "log", "--format=%cs", "--", "."], cwd=folder, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return shown.stdout.split() if shown.returncode == 0 else []
 
 
 def read_settings(path: Path) -> Settings:
@@ -197,7 +257,7 @@ def _publishing(table: object, path: Path) -> Publishing:
     defaults = Publishing()
     values: dict[str, object] = {}
     for key, value in table.items():
-        if key not in fields:
+        if key not in fields or key == "given":
             raise ProjectError(f"{display_path(path)}: [publish] has no setting {key!r}; known: {', '.join(fields)}.")
         default = getattr(defaults, key)
         if isinstance(default, tuple):
@@ -207,9 +267,9 @@ def _publishing(table: object, path: Path) -> Publishing:
         elif not isinstance(value, str) or not value.strip():
             raise ProjectError(f"{display_path(path)}: [publish] {key} must be a non-empty string.")
         values[key] = value
-    publishing = dataclasses.replace(defaults, **values)  # type: ignore[arg-type]
+    publishing = dataclasses.replace(defaults, **values, given=frozenset(values))  # type: ignore[arg-type]
     for key in ("issued", "modified"):
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", getattr(publishing, key)):
+        if key in values and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", getattr(publishing, key)):
             raise ProjectError(f"{display_path(path)}: [publish] {key} must be a date such as 2026-11-25.")
     if publishing.base_url and not re.fullmatch(r"https?://[^\s/]+/\S*/", publishing.base_url):
         raise ProjectError(f"{display_path(path)}: [publish] base_url must be an http(s) URL ending in '/'.")
