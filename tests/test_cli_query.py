@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -183,3 +186,45 @@ def test_an_unreachable_service_is_a_clear_error_with_allow_service() -> None:
     assert shown.stdout == ""
     assert shown.stderr.startswith("Error: a SERVICE the query names could not be reached:")
     assert "Traceback" not in shown.stderr
+
+
+def test_partners_started_in_a_decade() -> None:
+    shown = run_cli("query", "run", "partners", "-p", "from=1980", "-p", "to=1989", "-f", "csv")
+    assert shown.returncode == 0, shown.stderr
+    names = [line.split(",")[1] for line in shown.stdout.splitlines()[1:]]
+    assert names == ["Yaroslavl", "Arnstadt"]
+
+
+def test_an_empty_answer_about_a_name_suggests_places_spelled_alike() -> None:
+    shown = run_cli("query", "run", "partners", "-p", "city=Berlin", "-f", "csv")
+    assert shown.returncode == 0
+    assert shown.stdout.strip() == "partner,partnerName,kind,start,precision,end,themes,country"
+    assert shown.stderr == "Note: no rows for 'Berlin'. Places with partnerships named alike: Berlin-Mitte.\n"
+
+
+def test_tables_are_cut_only_for_a_terminal_and_never_with_wide(tmp_path: Path) -> None:
+    import pty
+
+    long_theme = "aid, citizens' exchange, school exchange, university cooperation"  # Yaroslavl's, 64 characters
+    piped = run_cli("query", "run", "partners", "-f", "table")
+    assert long_theme in piped.stdout
+    # On a terminal: cut at 60 characters unless --wide.
+    for extra, whole in (((), False), (("--wide",), True)):
+        leader, follower = pty.openpty()
+        done = subprocess.run(
+            [sys.executable, "-m", "twingraph", "query", "run", "partners", "-f", "table", *extra],
+            stdout=follower, stderr=subprocess.PIPE, cwd=REPO, timeout=60,
+        )  # fmt: skip
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        assert done.returncode == 0
+        assert (long_theme in b"".join(chunks).decode()) is whole

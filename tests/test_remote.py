@@ -155,6 +155,10 @@ def test_without_a_graph_the_store_default_graph_is_queried(server: OxigraphServ
     shown = run_cli("sparql", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "-f", "csv", "--endpoint", server.query_url)
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.strip() == "s,p,o"
+    assert "holds the dataset in the named graph <https://w3id.org/twingraph/id/dataset/kassel>" in shown.stderr
+    assert "Add --graph" in shown.stderr
+    with_graph = run_cli("query", "run", "partners", "-f", "csv", "--endpoint", server.query_url, "--graph")
+    assert "Note:" not in with_graph.stderr
 
 
 def test_construct_comes_back_as_the_same_graph(server: OxigraphServer, local_graph: Graph) -> None:

@@ -292,6 +292,7 @@ def _parameters(pairs: tuple[str, ...]) -> dict[str, str]:
 def _result_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options shared by `query run` and `sparql`: format, output, endpoint."""
     from twingraph.formats import GRAPH_RESULT_FORMATS, RESULT_FORMATS
+    from twingraph.results import MAX_CELL_WIDTH
 
     names = [fmt.name for fmt in RESULT_FORMATS] + list(GRAPH_RESULT_FORMATS)
     decorators = [
@@ -322,6 +323,12 @@ def _result_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="With --endpoint: seconds the whole exchange may take, the answer's last byte included.",
         ),
         max_answer_option,
+        click.option(
+            "--wide",
+            is_flag=True,
+            help=f"table: never cut long cells (on a terminal they are cut at {MAX_CELL_WIDTH} characters; "
+            "in a pipe or a file, never).",
+        ),
         click.option("--allow-service", is_flag=True, help="Let SERVICE in a local query reach the servers it names."),
         click.option(
             "--data",
@@ -347,6 +354,7 @@ def _run_and_write(
     graph: str | None,
     timeout: float,
     max_answer_mb: float,
+    wide: bool,
     allow_service: bool,
     data_paths: tuple[Path, ...],
 ) -> None:
@@ -374,6 +382,8 @@ def _run_and_write(
             default_graphs=(graph,) if graph else (),
         )
         answer = sort_lists(answer_from_rdflib(result), stored.lists)
+        if not graph and _empty(answer):
+            _hint_dataset_graph(project, endpoint, timeout=timeout)
     else:
         if graph is not None:
             raise click.UsageError("--graph goes with --endpoint.")
@@ -381,15 +391,58 @@ def _run_and_write(
 
         loaded = load_project_graph(project, data_paths, max_bytes=options.max_bytes(project))
         answer = answer_local(loaded, stored, values, allow_service=allow_service)
-    _write_result(answer, fmt, output)
+        if _empty(answer):
+            _hint_similar_places(loaded, stored, values)
+    _write_result(answer, fmt, output, wide=wide)
     if answer.kind == "ASK" and not answer.boolean:
         sys.exit(EXIT_NO)
 
 
-def _write_result(answer: Any, fmt: str | None, output: Path | None) -> None:
+def _empty(answer: Any) -> bool:
+    return (answer.kind == "SELECT" and not answer.rows) or (answer.kind == "GRAPH" and not answer.triples)
+
+
+def _hint_similar_places(loaded: Any, stored: Any, values: dict[str, str]) -> None:
+    """An empty answer about a place given by name: name places with partnerships spelled alike."""
+    from twingraph.query import similar_partner_names
+
+    for parameter in stored.parameters:
+        given = values.get(parameter.name)
+        if parameter.type == "place" and given and not given.startswith(("http://", "https://")):
+            similar = similar_partner_names(loaded.store, given)
+            if similar:
+                click.echo(
+                    f"Note: no rows for {given!r}. Places with partnerships named alike: {', '.join(similar)}.",
+                    err=True,
+                )
+
+
+def _hint_dataset_graph(project: Project, endpoint: str, *, timeout: float) -> None:
+    """An empty answer from a store that holds the dataset only in its named graph (as `push`
+    writes it): say so, rather than leave "(0 rows)" to look like the data's answer."""
+    from twingraph.iris import dataset_iri
+    from twingraph.query import adhoc_query, run_remote
+    from twingraph.remote import EndpointError
+    from twingraph.sparql_text import iri
+
+    graph = dataset_iri(project.settings.name, base_iri=project.settings.base_iri)
+    probe = adhoc_query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}")
+    try:
+        held = run_remote(_endpoint(endpoint, timeout=min(timeout, 10.0)), probe, {}).askAnswer
+    except EndpointError:
+        return
+    if held:
+        click.echo(
+            f"Note: the answer is empty, but {endpoint} holds the dataset in the named graph <{graph}> "
+            "(where `twingraph push` puts it). Add --graph to query that graph.",
+            err=True,
+        )
+
+
+def _write_result(answer: Any, fmt: str | None, output: Path | None, *, wide: bool = False) -> None:
     from twingraph.formats import GRAPH_SUFFIXES, ROW_SUFFIXES, format_for_suffix
     from twingraph.output import write_atomic
-    from twingraph.results import serialize
+    from twingraph.results import render_table, serialize
 
     to_file = output is not None and str(output) != "-"
     if fmt is None and to_file and output is not None:
@@ -397,7 +450,10 @@ def _write_result(answer: Any, fmt: str | None, output: Path | None) -> None:
         fmt = format_for_suffix(output, GRAPH_SUFFIXES if graph else ROW_SUFFIXES, what="graph" if graph else "result")
     elif fmt is None:
         fmt = "turtle" if answer.kind == "GRAPH" else "table" if answer.kind == "ASK" or sys.stdout.isatty() else "csv"
-    data = serialize(answer, fmt)
+    if fmt == "table":  # cut long cells only for a person at a terminal
+        data = render_table(answer, cut=not wide and not to_file and sys.stdout.isatty()).encode("utf-8")
+    else:
+        data = serialize(answer, fmt)
     if to_file and output is not None:
         write_atomic(output, data)
     else:

@@ -312,6 +312,27 @@ def resolve_place_in_store(store: pyoxigraph.Store, value: str) -> rdflib.URIRef
     return _resolve_place(places, value, where="")
 
 
+_PARTNER_NAMES = """PREFIX tw: <https://w3id.org/twingraph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?name WHERE { ?p a tw:Partnership ; tw:partner ?place .
+  { ?place rdfs:label ?name } UNION { ?place skos:altLabel ?name } }"""
+
+
+def similar_partner_names(store: pyoxigraph.Store, name: str, *, limit: int = 5) -> list[str]:
+    """Names of places that have partnerships and are spelled like `name` (Berlin: Berlin-Mitte),
+    for a hint when a query about `name` finds nothing."""
+    import difflib
+
+    with offline():
+        rows: Any = store.query(_PARTNER_NAMES, use_default_graph_as_union=True)
+        names = sorted({row[0].value for row in rows})
+    wanted = name.strip().casefold()
+    containing = [n for n in names if wanted and wanted in n.casefold() and n.casefold() != wanted]
+    close = difflib.get_close_matches(name.strip(), names, n=limit, cutoff=0.75)
+    return list(dict.fromkeys([*containing, *(n for n in close if n.casefold() != wanted)]))[:limit]
+
+
 def _resolve_place(
     places: Callable[[str, dict[str, rdflib.term.Identifier]], list[str]], value: str, *, where: str
 ) -> rdflib.URIRef:

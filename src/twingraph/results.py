@@ -16,7 +16,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
@@ -158,14 +158,15 @@ def serialize(result: Result | Answer, fmt: str) -> bytes:
     answer = result if isinstance(result, Answer) else answer_from_rdflib(result)
     if fmt not in formats_for(answer):
         kind = "CONSTRUCT and DESCRIBE" if answer.kind == "GRAPH" else answer.kind
-        hint = ""
         raise ResultFormatError(
-            f"{kind} results cannot be written as {fmt}: {hint}Use one of {', '.join(formats_for(answer))}."
+            f"{kind} results cannot be written as {fmt}; use one of {', '.join(formats_for(answer))}."
         )
     if answer.kind == "GRAPH":
         return serialize_graph(answer.triples, fmt)
-    writer = {"table": render_table, "tsv": render_tsv, "csv": render_csv, "json": render_json, "xml": render_xml}[fmt]
-    return writer(answer).encode("utf-8")
+    writers: dict[str, Callable[[Answer], str]] = {
+        "table": render_table, "tsv": render_tsv, "csv": render_csv, "json": render_json, "xml": render_xml,
+    }  # fmt: skip
+    return writers[fmt](answer).encode("utf-8")
 
 
 def serialize_graph(triples: Sequence[pyoxigraph.Triple], fmt: str, *, prefixes: dict[str, str] | None = None) -> bytes:
@@ -315,13 +316,13 @@ def tsv_term(node: Any) -> str:
     return quoted
 
 
-def render_table(result: Result | Answer) -> str:
-    """An aligned text table for people: IRIs in prefix form, long cells cut short."""
+def render_table(result: Result | Answer, *, cut: bool = True) -> str:
+    """An aligned text table for people: IRIs in prefix form; long cells cut short unless `cut` is False."""
     answer = result if isinstance(result, Answer) else answer_from_rdflib(result)
     if answer.kind == "ASK":
         return ("true" if answer.boolean else "false") + "\n"
     prefixes = id_prefixes()
-    rows = [[_cell(term, prefixes) for term in row] for row in answer.rows]
+    rows = [[_cell(term, prefixes, cut=cut) for term in row] for row in answer.rows]
     variables = list(answer.variables)
     widths = [max([_width(name)] + [_width(row[i]) for row in rows]) for i, name in enumerate(variables)]
     lines = [_line(variables, widths), _line(["-" * w for w in widths], widths)]
@@ -330,14 +331,14 @@ def render_table(result: Result | Answer) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(term: Any, prefixes: dict[str, str]) -> str:
+def _cell(term: Any, prefixes: dict[str, str], *, cut: bool = True) -> str:
     if term is None:
         return ""
     kind = _kind(term)
     text = compact(term.value, prefixes) if kind == "uri" else f"_:{term.value}" if kind == "bnode" else term.value
     # One line per row: control characters (newlines, tabs) become spaces.
     text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
-    if _width(text) > MAX_CELL_WIDTH:
+    if cut and _width(text) > MAX_CELL_WIDTH:
         while _width(text) > MAX_CELL_WIDTH - 1:
             text = text[:-1]
         text += "…"
