@@ -57,7 +57,7 @@ def test_index_lists_places_and_partnerships(live_server) -> None:
     page = httpx.get(live_server.url).text
     assert 'href="/id/city/kassel"' in page
     assert 'href="/id/partnership/kassel--yaroslavl"' in page
-    assert "10 places in 9 partnerships" in page
+    assert "9 partnerships join 10 places (the places that are partners" in page
 
 
 def test_serve_get_runs_one_request_without_a_server() -> None:

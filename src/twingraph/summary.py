@@ -35,6 +35,7 @@ class Summary:
 
     triples: int
     places: int
+    places_in_partnerships: int
     places_with_wikidata: int
     partnerships: tuple[PartnershipLine, ...]
     sources: int
@@ -55,6 +56,7 @@ def summarize(graph: rdflib.Graph) -> Summary:
     return Summary(
         triples=len(graph),
         places=count(place),
+        places_in_partnerships=count(place + " ?p a tw:Partnership ; tw:partner ?x ."),
         places_with_wikidata=count(place + " ?x tw:wikidataEntity ?q ."),
         partnerships=_partnerships(graph),
         sources=count("?x a tw:Source ."),
@@ -103,7 +105,8 @@ def format_summary(summary: Summary, *, title: str, files: str) -> str:
         f"{title}",
         f"  data: {files}; {summary.triples} triples with the ontology",
         "",
-        f"  places        {summary.places:>4}   {summary.places_with_wikidata} linked to Wikidata",
+        f"  places        {summary.places:>4}   {summary.places_in_partnerships} in partnerships, "
+        f"{summary.places_with_wikidata} linked to Wikidata",
         f"  partnerships  {len(summary.partnerships):>4}",
         f"  sources       {summary.sources:>4}   {summary.sources_with_url} with a URL",
         f"  figures       {summary.figures:>4}   events {summary.events}, activities {summary.activities}",

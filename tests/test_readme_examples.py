@@ -1,0 +1,119 @@
+"""Every console example of the README, run as written in a temporary copy of the project.
+
+A block's `$ twingraph …` lines are run with stdout on a terminal (a pseudo-terminal, so tables
+and defaults are what a person sees) and stderr after it; their output must be the lines that
+follow in the README. A line `…` alone stands for any number of lines. Commands that need a
+server or the network (`serve`, `push`, `--endpoint`, `wikidata`, `curl`, `oxigraph`) are not
+run here: the serve, remote and Wikidata tests cover them against real servers.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+NOT_RUN = re.compile(r"--endpoint|\bserve\b|\bpush\b|\bwikidata\b")
+PROJECT = ("data", "ontology", "shapes", "queries", "examples", "twingraph.toml")
+# A fixed reproducible-build date, so the copy (which has no git history) dates its catalogue
+# the same way every time.
+ENVIRONMENT = {"SOURCE_DATE_EPOCH": "1764547200", "COLUMNS": "200", "NO_COLOR": "1"}
+
+
+@dataclass(frozen=True)
+class Example:
+    line: int
+    command: str
+    expected: tuple[str, ...]
+
+
+def examples() -> list[Example]:
+    found = []
+    for block in re.finditer(r"^```console\n(.*?)^```", README, re.MULTILINE | re.DOTALL):
+        start = README[: block.start()].count("\n") + 2
+        current: list[str] | None = None
+        command, line = "", 0
+        for offset, text in enumerate(block[1].splitlines()):
+            if text.startswith("$ "):
+                if current is not None:
+                    found.append(Example(line, command, tuple(current)))
+                command, line, current = text[2:], start + offset, []
+            elif current is not None:
+                current.append(text)
+        if current is not None:
+            found.append(Example(line, command, tuple(current)))
+    return [e for e in found if e.command.startswith("twingraph ") and not NOT_RUN.search(e.command)]
+
+
+def run_on_a_terminal(command: str, cwd: Path) -> tuple[int, str]:
+    """What a person sees on a terminal (stdout and stderr as they come), and the exit code."""
+    leader, follower = pty.openpty()
+    args = [sys.executable, "-m", "twingraph", *shlex.split(command)[1:]]
+    env = {**os.environ, **ENVIRONMENT}
+    done = subprocess.Popen(args, stdout=follower, stderr=follower, cwd=cwd, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    code = done.wait(timeout=120)
+    return code, b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+# File sizes change with every change of the data or the catalogue; the README says so.
+SIZES = re.compile(r"\d[\d,]* bytes")
+
+
+def normalised(lines: list[str]) -> tuple[str, ...]:
+    return tuple(SIZES.sub("N bytes", line) for line in lines)
+
+
+def matches(expected: tuple[str, ...], actual: tuple[str, ...]) -> bool:
+    """Line by line; `…` alone matches any run of lines."""
+    if not expected:
+        return not actual
+    if expected[0] == "…":
+        return any(matches(expected[1:], actual[skip:]) for skip in range(len(actual) + 1))
+    return bool(actual) and expected[0] == actual[0] and matches(expected[1:], actual[1:])
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    for name in PROJECT:
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    return tmp_path
+
+
+def test_the_readme_has_examples_to_run() -> None:
+    assert len(examples()) >= 10
+
+
+@pytest.mark.parametrize("example", examples(), ids=lambda e: f"README line {e.line}: {e.command[:50]}")
+def test_readme_example(example: Example, project_copy: Path) -> None:
+    code, output = run_on_a_terminal(example.command, project_copy)
+    actual = output.rstrip("\n").split("\n") if output.strip() else []
+    expected = list(example.expected)
+    while expected and not expected[-1].strip():
+        expected.pop()
+    assert code in (0, 1, 2)
+    assert matches(normalised(expected), normalised(actual)), "\n".join(
+        [f"README line {example.line}: {example.command}", "--- the README says:", *expected, "--- it gives:", *actual]
+    )
