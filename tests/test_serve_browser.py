@@ -51,6 +51,9 @@ def test_follow_a_partner_and_run_a_stored_query(live_server, browser) -> None:
     page.goto(live_server.url + "id/city/kassel")
     assert page.locator("h1").inner_text() == "Kassel"
     page.screenshot(path=str(SCREENSHOTS / "kassel.png"), full_page=True)
+    box = page.locator("figure#map svg").bounding_box()
+    assert box is not None
+    assert box["width"] > 800  # the map takes the page's width (it was about 350 px)
 
     page.locator("#partnerships").locator("xpath=following-sibling::table[1]").get_by_role(
         "link", name="Florence", exact=True

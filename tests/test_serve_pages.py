@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,3 +107,32 @@ def test_base_url_with_a_path_prefix(tmp_path: Path) -> None:
     result = run_cli("serve", "--base-url", "https://example.org/twinnings", "--get", "/twinnings/id/city/kassel")
     assert result.returncode == 0, result.stderr
     assert 'href="/twinnings/id/city/florence"' in result.stdout
+
+
+def test_query_tables_show_values_with_headings_for_people(live_server) -> None:
+    page = httpx.get(live_server.url + "queries/partners", params={"city": "Kassel"}).text
+    table = page[page.index('<table id="results">') : page.index("</table>")]
+    assert "<th>Partner name</th>" in table
+    assert "gYear" not in table
+    assert '<span class="note">en</span>' not in table
+
+
+def test_the_catalogue_and_dataset_pages_name_their_properties(live_server) -> None:
+    for path in ("catalog", "id/dataset/kassel"):
+        page = httpx.get(live_server.url + path, headers={"Accept": "text/html"}).text
+        headings = re.findall(r'<th scope="row">(.*?)</th>', page)
+        assert headings
+        assert [h for h in headings if "http" in re.sub(r'href="[^"]*"', "", h)] == []
+
+
+def test_a_partnership_page_shows_what_each_claim_says(live_server) -> None:
+    page = httpx.get(live_server.url + "id/partnership/kassel--vasteras", headers={"Accept": "text/html"}).text
+    assert "start date = 1958" in page
+    assert "start date = 1972-08-14" in page
+    assert "preferred, Västerås" in page
+
+
+def test_the_downloads_page_says_what_each_file_is_for(live_server) -> None:
+    page = httpx.get(live_server.url + "dist/").text
+    assert "opens in a spreadsheet" in page
+    assert "what a portal&#39;s harvester (CKAN, data.europa.eu) reads" in page

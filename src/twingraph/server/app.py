@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import re
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -399,7 +400,9 @@ class _Handlers:
 
     async def dist_index(self, request: Request) -> Response:
         links = [
-            Link(name, f"{self.root}dist/{name}", note=f"{len(body):,} bytes")
+            Link(
+                name, f"{self.root}dist/{name}", note=f"{len(body):,} bytes · {_purpose(name, self.site.settings.name)}"
+            )
             for name, body in sorted(self.site.files.items())
         ]
         body = render("downloads.html", root=self.root, files=links, title="Downloads")
@@ -609,13 +612,12 @@ class _Handlers:
                     row.append(None)
                 elif cell["type"] == "uri":
                     row.append(self.pages.link(pyoxigraph.NamedNode(cell["value"]), wanted))
-                elif cell["type"] == "literal":
-                    note = cell.get("xml:lang") or cell.get("datatype", "").rsplit("#", 1)[-1]
-                    row.append(Link(cell["value"], note=note))
+                elif cell["type"] == "literal":  # people read the value; the tags are in CSV and JSON
+                    row.append(Link(cell["value"]))
                 else:
                     row.append(Link(f"_:{cell['value']}"))
             rows.append(row)
-        return {"variables": variables, "rows": rows}
+        return {"variables": [_heading(name) for name in variables], "rows": rows}
 
     # --- errors ----------------------------------------------------------------------------------
 
@@ -656,6 +658,29 @@ SELECT ?place ?label (COUNT(?partnership) AS ?partnerships) WHERE {
   ?partnership a tw:Partnership ; tw:partner ?place .
   ?place rdfs:label ?label FILTER (LANG(?label) = "en")
 } GROUP BY ?place ?label ORDER BY DESC(?partnerships) LIMIT 20"""
+
+
+def _purpose(name: str, dataset: str) -> str:
+    """What a published file is for, on the downloads page."""
+    purposes = {
+        f"{dataset}.csv": "one row per partnership: opens in a spreadsheet; upload it to a portal by hand",
+        f"{dataset}.ttl": "the data as Turtle, for RDF tools and triple stores",
+        f"{dataset}.jsonld": "the data as JSON-LD, for web developers",
+        f"{dataset}.nt": "the data as N-Triples, one triple a line, for bulk loading",
+        f"{dataset}.rdf": "the data as RDF/XML, for older RDF tools",
+        "context.jsonld": "the JSON-LD context the JSON-LD file uses",
+        "catalog.ttl": "the DCAT-AP catalogue: what a portal's harvester (CKAN, data.europa.eu) reads",
+        "catalog.jsonld": "the same catalogue as JSON-LD",
+        "catalog-de.ttl": "the DCAT-AP.de catalogue, for GovData",
+        "void.ttl": "the VoID description, for linked-data crawlers",
+    }
+    return purposes.get(name, "")
+
+
+def _heading(variable: str) -> str:
+    """A result column's variable as a heading for people: partnerName -> Partner name."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_-]+", " ", variable).strip().lower()
+    return words[:1].upper() + words[1:]
 
 
 def _not_modified(request: Request, tag: str, last_modified: float) -> bool:

@@ -156,8 +156,26 @@ class Pages:
 
     def _fact(self, predicate: str, values: list[Any], wanted: list[str]) -> Fact:
         href, _ = self.href(predicate)
-        links = sorted((self.link(v, wanted) for v in values), key=lambda link: (link.note, link.text))
+        show = self._claim if predicate == TW + "claim" else self.link
+        links = sorted((show(v, wanted) for v in values), key=lambda link: (link.note, link.text))
         return Fact(self.site.label(predicate, wanted), href, links)
+
+    def _claim(self, term: Any, wanted: list[str]) -> Link:
+        """A claim as what it says: "start date = 1958", with its rank and source as the note."""
+        import pyoxigraph
+
+        if type(term).__name__ != "NamedNode":
+            return self.link(term, wanted)
+        said: dict[str, list[Any]] = defaultdict(list)
+        for quad in self.site.store.quads_for_pattern(pyoxigraph.NamedNode(term.value), None, None):
+            said[quad.predicate.value].append(quad.object)
+        link = self.link(term, wanted)
+        prop, value = said.get(TW + "claimProperty"), said.get(TW + "claimValue")
+        if not prop or not value:
+            return link
+        text = f"{self.site.label(prop[0].value, wanted)} = {self.link(value[0], wanted).text}"
+        extras = [self.link(v, wanted).text for key in (TW + "rank", DCT_SOURCE) for v in said.get(key, [])]
+        return Link(text, link.href, link.external, note=", ".join(extras))
 
     def _source(self, iri: str, wanted: list[str]) -> dict[str, Any]:
         import pyoxigraph
