@@ -19,6 +19,7 @@ EXPECTED = {
     "kassel.nt",
     "kassel.rdf",
     "kassel.csv",
+    "kassel-partners.csv",
     "context.jsonld",
     "catalog.ttl",
     "catalog.jsonld",

@@ -124,3 +124,23 @@ def test_blank_nodes_are_refused_with_a_reason(tmp_path: Path) -> None:
     assert shown.returncode == 2
     assert "blank nodes" in shown.stderr
     assert "Traceback" not in shown.stderr
+
+
+def test_the_long_csv_has_each_partnership_once_per_place() -> None:
+    import csv
+    import io
+
+    from tests.conftest import run_cli
+
+    wide = list(csv.DictReader(io.StringIO(run_cli("export", "-f", "csv").stdout)))
+    long = list(csv.DictReader(io.StringIO(run_cli("export", "-f", "csv-long").stdout)))
+    assert len(long) == 2 * len(wide) == 18
+    kassel = [row for row in long if row["place_name"] == "Kassel"]
+    assert sorted(row["partner_name"] for row in kassel) == sorted(
+        row["partner_b"] if row["partner_a"] == "Kassel" else row["partner_a"] for row in wide
+    )
+    florence = next(row for row in long if row["place_name"] == "Florence")
+    assert florence["partner_name"] == "Kassel"
+    assert florence["partner_wikidata"] == "http://www.wikidata.org/entity/Q2865"
+    assert florence["start"] == "1952"
+    assert florence["partnership"] == "https://w3id.org/twingraph/id/partnership/florence--kassel"

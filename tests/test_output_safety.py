@@ -61,10 +61,11 @@ def test_a_build_marks_its_folder_and_replaces_it_next_time(built: Path, tmp_pat
     assert tree(out) == tree(built)
 
 
-def test_an_unmarked_folder_of_exactly_a_builds_files_is_accepted_once(built: Path, tmp_path: Path) -> None:
+def test_an_unmarked_folder_of_a_builds_files_is_accepted_once(built: Path, tmp_path: Path) -> None:
     old = tmp_path / "dist"
     shutil.copytree(built, old)
     (old / MANIFEST).unlink()  # as written by twingraph before the manifest existed
+    (old / "kassel-partners.csv").unlink()  # and before the long CSV
     assert run_cli("build", "--out", str(old)).returncode == 0
     assert (old / MANIFEST).is_file()
 

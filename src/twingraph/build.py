@@ -94,7 +94,7 @@ def build(
     the data conforms.
     """
     from twingraph.catalog import data_facts
-    from twingraph.export import partnership_count, partnerships_csv, sorted_triples
+    from twingraph.export import TABLE_FORMATS, partnership_count, partnership_table, sorted_triples
     from twingraph.load import load_project_graph, read_exact_triples
     from twingraph.parallel import Pending
     from twingraph.validate import load_shapes, validate_graph
@@ -134,9 +134,10 @@ def build(
             return BuildReport(conforms=False, violations=len(report.violations), out=out)
         names = ", ".join(f"{settings.name}{fmt.suffix}" for fmt in EXPORT_FORMATS)
         progress(f"exporting {names}")
-        csv_body, facts = partnerships_csv(loaded.store), data_facts(loaded, data_paths)
+        tables = {fmt: partnership_table(loaded.store, fmt) for fmt in TABLE_FORMATS}
+        facts = data_facts(loaded, data_paths)
         bodies = {name: path.read_bytes() for name, path in rdf.result().items()}
-        bodies["csv"] = csv_body
+        bodies.update(tables)
         shutil.rmtree(handover)
         progress("describing the files: catalog.ttl, catalog.jsonld, catalog-de.ttl, void.ttl")
         contents = assemble(settings, bodies, facts)
@@ -191,10 +192,10 @@ def assemble(settings: Settings, bodies: dict[str, bytes], facts: DataFacts) -> 
 
 def rdf_formats(triples: Sequence[Any]) -> Iterator[tuple[str, bytes]]:
     """The data's sorted triples in each RDF export format (all but the CSV), one at a time."""
-    from twingraph.export import serialize_triples
+    from twingraph.export import TABLE_FORMATS, serialize_triples
 
     for fmt in EXPORT_FORMATS:
-        if fmt.name != "csv":
+        if fmt.name not in TABLE_FORMATS:
             yield fmt.name, serialize_triples(triples, fmt.name)
 
 
@@ -209,9 +210,10 @@ def rdf_files(triples: Sequence[Any], folder: Path) -> dict[str, Path]:
 
 def data_bodies(loaded: LoadedGraph, data_paths: Sequence[Path]) -> dict[str, bytes]:
     """The data in every export format, by format name."""
-    from twingraph.export import partnerships_csv, source_triples
+    from twingraph.export import TABLE_FORMATS, partnership_table, source_triples
 
-    return {**dict(rdf_formats(source_triples(loaded, data_paths))), "csv": partnerships_csv(loaded.store)}
+    tables = {fmt: partnership_table(loaded.store, fmt) for fmt in TABLE_FORMATS}
+    return {**dict(rdf_formats(source_triples(loaded, data_paths))), **tables}
 
 
 def distribution_files(settings: Settings, loaded: LoadedGraph, data_paths: Sequence[Path]) -> list[DistributionFile]:

@@ -438,7 +438,7 @@ def void_graph(settings: Settings, facts: DataFacts, distributions: Sequence[Dis
     for example in facts.examples:
         g.add((dataset, void("exampleResource"), u(example)))
     for file in distributions:
-        if file.format.name != "csv":
+        if file.format.media_type != "text/csv":  # a dump is RDF
             g.add((dataset, void("dataDump"), u(settings.base_url + file.name)))
     namespaces = {_namespace(p) for p in properties} | {_namespace(c) for c in classes}
     for namespace in sorted(namespaces):

@@ -586,8 +586,9 @@ def push(
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "jsonld", "nt", "rdfxml", "csv"]),
-    help="Default: from the -o suffix, else turtle. csv has one row per partnership.",
+    type=click.Choice(["turtle", "jsonld", "nt", "rdfxml", "csv", "csv-long"]),
+    help="Default: from the -o suffix, else turtle. csv has one row per partnership; csv-long one row "
+    "per place and partner (each partnership twice), to filter by one column.",
 )
 @output_option
 @pass_options

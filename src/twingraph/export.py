@@ -50,21 +50,49 @@ EXPORT_FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("nt", "N-Triples", "application/n-triples", ".nt", "RDF_N_TRIPLES"),
     ExportFormat("rdfxml", "RDF/XML", "application/rdf+xml", ".rdf", "RDF_XML"),
     ExportFormat("csv", "CSV", "text/csv", ".csv", "CSV"),
+    ExportFormat("csv-long", "CSV, a row per place and partner", "text/csv", "-partners.csv", "CSV"),
 )
+# The tables of a partnership: one row each (csv), or one row per place and partner (csv-long,
+# the long form researchers filter by one column; the world network's edge list is these rows).
+TABLE_FORMATS = ("csv", "csv-long")
 
+PARTNERSHIP_COLUMNS = ("kind", "start", "start_precision", "end", "themes", "sources")
 CSV_COLUMNS = (
     "partnership",
     "partner_a",
     "partner_a_wikidata",
     "partner_b",
     "partner_b_wikidata",
-    "kind",
-    "start",
-    "start_precision",
-    "end",
-    "themes",
-    "sources",
+    *PARTNERSHIP_COLUMNS,
 )
+LONG_CSV_COLUMNS = (
+    "place",
+    "place_name",
+    "place_wikidata",
+    "partner",
+    "partner_name",
+    "partner_wikidata",
+    "partnership",
+    *PARTNERSHIP_COLUMNS,
+)
+
+
+@dataclass(frozen=True)
+class Member:
+    """One partner of a partnership, as the tables show it."""
+
+    iri: str
+    name: str
+    wikidata: str
+
+
+@dataclass(frozen=True)
+class PartnershipRow:
+    """A partnership as the tables show it: its partners (in IRI order) and its own columns."""
+
+    iri: str
+    members: tuple[Member, ...]
+    cells: tuple[str, ...]  # PARTNERSHIP_COLUMNS
 
 
 def export_format(name: str) -> ExportFormat:
@@ -94,15 +122,15 @@ def serialize(graph: rdflib.Graph, fmt: str, *, ontology: rdflib.Graph | None = 
     """
     from twingraph.terms import store_of, to_oxigraph_triples
 
-    if fmt == "csv":
-        return partnerships_csv(store_of(graph if ontology is None else graph + ontology))
+    if fmt in TABLE_FORMATS:
+        return partnership_table(store_of(graph if ontology is None else graph + ontology), fmt)
     return serialize_triples(sorted_triples(to_oxigraph_triples(graph)), fmt)
 
 
 def serialize_loaded(loaded: LoadedGraph, fmt: str, *, data_paths: Sequence[Path]) -> bytes:
     """The data files of a loaded project (the ontology beside them) in one export format."""
-    if fmt == "csv":
-        return partnerships_csv(loaded.store)
+    if fmt in TABLE_FORMATS:
+        return partnership_table(loaded.store, fmt)
     return serialize_triples(source_triples(loaded, data_paths), fmt)
 
 
@@ -183,8 +211,45 @@ def compact_jsonld(graph: rdflib.Graph, context: dict[str, Any]) -> bytes:
     return (json.dumps(out, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
-def partnerships_csv(store: pyoxigraph.Store) -> bytes:
-    """One row per partnership, partners in IRI order, lists joined with "; "; RFC 4180 (CRLF).
+def partnership_table(store: pyoxigraph.Store, fmt: str) -> bytes:
+    """The partnerships as CSV (RFC 4180, CRLF; lists joined with "; "): `csv` has a row per
+    partnership, partners in IRI order; `csv-long` a row per place and partner, so each
+    partnership twice, ordered by place and partnership."""
+    rows = partnership_rows(store)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if fmt == "csv":
+        writer.writerow(CSV_COLUMNS)
+        for row in rows:
+            (a, b) = (list(row.members) + [Member("", "", "")] * 2)[:2]
+            writer.writerow([row.iri, a.name, a.wikidata, b.name, b.wikidata, *row.cells])
+    else:
+        writer.writerow(LONG_CSV_COLUMNS)
+        pairs = [
+            (place, partner, row)
+            for row in rows
+            for place in row.members
+            for partner in row.members
+            if partner is not place
+        ]
+        for place, partner, row in sorted(pairs, key=lambda pair: (pair[0].iri, pair[2].iri, pair[1].iri)):
+            writer.writerow(
+                [
+                    place.iri,
+                    place.name,
+                    place.wikidata,
+                    partner.iri,
+                    partner.name,
+                    partner.wikidata,
+                    row.iri,
+                    *row.cells,
+                ]
+            )
+    return buffer.getvalue().encode("utf-8")
+
+
+def partnership_rows(store: pyoxigraph.Store) -> list[PartnershipRow]:
+    """Every partnership with its partners and columns, in IRI order.
 
     The store holds the data and the ontology, whose labels name kinds and precisions. The
     columns are read straight from the store's indexes, one predicate at a time, in every
@@ -224,34 +289,27 @@ def partnerships_csv(store: pyoxigraph.Store) -> bytes:
     starts, ends, sources = objects(TW + "startDate"), objects(TW + "endDate"), objects(DCT_SOURCE)
     urls = objects(SCHEMA_URL)
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for p in sorted(partnerships, key=_lexical):
         key = str(p)
-        members = partners.get(key)
-        if not members:
+        found = partners.get(key)
+        if not found:
             continue
-        cells = [(english_name(x), first(wikidata.get(str(x)))) for x in sorted(set(members), key=_lexical)]
-        (a_name, a_wd), (b_name, b_wd) = (cells + [("", "")] * 2)[:2]
+        members = tuple(
+            Member(_lexical(x), english_name(x), first(wikidata.get(str(x)))) for x in sorted(set(found), key=_lexical)
+        )
         kind, precision = labels(kinds.get(key)), labels(precisions.get(key))
         source_urls = {url.value for source in sources.get(key, ()) for url in urls.get(str(source), ())}
-        writer.writerow(
-            [
-                _lexical(p),
-                a_name,
-                a_wd,
-                b_name,
-                b_wd,
-                kind[0] if kind else "",
-                first(starts.get(key)),
-                precision[0] if precision else "",
-                first(ends.get(key)),
-                "; ".join(labels(themes.get(key))),
-                "; ".join(sorted(source_urls)),
-            ]
+        cells = (
+            kind[0] if kind else "",
+            first(starts.get(key)),
+            precision[0] if precision else "",
+            first(ends.get(key)),
+            "; ".join(labels(themes.get(key))),
+            "; ".join(sorted(source_urls)),
         )
-    return buffer.getvalue().encode("utf-8")
+        rows.append(PartnershipRow(_lexical(p), members, cells))
+    return rows
 
 
 def _lexical(node: Any) -> str:

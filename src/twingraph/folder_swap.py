@@ -2,7 +2,8 @@
 
 - Only a folder twingraph wrote is replaced: one that is missing or empty, or that holds a
   manifest of ours (`.twingraph-manifest`) listing every file in it. An older build's folder
-  without a manifest is accepted once when its files are exactly the new build's file set.
+  without a manifest is accepted once when every file in it is one the new build writes (the
+  file set grows as formats are added).
   Anything else (someone's notes, a symlink, a file) is refused before any work is done.
 - The new content is written into a staging folder beside the output, then swapped in with
   one `renameat2(RENAME_EXCHANGE)` where the filesystem has it, else two renames. A run
@@ -85,8 +86,8 @@ def check_replaceable(out: Path, new_files: Iterable[str]) -> None:
     if not files and not others:
         return
     listed = _manifest_files(out)
-    if listed is None and not others and files == set(new_files):
-        return  # an older build's folder, written before the manifest existed
+    if listed is None and not others and files <= set(new_files):
+        return  # an older build's folder, written before the manifest (and before newer formats) existed
     foreign = sorted(others + [name for name in files if listed is None or name not in listed])
     if not foreign:
         return
