@@ -37,14 +37,6 @@ def leftovers(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p.name.startswith(".") and p.name != ".twingraph-manifest")
 
 
-@pytest.fixture(scope="module")
-def first_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("first") / "dist"
-    built = run_cli("build", "--out", str(out))
-    assert built.returncode == 0, built.stderr
-    return out
-
-
 def test_build_writes_every_file_and_a_summary(tmp_path: Path) -> None:
     built = run_cli("build", cwd=tmp_path)  # the default: dist/ in the current folder
     assert built.returncode == 0, built.stderr
@@ -113,21 +105,33 @@ def _limit_file_size() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (40_000, 40_000))
 
 
-def test_a_full_disk_leaves_the_previous_dist_and_says_so(first_build: Path, tmp_path: Path) -> None:
-    out = tmp_path / "dist"
-    shutil.copytree(first_build, out)
-    before = snapshot(out)
-    failed = subprocess.run(
+def _build_on_a_full_disk(out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-m", "twingraph", "build", "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=120,
         preexec_fn=_limit_file_size,
     )
+
+
+def test_a_full_disk_leaves_the_previous_dist_and_says_so(first_build: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    shutil.copytree(first_build, out)
+    before = snapshot(out)
+    failed = _build_on_a_full_disk(out)
     assert failed.returncode == 2
     assert "the build could not be written (File too large); the previous output is unchanged" in failed.stderr
     assert snapshot(out) == before
     assert leftovers(tmp_path) == []
+
+
+def test_a_failed_first_build_says_nothing_was_written(tmp_path: Path) -> None:
+    failed = _build_on_a_full_disk(tmp_path / "dist")
+    assert failed.returncode == 2
+    assert "the build could not be written (File too large); nothing was written" in failed.stderr
+    assert "previous output" not in failed.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_a_killed_build_leaves_the_previous_dist_and_the_next_run_cleans_up(first_build: Path, tmp_path: Path) -> None:

@@ -22,11 +22,8 @@ PUBLISHER_NOT_EU_BODY = "CorporateBodyRestriction"
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("build") / "dist"
-    built = run_cli("build", "--out", str(out))
-    assert built.returncode == 0, built.stderr
-    return out
+def dist(first_build: Path) -> Path:
+    return first_build
 
 
 def catalogue(dist: Path, name: str = "catalog.ttl") -> Graph:

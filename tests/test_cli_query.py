@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +11,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.query import Result
 
-from tests.conftest import FIXTURES, REPO, run_cli
+from tests.conftest import FIXTURES, REPO, run_cli, run_on_a_terminal
 from tests.servers import connection_counter
 from twingraph.cli import cli
 
@@ -202,29 +199,12 @@ def test_an_empty_answer_about_a_name_suggests_places_spelled_alike() -> None:
     assert shown.stderr == "Note: no rows for 'Berlin'. Places with partnerships named alike: Berlin-Mitte.\n"
 
 
-def test_tables_are_cut_only_for_a_terminal_and_never_with_wide(tmp_path: Path) -> None:
-    import pty
-
+def test_tables_are_cut_only_for_a_terminal_and_never_with_wide() -> None:
     long_theme = "aid, citizens' exchange, school exchange, university cooperation"  # Yaroslavl's, 64 characters
     piped = run_cli("query", "run", "partners", "-f", "table")
     assert long_theme in piped.stdout
     # On a terminal: cut at 60 characters unless --wide.
     for extra, whole in (((), False), (("--wide",), True)):
-        leader, follower = pty.openpty()
-        done = subprocess.run(
-            [sys.executable, "-m", "twingraph", "query", "run", "partners", "-f", "table", *extra],
-            stdout=follower, stderr=subprocess.PIPE, cwd=REPO, timeout=60,
-        )  # fmt: skip
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(leader)
-        assert done.returncode == 0
-        assert (long_theme in b"".join(chunks).decode()) is whole
+        code, shown = run_on_a_terminal(["query", "run", "partners", "-f", "table", *extra])
+        assert code == 0
+        assert (long_theme in shown) is whole

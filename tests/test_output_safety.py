@@ -22,14 +22,6 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("built") / "dist"
-    result = run_cli("build", "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    return out
-
-
 def test_a_folder_of_someone_elses_files_is_never_replaced(tmp_path: Path) -> None:
     thesis = tmp_path / "thesis"
     thesis.mkdir()
@@ -41,9 +33,9 @@ def test_a_folder_of_someone_elses_files_is_never_replaced(tmp_path: Path) -> No
     assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis"]
 
 
-def test_a_file_added_to_a_build_is_not_lost_by_the_next_build(built: Path, tmp_path: Path) -> None:
+def test_a_file_added_to_a_build_is_not_lost_by_the_next_build(first_build: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
-    shutil.copytree(built, out)
+    shutil.copytree(first_build, out)
     (out / "README.txt").write_text("mine\n")
     before = tree(out)
     result = run_cli("build", "--out", str(out))
@@ -52,41 +44,41 @@ def test_a_file_added_to_a_build_is_not_lost_by_the_next_build(built: Path, tmp_
     assert tree(out) == before
 
 
-def test_a_build_marks_its_folder_and_replaces_it_next_time(built: Path, tmp_path: Path) -> None:
-    assert {p.name for p in built.iterdir()} == EXPECTED
+def test_a_build_marks_its_folder_and_replaces_it_next_time(first_build: Path, tmp_path: Path) -> None:
+    assert {p.name for p in first_build.iterdir()} == EXPECTED
     assert MANIFEST in EXPECTED
     out = tmp_path / "dist"
-    shutil.copytree(built, out)
+    shutil.copytree(first_build, out)
     assert run_cli("build", "--out", str(out)).returncode == 0
-    assert tree(out) == tree(built)
+    assert tree(out) == tree(first_build)
 
 
-def test_an_unmarked_folder_of_a_builds_files_is_accepted_once(built: Path, tmp_path: Path) -> None:
+def test_an_unmarked_folder_of_a_builds_files_is_accepted_once(first_build: Path, tmp_path: Path) -> None:
     old = tmp_path / "dist"
-    shutil.copytree(built, old)
+    shutil.copytree(first_build, old)
     (old / MANIFEST).unlink()  # as written by twingraph before the manifest existed
     (old / "kassel-partners.csv").unlink()  # and before the long CSV
     assert run_cli("build", "--out", str(old)).returncode == 0
     assert (old / MANIFEST).is_file()
 
 
-def test_an_empty_folder_is_filled(built: Path, tmp_path: Path) -> None:
+def test_an_empty_folder_is_filled(first_build: Path, tmp_path: Path) -> None:
     out = tmp_path / "empty"
     out.mkdir()
     assert run_cli("build", "--out", str(out)).returncode == 0
-    assert tree(out) == tree(built)
+    assert tree(out) == tree(first_build)
 
 
-def test_a_symlink_as_the_output_folder_is_refused(built: Path, tmp_path: Path) -> None:
+def test_a_symlink_as_the_output_folder_is_refused(first_build: Path, tmp_path: Path) -> None:
     real = tmp_path / "real"
-    shutil.copytree(built, real)
+    shutil.copytree(first_build, real)
     link = tmp_path / "dist"
     link.symlink_to(real, target_is_directory=True)
     result = run_cli("build", "--out", str(link))
     assert result.returncode == 2
     assert "is a symbolic link" in result.stderr
     assert link.is_symlink()
-    assert tree(real) == tree(built)
+    assert tree(real) == tree(first_build)
 
 
 def kill_on_rename(out: Path, *, nth: int, exchange: bool) -> subprocess.CompletedProcess[bytes]:
@@ -107,9 +99,9 @@ def kill_on_rename(out: Path, *, nth: int, exchange: bool) -> subprocess.Complet
     return subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
 
 
-def test_a_kill_between_the_two_renames_is_undone_by_the_next_run(built: Path, tmp_path: Path) -> None:
+def test_a_kill_between_the_two_renames_is_undone_by_the_next_run(first_build: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
-    shutil.copytree(built, out)
+    shutil.copytree(first_build, out)
     (out / "kassel.ttl").write_bytes(b"# the earlier output\n")
     before = tree(out)
     killed = kill_on_rename(out, nth=2, exchange=False)
@@ -122,15 +114,15 @@ def test_a_kill_between_the_two_renames_is_undone_by_the_next_run(built: Path, t
     assert run_cli("build", "--out", str(out), "--base-url", "nope").returncode == 2
     assert tree(out) == before
     assert run_cli("build", "--out", str(out)).returncode == 0
-    assert tree(out) == tree(built)
+    assert tree(out) == tree(first_build)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 
 @pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
 @pytest.mark.parametrize("when", [1, 2])
-def test_strace_kill_at_any_rename_leaves_a_whole_output(built: Path, tmp_path: Path, when: int) -> None:
+def test_strace_kill_at_any_rename_leaves_a_whole_output(first_build: Path, tmp_path: Path, when: int) -> None:
     out = tmp_path / "dist"
-    shutil.copytree(built, out)
+    shutil.copytree(first_build, out)
     (out / "kassel.ttl").write_bytes(b"# the earlier output\n")
     before = tree(out)
     inject = f"inject=rename,renameat,renameat2:signal=SIGKILL:when={when}"
@@ -158,7 +150,7 @@ def test_strace_kill_at_any_rename_leaves_a_whole_output(built: Path, tmp_path: 
     )
     after = run_cli("build", "--out", str(out), "--base-url", "nope")  # refuses, after recovering
     assert after.returncode == 2
-    assert tree(out) in (before, tree(built))
+    assert tree(out) in (before, tree(first_build))
     assert run_cli("build", "--out", str(out)).returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
@@ -276,23 +268,3 @@ def test_a_new_file_beside_the_inputs_may_be_written(tmp_path: Path) -> None:
     again = run_cli("--root", str(root), "export", "-o", str(new))
     assert again.returncode == 2
     assert "is an input of this command" in again.stderr
-
-
-def test_a_failed_first_build_says_nothing_was_written(tmp_path: Path) -> None:
-    import resource
-
-    def small_files() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (40_000, 40_000))
-
-    out = tmp_path / "dist"
-    failed = subprocess.run(
-        [sys.executable, "-m", "twingraph", "build", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=small_files,
-    )
-    assert failed.returncode == 2
-    assert "the build could not be written (File too large); nothing was written" in failed.stderr
-    assert "previous output" not in failed.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == []

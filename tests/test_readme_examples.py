@@ -10,18 +10,15 @@ run here: the serve, remote and Wikidata tests cover them against real servers.
 from __future__ import annotations
 
 import os
-import pty
 import re
 import shlex
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, run_on_a_terminal
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 NOT_RUN = re.compile(r"--endpoint|\bserve\b|\bpush\b|\bwikidata\b")
@@ -56,27 +53,6 @@ def examples() -> list[Example]:
     return [e for e in found if e.command.startswith("twingraph ") and not NOT_RUN.search(e.command)]
 
 
-def run_on_a_terminal(command: str, cwd: Path) -> tuple[int, str]:
-    """What a person sees on a terminal (stdout and stderr as they come), and the exit code."""
-    leader, follower = pty.openpty()
-    args = [sys.executable, "-m", "twingraph", *shlex.split(command)[1:]]
-    env = {**os.environ, **ENVIRONMENT}
-    done = subprocess.Popen(args, stdout=follower, stderr=follower, cwd=cwd, env=env)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    code = done.wait(timeout=120)
-    return code, b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
-
-
 # File sizes change with every change of the data or the catalogue; the README says so.
 SIZES = re.compile(r"\d[\d,]* bytes")
 
@@ -108,7 +84,8 @@ def test_the_readme_has_examples_to_run() -> None:
 
 @pytest.mark.parametrize("example", examples(), ids=lambda e: f"README line {e.line}: {e.command[:50]}")
 def test_readme_example(example: Example, project_copy: Path) -> None:
-    code, output = run_on_a_terminal(example.command, project_copy)
+    env = {**os.environ, **ENVIRONMENT}
+    code, output = run_on_a_terminal(shlex.split(example.command)[1:], cwd=project_copy, env=env)
     actual = output.rstrip("\n").split("\n") if output.strip() else []
     expected = list(example.expected)
     while expected and not expected[-1].strip():
