@@ -74,5 +74,5 @@ bench: $(TEST_STAMP)
 outline:
 	cd "$$(mktemp -d)" && npm pack --silent world-atlas@2.0.2 >/dev/null && \
 	  tar xzf world-atlas-2.0.2.tgz package/countries-110m.json && \
-	  cp package/countries-110m.json $(CURDIR)/src/twingraph/naturalearth/countries-110m.json
-	sha256sum src/twingraph/naturalearth/countries-110m.json
+	  cp package/countries-110m.json $(CURDIR)/src/twingraph/plots/naturalearth/countries-110m.json
+	sha256sum src/twingraph/plots/naturalearth/countries-110m.json

@@ -104,9 +104,9 @@ def bench_workload(
 ) -> list[dict[str, object]]:
     import rdflib
 
-    from twingraph.load import load_project_graph
     from twingraph.project import find_project
-    from twingraph.query import answer_local, run_local, stored_queries
+    from twingraph.rdf.load import load_project_graph
+    from twingraph.sparql.query import answer_local, run_local, stored_queries
 
     rows: list[dict[str, object]] = []
 
@@ -186,9 +186,9 @@ def agreement(folder: Path, pairs: int) -> dict[str, object]:
 
     import world
 
-    from twingraph.load import load_graph
     from twingraph.project import bundled_project
-    from twingraph.validate import load_shapes, validate_graph
+    from twingraph.rdf.load import load_graph
+    from twingraph.shacl.validate import load_shapes, validate_graph
 
     path = world.write(folder / "world-errors.ttl", errors=0.01, pairs=pairs)
     loaded = load_graph([REPO / "ontology", path], max_bytes=1 << 30)

@@ -83,7 +83,7 @@ def test_a_serializer_failure_leaves_the_previous_dist(first_build: Path, tmp_pa
     shutil.copytree(first_build, out)
     before = snapshot(out)
     code = (
-        "import sys, twingraph.export as e\n"
+        "import sys, twingraph.rdf.export as e\n"
         "real = e.serialize_triples\n"
         "def failing(triples, fmt):\n"
         "    if fmt == 'rdfxml': raise RuntimeError('serializer broke')\n"

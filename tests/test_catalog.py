@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, XSD
 
 from tests.conftest import run_cli
 from tests.dcat_referee import DE_PROFILE, PROFILES, severities, validate
-from twingraph import mqa
+from twingraph.publish import mqa
 
 DCAT = "http://www.w3.org/ns/dcat#"
 PUBLISHER_NOT_EU_BODY = "CorporateBodyRestriction"

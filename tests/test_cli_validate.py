@@ -156,8 +156,8 @@ def test_usage_errors_exit_2(runner: CliRunner) -> None:
 
 
 def test_warnings_are_counted_with_the_resources_they_concern() -> None:
-    from twingraph.reports import verdict
-    from twingraph.validate import Finding, ValidationReport
+    from twingraph.shacl.reports import verdict
+    from twingraph.shacl.validate import Finding, ValidationReport
 
     def finding(severity: str, focus: str) -> Finding:
         return Finding(focus=focus, focus_label=focus, severity=severity, message="m", component="c")

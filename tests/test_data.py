@@ -7,7 +7,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from tests.conftest import REPO
-from twingraph.load import load_graph
+from twingraph.rdf.load import load_graph
 
 TW = Namespace("https://w3id.org/twingraph/ontology#")
 CITY = Namespace("https://w3id.org/twingraph/id/city/")

@@ -12,9 +12,9 @@ from collections import Counter
 from pathlib import Path
 
 from tests.conftest import REPO
-from twingraph.load import load_graph
 from twingraph.project import bundled_project
-from twingraph.validate import ValidationReport, load_shapes, validate_graph
+from twingraph.rdf.load import load_graph
+from twingraph.shacl.validate import ValidationReport, load_shapes, validate_graph
 
 MAX = 256 * 1024 * 1024
 
@@ -72,8 +72,8 @@ def test_literals_the_store_would_rewrite_are_validated_as_written(tmp_path: Pat
 
 
 def test_core_and_sparql_parts_together_are_the_whole_validation(tmp_path: Path) -> None:
-    from twingraph.shacl_engine import Engine
-    from twingraph.terms import store_of
+    from twingraph.rdf.terms import store_of
+    from twingraph.shacl.engine import Engine
 
     world = _world_module()
     path = world.write(tmp_path / "world-slice.ttl", errors=0.25, pairs=60)

@@ -12,8 +12,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from tests.conftest import REPO, run_cli
-from twingraph.export import EXPORT_FORMATS, serialize
 from twingraph.offline import offline
+from twingraph.rdf.export import EXPORT_FORMATS, serialize
 
 RDFLIB_NAMES = {"turtle": "turtle", "nt": "nt", "rdfxml": "xml", "jsonld": "json-ld"}
 
@@ -43,7 +43,7 @@ def test_two_processes_write_the_same_bytes(fmt: str) -> None:
 
 def test_json_ld_is_compacted_with_our_context(data: Graph) -> None:
     document = json.loads(serialize(data, "jsonld"))
-    shipped = json.loads((REPO / "src" / "twingraph" / "context.jsonld").read_text())
+    shipped = json.loads((REPO / "src" / "twingraph" / "rdf" / "context.jsonld").read_text())
     assert document["@context"] == shipped["@context"]
     kassel = next(node for node in document["@graph"] if node["id"] == "cities:kassel")
     assert kassel["label"] == {"de": "Kassel", "en": "Kassel"}

@@ -10,10 +10,10 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from tests.conftest import REPO
-from twingraph import jsonld
-from twingraph.export import compact_jsonld, jsonld_context, serialize_triples, sorted_triples
 from twingraph.offline import offline
-from twingraph.terms import to_oxigraph_triples
+from twingraph.rdf import jsonld
+from twingraph.rdf.export import compact_jsonld, jsonld_context, serialize_triples, sorted_triples
+from twingraph.rdf.terms import to_oxigraph_triples
 
 TRICKY = """
 @prefix tw: <https://w3id.org/twingraph/ontology#> .

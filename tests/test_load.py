@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, REPO
-from twingraph import load
 from twingraph.errors import InputError
-from twingraph.load import load_file, load_graph
+from twingraph.rdf import load
+from twingraph.rdf.load import load_file, load_graph
 
 BAD = FIXTURES / "bad"
 MAX = 10 * 1024 * 1024

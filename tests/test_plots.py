@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, run_cli
-from twingraph.load import load_graph, load_project_graph
-from twingraph.plots import PlotError, city_partnerships, draw, render
+from twingraph.plots.draw import PlotError, city_partnerships, draw, render
 from twingraph.project import bundled_project
+from twingraph.rdf.load import load_graph, load_project_graph
 
 PICTURES = REPO / "build" / "plots"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -62,7 +62,7 @@ def test_timeline_marks_the_historical_context(store) -> None:  # type: ignore[n
 
 
 def test_a_decade_is_drawn_as_a_span() -> None:
-    from twingraph.plots import _year
+    from twingraph.plots.draw import _year
 
     assert _year("1950", "DecadePrecision") == (1950.0, 1960.0)
     assert _year("1952", "YearPrecision") == (1952.0, 1953.0)
@@ -148,7 +148,7 @@ def test_the_world_network_shows_the_best_connected_places(tmp_path: Path) -> No
     spec.loader.exec_module(world)
     path = world.write(tmp_path / "world.ttl")
     loaded = load_graph([REPO / "ontology", path], max_bytes=512 * 1024 * 1024)
-    from twingraph.plots import partnership_edges
+    from twingraph.plots.draw import partnership_edges
 
     edges, names = partnership_edges(loaded.store)
     degree: dict[str, int] = {}

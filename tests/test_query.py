@@ -9,9 +9,9 @@ from rdflib import Graph, Literal, URIRef
 
 from tests.conftest import REPO
 from twingraph.errors import InputError
-from twingraph.load import load_graph
-from twingraph.query import ParameterError, StoredQuery, read_stored_query, run_local, stored_queries
-from twingraph.sparql_guard import QueryRefused
+from twingraph.rdf.load import load_graph
+from twingraph.sparql.guard import QueryRefused
+from twingraph.sparql.query import ParameterError, StoredQuery, read_stored_query, run_local, stored_queries
 
 QUERIES = {q.name: q for q in stored_queries(REPO / "queries")}
 

@@ -14,10 +14,10 @@ from rdflib import Graph, Literal, URIRef
 from tests.conftest import FIXTURES, REPO, run_cli
 from tests.servers import OxigraphServer, connection_counter, oxigraph_server
 from twingraph.iris import dataset_iri
-from twingraph.load import load_project_graph
 from twingraph.project import bundled_project
-from twingraph.query import StoredQuery, read_stored_query, run_local, run_remote, stored_queries
-from twingraph.remote import Endpoint
+from twingraph.rdf.load import load_project_graph
+from twingraph.sparql.query import StoredQuery, read_stored_query, run_local, run_remote, stored_queries
+from twingraph.sparql.remote import Endpoint
 
 QUERIES = {q.name: q for q in stored_queries(REPO / "queries")}
 DATASET = dataset_iri("kassel")
@@ -69,7 +69,7 @@ def count_in_graph(server: OxigraphServer, graph: str) -> int:
 
 
 def read_param(name: str, kind: str):
-    from twingraph.query import Parameter
+    from twingraph.sparql.query import Parameter
 
     return (Parameter(name, kind, None, ""),)
 
@@ -164,7 +164,7 @@ def test_without_a_graph_the_store_default_graph_is_queried(server: OxigraphServ
 def test_construct_comes_back_as_the_same_graph(server: OxigraphServer, local_graph: Graph) -> None:
     from rdflib.compare import isomorphic
 
-    from twingraph.query import adhoc_query
+    from twingraph.sparql.query import adhoc_query
 
     text = (
         "PREFIX tw: <https://w3id.org/twingraph/ontology#> "
@@ -179,7 +179,7 @@ def test_construct_comes_back_as_the_same_graph(server: OxigraphServer, local_gr
 def test_describe_gives_the_same_description(server: OxigraphServer, local_graph: Graph) -> None:
     from rdflib.compare import isomorphic
 
-    from twingraph.query import adhoc_query
+    from twingraph.sparql.query import adhoc_query
 
     text = "DESCRIBE <https://w3id.org/twingraph/id/city/kassel>"
     here = run_local(local_graph, adhoc_query(text))

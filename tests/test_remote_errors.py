@@ -10,8 +10,8 @@ import pytest
 
 from tests.conftest import run_cli
 from tests.servers import Reply, ScriptedEndpoint, free_port
-from twingraph.query import adhoc_query, run_remote
-from twingraph.remote import USER_AGENT, Endpoint, EndpointError
+from twingraph.sparql.query import adhoc_query, run_remote
+from twingraph.sparql.remote import USER_AGENT, Endpoint, EndpointError
 
 SELECT_JSON = json.dumps(
     {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "ok"}}]}}

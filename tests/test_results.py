@@ -14,7 +14,7 @@ from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
-from twingraph.results import ResultFormatError, render_table, serialize, tsv_term
+from twingraph.sparql.results import ResultFormatError, render_table, serialize, tsv_term
 
 
 def select(rows: list[dict[str, object]], names: tuple[str, ...] = ("place", "name", "n")) -> Result:

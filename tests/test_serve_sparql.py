@@ -15,8 +15,8 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from tests.conftest import REPO, run_cli
 from tests.servers import connection_counter
-from twingraph.query import bind_parameters, stored_queries
-from twingraph.sparql_text import with_values
+from twingraph.sparql.query import bind_parameters, stored_queries
+from twingraph.sparql.text import with_values
 
 QUERIES = stored_queries(REPO / "queries")
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -42,7 +42,7 @@ def _rows(document: dict) -> list[tuple]:  # type: ignore[type-arg]
 
 @pytest.mark.parametrize("stored", QUERIES, ids=[q.name for q in QUERIES])
 def test_sparqlwrapper_gets_what_the_cli_gets(live_server, project, stored) -> None:
-    from twingraph.load import load_project_graph
+    from twingraph.rdf.load import load_project_graph
 
     loaded = load_project_graph(project, max_bytes=64 * 1024 * 1024)
     text = with_values(stored.text, bind_parameters(loaded.graph, stored, {}))

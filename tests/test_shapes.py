@@ -16,9 +16,9 @@ from rdflib.namespace import RDF, SH
 from tests.conftest import FIXTURES, REPO
 from twingraph import iris
 from twingraph.iris import compact
-from twingraph.load import load_graph
 from twingraph.offline import offline
-from twingraph.validate import validate_graph
+from twingraph.rdf.load import load_graph
+from twingraph.shacl.validate import validate_graph
 
 SHAPE_FIXTURES = FIXTURES / "shapes"
 ID = "https://w3id.org/twingraph/id/"

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from twingraph.sparql_text import (
+from twingraph.sparql.text import (
     SparqlTextError,
     iri,
     string_literal,

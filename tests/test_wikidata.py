@@ -18,8 +18,8 @@ from tests.conftest import VENDOR, run_cli
 from tests.servers import OxigraphServer, Reply, ScriptedEndpoint, oxigraph_server
 from tests.test_offline import audited
 from tests.wikidata_fixture import wikidata_ntriples
-from twingraph.remote import Endpoint
-from twingraph.wikidata import Cache, WikidataClient, WikiDate
+from twingraph.sparql.remote import Endpoint
+from twingraph.wikidata.client import Cache, WikidataClient, WikiDate
 
 TW = "https://w3id.org/twingraph/ontology#"
 

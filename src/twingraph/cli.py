@@ -118,14 +118,14 @@ max_answer_option: Callable[..., Any] = click.option(
 
 
 def _endpoint(url: str, *, timeout: float, max_answer_mb: float = 64.0) -> Any:
-    from twingraph.remote import Endpoint
+    from twingraph.sparql.remote import Endpoint
 
     return Endpoint(url, timeout=timeout, max_answer_bytes=int(max_answer_mb * 1024 * 1024))
 
 
 def _checked_output(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     """An -o path is checked first of all: only a regular file or a new path may be replaced."""
-    from twingraph.output import OutputError, writable_target
+    from twingraph.rdf.output import OutputError, writable_target
 
     if value is not None and str(value) != "-":
         try:
@@ -202,8 +202,8 @@ def validate(options: Options, paths: tuple[Path, ...], shape_paths: tuple[Path,
     is always validated with them. Exit 0 if the data conforms, 1 if not, 2 if it could not
     be checked.
     """
-    from twingraph.reports import render_report, verdict
-    from twingraph.validate import validate_project
+    from twingraph.shacl.reports import render_report, verdict
+    from twingraph.shacl.validate import validate_project
 
     project = options.project()
     report = validate_project(
@@ -227,7 +227,7 @@ def summary(options: Options, paths: tuple[Path, ...]) -> None:
 
     PATHS are data files or folders; by default the project's data/.
     """
-    from twingraph.load import describe_files, load_project_graph
+    from twingraph.rdf.load import describe_files, load_project_graph
     from twingraph.summary import format_summary, summarize
 
     project = options.project()
@@ -264,7 +264,7 @@ def _warn_placeholders(project: Project, *, base_url: str | None = None) -> None
 
 def _emit(body: bytes, output: Path | None, *, inputs: list[Path]) -> None:
     """Data to stdout, or atomically to `-o PATH`, which may not be one of the command's inputs."""
-    from twingraph.output import refuse_inputs, write_atomic
+    from twingraph.rdf.output import refuse_inputs, write_atomic
 
     if output is None or str(output) == "-":
         click.echo(body, nl=False)
@@ -292,7 +292,7 @@ def _parameters(pairs: tuple[str, ...]) -> dict[str, str]:
 def _result_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options shared by `query run` and `sparql`: format, output, endpoint."""
     from twingraph.formats import GRAPH_RESULT_FORMATS, RESULT_FORMATS
-    from twingraph.results import MAX_CELL_WIDTH
+    from twingraph.sparql.results import MAX_CELL_WIDTH
 
     names = [fmt.name for fmt in RESULT_FORMATS] + list(GRAPH_RESULT_FORMATS)
     decorators = [
@@ -360,8 +360,8 @@ def _run_and_write(
 ) -> None:
     """Run a stored or ad-hoc query locally or remotely, and write its result."""
     from twingraph.iris import dataset_iri
-    from twingraph.output import refuse_inputs
-    from twingraph.query import answer_local, run_remote
+    from twingraph.rdf.output import refuse_inputs
+    from twingraph.sparql.query import answer_local, run_remote
 
     project = options.project()
     ontology, data = project.graph_inputs(data_paths)
@@ -373,7 +373,7 @@ def _run_and_write(
     if endpoint:
         if graph == "":
             graph = dataset_iri(project.settings.name, base_iri=project.settings.base_iri)
-        from twingraph.results import answer_from_rdflib, sort_lists
+        from twingraph.sparql.results import answer_from_rdflib, sort_lists
 
         result = run_remote(
             _endpoint(endpoint, timeout=timeout, max_answer_mb=max_answer_mb),
@@ -387,7 +387,7 @@ def _run_and_write(
     else:
         if graph is not None:
             raise click.UsageError("--graph goes with --endpoint.")
-        from twingraph.load import load_project_graph
+        from twingraph.rdf.load import load_project_graph
 
         loaded = load_project_graph(project, data_paths, max_bytes=options.max_bytes(project))
         answer = answer_local(loaded, stored, values, allow_service=allow_service)
@@ -404,7 +404,7 @@ def _empty(answer: Any) -> bool:
 
 def _hint_similar_places(loaded: Any, stored: Any, values: dict[str, str]) -> None:
     """An empty answer about a place given by name: name places with partnerships spelled alike."""
-    from twingraph.query import similar_partner_names
+    from twingraph.sparql.query import similar_partner_names
 
     for parameter in stored.parameters:
         given = values.get(parameter.name)
@@ -421,9 +421,9 @@ def _hint_dataset_graph(project: Project, endpoint: str, *, timeout: float) -> N
     """An empty answer from a store that holds the dataset only in its named graph (as `push`
     writes it): say so, rather than leave "(0 rows)" to look like the data's answer."""
     from twingraph.iris import dataset_iri
-    from twingraph.query import adhoc_query, run_remote
-    from twingraph.remote import EndpointError
-    from twingraph.sparql_text import iri
+    from twingraph.sparql.query import adhoc_query, run_remote
+    from twingraph.sparql.remote import EndpointError
+    from twingraph.sparql.text import iri
 
     graph = dataset_iri(project.settings.name, base_iri=project.settings.base_iri)
     probe = adhoc_query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}")
@@ -441,8 +441,8 @@ def _hint_dataset_graph(project: Project, endpoint: str, *, timeout: float) -> N
 
 def _write_result(answer: Any, fmt: str | None, output: Path | None, *, wide: bool = False) -> None:
     from twingraph.formats import GRAPH_SUFFIXES, ROW_SUFFIXES, format_for_suffix
-    from twingraph.output import write_atomic
-    from twingraph.results import render_table, serialize
+    from twingraph.rdf.output import write_atomic
+    from twingraph.sparql.results import render_table, serialize
 
     to_file = output is not None and str(output) != "-"
     if fmt is None and to_file and output is not None:
@@ -469,7 +469,7 @@ def query() -> None:
 @pass_options
 def query_list(options: Options) -> None:
     """Name, title and parameters of every stored query."""
-    from twingraph.query import stored_queries
+    from twingraph.sparql.query import stored_queries
 
     queries = stored_queries(options.project().folder("queries"))
     width = max((len(q.name) for q in queries), default=0)
@@ -483,7 +483,7 @@ def query_list(options: Options) -> None:
 @pass_options
 def query_show(options: Options, name: str) -> None:
     """The metadata and SPARQL text of one stored query (NAME or FILE.rq)."""
-    from twingraph.query import find_stored_query
+    from twingraph.sparql.query import find_stored_query
 
     stored = find_stored_query(options.project().folder("queries"), name)
     click.echo(f"{stored.name}: {stored.title}")
@@ -509,7 +509,7 @@ def query_run(options: Options, name: str, pairs: tuple[str, ...], **kwargs: Any
     A place parameter takes a name in any spelling or an IRI, ours or Wikidata's. Exit 0
     with results; for ASK, 0 for yes and 1 for no; 2 if it could not run.
     """
-    from twingraph.query import find_stored_query
+    from twingraph.sparql.query import find_stored_query
 
     stored = find_stored_query(options.project().folder("queries"), name)
     _run_and_write(options, stored, _parameters(pairs), **kwargs)
@@ -524,7 +524,7 @@ def sparql(options: Options, text: str, **kwargs: Any) -> None:
 
     Local queries are read-only and offline: updates, LOAD, FROM and SERVICE are refused.
     """
-    from twingraph.query import adhoc_query
+    from twingraph.sparql.query import adhoc_query
 
     if text == "-":
         text = sys.stdin.read()
@@ -558,7 +558,7 @@ def push(
     old graph or the whole new one. The data is validated first; exit 1 if it does not conform.
     """
     from twingraph.iris import dataset_iri
-    from twingraph.push import push_project
+    from twingraph.sparql.push import push_project
 
     project = options.project()
     target = graph or dataset_iri(project.settings.name, base_iri=project.settings.base_iri)
@@ -598,9 +598,9 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: P
     The same input always gives the same bytes. JSON-LD is compacted against twingraph's
     context, embedded in the file.
     """
-    from twingraph.export import serialize_loaded
     from twingraph.formats import EXPORT_SUFFIXES, format_for_suffix
-    from twingraph.load import load_project_graph
+    from twingraph.rdf.export import serialize_loaded
+    from twingraph.rdf.load import load_project_graph
 
     project = options.project()
     ontology_files, data_paths = project.graph_inputs(paths)
@@ -628,10 +628,10 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: P
 @pass_options
 def catalog(options: Options, profile: str, fmt: str | None, base_url: str | None, output: Path | None) -> None:
     """Print the DCAT-AP 3 catalogue of the project's data, with the sizes and checksums `build` would publish."""
-    from twingraph.build import catalog_bytes, distribution_files, settings_for_base_url
-    from twingraph.catalog import catalog_graph, coverage
     from twingraph.formats import CATALOG_SUFFIXES, format_for_suffix
-    from twingraph.load import load_project_graph
+    from twingraph.publish.build import catalog_bytes, distribution_files, settings_for_base_url
+    from twingraph.publish.catalog import catalog_graph, coverage
+    from twingraph.rdf.load import load_project_graph
 
     if fmt is None:
         to_file = output is not None and str(output) != "-"
@@ -667,8 +667,8 @@ def build(options: Options, out: Path, base_url: str | None) -> None:
     Data that does not conform is not published: exit 1, and dist/ keeps its previous
     content. dist/ is swapped in whole, so a failed build changes nothing.
     """
-    from twingraph.build import build as run_build
-    from twingraph.build import describe
+    from twingraph.publish.build import build as run_build
+    from twingraph.publish.build import describe
 
     project = options.project()
     _warn_placeholders(project, base_url=base_url)
@@ -794,7 +794,7 @@ def serve(
 
 def _serve_base_url(base_url: str | None, host: str, port: int) -> str:
     """The server's public URL, ending in a slash."""
-    from twingraph.build import checked_base_url
+    from twingraph.publish.build import checked_base_url
 
     if base_url is None:
         shown = f"[{host}]" if ":" in host else host
@@ -844,10 +844,10 @@ def plot(
     """
     from twingraph.errors import display_path
     from twingraph.formats import PICTURE_SUFFIXES, format_for_suffix
-    from twingraph.load import load_project_graph
-    from twingraph.output import refuse_inputs, write_atomic
-    from twingraph.plots import draw, present_year, render
-    from twingraph.query import resolve_place_in_store
+    from twingraph.plots.draw import draw, present_year, render
+    from twingraph.rdf.load import load_project_graph
+    from twingraph.rdf.output import refuse_inputs, write_atomic
+    from twingraph.sparql.query import resolve_place_in_store
 
     project = options.project()
     loaded = load_project_graph(project, max_bytes=options.max_bytes(project))
@@ -899,7 +899,7 @@ def _wikidata_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _client(endpoint: str | None, cache_dir: Path | None, no_cache: bool, timeout: float, max_answer_mb: float) -> Any:
-    from twingraph.wikidata import WIKIDATA_ENDPOINT, Cache, WikidataClient
+    from twingraph.wikidata.client import WIKIDATA_ENDPOINT, Cache, WikidataClient
 
     folder = None if no_cache else (cache_dir or Cache.default_folder())
     url = endpoint or WIKIDATA_ENDPOINT
@@ -924,8 +924,8 @@ def wikidata_diff(options: Options, names: tuple[str, ...], fmt: str, **client_o
 
     CITY is a name or IRI; by default every city with more than one partnership.
     """
-    from twingraph.load import load_project_graph
-    from twingraph.wikidata_compare import cities, diff, render
+    from twingraph.rdf.load import load_project_graph
+    from twingraph.wikidata.compare import cities, diff, render
 
     project = options.project()
     graph = load_project_graph(project, max_bytes=options.max_bytes(project)).graph
@@ -946,8 +946,8 @@ def wikidata_quickstatements(options: Options, names: tuple[str, ...], **client_
 
     Review them, then run them at https://quickstatements.toolforge.org/.
     """
-    from twingraph.load import load_project_graph
-    from twingraph.wikidata_compare import cities, diff, quickstatements
+    from twingraph.rdf.load import load_project_graph
+    from twingraph.wikidata.compare import cities, diff, quickstatements
 
     project = options.project()
     graph = load_project_graph(project, max_bytes=options.max_bytes(project)).graph
@@ -985,9 +985,9 @@ def wikidata_link(
     the data: the suggestions go to the review file, and --accept writes the unambiguous ones
     to a separate Turtle file.
     """
-    from twingraph.load import load_project_graph
-    from twingraph.output import refuse_inputs, write_atomic
-    from twingraph.wikidata_link import accepted_links, review_csv, suggest, unlinked_places
+    from twingraph.rdf.load import load_project_graph
+    from twingraph.rdf.output import refuse_inputs, write_atomic
+    from twingraph.wikidata.link import accepted_links, review_csv, suggest, unlinked_places
 
     project = options.project()
     loaded = load_project_graph(project, paths, max_bytes=options.max_bytes(project))
@@ -1026,10 +1026,10 @@ def wikidata_import(options: Options, qid: str, depth: int, output: Path | None,
 
     Exit 0 if it conforms to the shapes, 1 if not (each place that does not is listed, with why).
     """
-    from twingraph.export import serialize
-    from twingraph.load import load_graph
-    from twingraph.validate import load_shapes, validate_graph
-    from twingraph.wikidata_import import import_graph
+    from twingraph.rdf.export import serialize
+    from twingraph.rdf.load import load_graph
+    from twingraph.shacl.validate import load_shapes, validate_graph
+    from twingraph.wikidata.importer import import_graph
 
     project = options.project()
     imported = import_graph(_client(**client_options), qid, depth=depth, base_iri=project.settings.base_iri)

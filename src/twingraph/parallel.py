@@ -53,7 +53,7 @@ def _die_with_parent(parent: int) -> None:
 
 def _remove_stale_handovers(folder: Path) -> None:
     """Result files of steps whose parent process is gone (a killed run)."""
-    from twingraph.output import process_alive
+    from twingraph.rdf.output import process_alive
 
     try:
         entries = list(folder.glob("twingraph-step-*"))

@@ -262,7 +262,7 @@ class _Handlers:
     ) -> tuple[Choice, bytes] | Response:
         """The negotiated choice and its body from `make(name)`; where RDF/XML cannot express the
         graph, the next acceptable format, else a 406 that says why."""
-        from twingraph.results import ResultFormatError
+        from twingraph.sparql.results import ResultFormatError
 
         try:
             choice = self.choose(request, choices, named)
@@ -290,8 +290,8 @@ class _Handlers:
 
     def rdf(self, triples: list[Any], fmt: str) -> bytes:
         """A document of triples, naming our resource kinds' prefixes where they are used."""
-        from twingraph.export import export_prefixes
-        from twingraph.results import serialize_graph
+        from twingraph.rdf.export import export_prefixes
+        from twingraph.sparql.results import serialize_graph
 
         return serialize_graph(triples, fmt, prefixes=export_prefixes())
 
@@ -467,7 +467,7 @@ class _Handlers:
     ) -> Response:  # fmt: skip
         from twingraph.server.pool import ClientBusy, QueryJob, QueryTimeout, ServerBusy, WorkerFailed
         from twingraph.server.protocol import BOOLEAN_CHOICES, GRAPH_CHOICES, ROW_CHOICES
-        from twingraph.sparql_guard import QueryRefused, check_offline_read_only, query_form
+        from twingraph.sparql.guard import QueryRefused, check_offline_read_only, query_form
 
         try:
             check_offline_read_only(text)
@@ -532,7 +532,7 @@ class _Handlers:
     # --- stored queries --------------------------------------------------------------------------
 
     async def query_list(self, request: Request) -> Response:
-        from twingraph.query import stored_queries
+        from twingraph.sparql.query import stored_queries
 
         queries = stored_queries(self.site.queries_folder)
         return self.respond(
@@ -540,8 +540,8 @@ class _Handlers:
         )
 
     async def stored_query(self, request: Request) -> Response:
-        from twingraph.query import ParameterError, bind_parameters, find_stored_query
-        from twingraph.sparql_text import with_values
+        from twingraph.sparql.query import ParameterError, bind_parameters, find_stored_query
+        from twingraph.sparql.text import with_values
 
         name = request.path_params["name"]
         download = None

@@ -76,7 +76,7 @@ class Pages:
 
     def _plot(self, kind: str, iri: str | None) -> str | None:
         """A picture as an inline SVG element, or None where there is nothing to draw (no dates, say)."""
-        from twingraph.plots import PlotError, draw, inline_svg, present_year, render
+        from twingraph.plots.draw import PlotError, draw, inline_svg, present_year, render
 
         present = present_year(self.site.settings.publishing.modified)
         try:

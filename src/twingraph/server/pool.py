@@ -207,7 +207,7 @@ def _worker_main(conn: Connection) -> None:
     import pyoxigraph
 
     from twingraph.offline import offline
-    from twingraph.results import ResultFormatError, TooManyRows, answer_from_oxigraph, serialize, sort_lists
+    from twingraph.sparql.results import ResultFormatError, TooManyRows, answer_from_oxigraph, serialize, sort_lists
 
     store = pyoxigraph.Store()
     store.bulk_load(conn.recv_bytes(), format=pyoxigraph.RdfFormat.N_QUADS)

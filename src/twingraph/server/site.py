@@ -23,8 +23,8 @@ from twingraph.iris import RDFS_LABEL, SKOS_PREF_LABEL, TW, WD
 if TYPE_CHECKING:
     import pyoxigraph
 
-    from twingraph.load import LoadedGraph
     from twingraph.project import Project, Settings
+    from twingraph.rdf.load import LoadedGraph
 
 CATALOG_GRAPH = "urn:twingraph:catalog"
 ONTOLOGY_IRI = TW.rstrip("#")
@@ -188,7 +188,7 @@ class Site:
         """The triples about an IRI and those pointing at it, once each, sorted."""
         import pyoxigraph
 
-        from twingraph.export import sorted_triples
+        from twingraph.rdf.export import sorted_triples
 
         node = pyoxigraph.NamedNode(iri)
         quads = [*self.store.quads_for_pattern(node, None, None), *self.store.quads_for_pattern(None, None, node)]
@@ -196,7 +196,7 @@ class Site:
 
     def ontology_triples(self) -> list[pyoxigraph.Triple]:
         """The ontology, as its own document."""
-        from twingraph.export import sorted_triples
+        from twingraph.rdf.export import sorted_triples
 
         graphs = self.loaded.graph_names(self.ontology_paths)
         return sorted_triples({q.triple for g in graphs for q in self.store.quads_for_pattern(None, None, None, g)})
@@ -211,7 +211,7 @@ class Site:
 
     def select(self, query: str, **values: Any) -> list[dict[str, Any]]:
         """Rows of a fixed SELECT query over everything served; `values` substitute projected variables."""
-        from twingraph.terms import select_rows
+        from twingraph.rdf.terms import select_rows
 
         return select_rows(self.store, query, **values)
 
@@ -225,9 +225,9 @@ def load_site(project: Project, *, base_url: str, max_bytes: int) -> Site:
     """Load, validate and publish a project in memory, ready to serve at `base_url`."""
     import pyoxigraph
 
-    from twingraph.build import publication, settings_for_base_url
-    from twingraph.load import load_project_graph
-    from twingraph.validate import load_shapes, validate_graph
+    from twingraph.publish.build import publication, settings_for_base_url
+    from twingraph.rdf.load import load_project_graph
+    from twingraph.shacl.validate import load_shapes, validate_graph
 
     loaded = load_project_graph(project, max_bytes=max_bytes)
     report = validate_graph(loaded.graph, load_shapes(project, max_bytes=max_bytes))

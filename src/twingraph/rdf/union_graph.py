@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from oxrdflib import OxigraphStore
 
-from twingraph.terms import to_oxigraph, to_rdflib
+from twingraph.rdf.terms import to_oxigraph, to_rdflib
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -94,7 +94,7 @@ class UnionStore(OxigraphStore):
                 for solution in answer
             ]
         else:
-            from twingraph.sparql_guard import query_form
+            from twingraph.sparql.guard import query_form
 
             result = Result("DESCRIBE" if query_form(query) == "DESCRIBE" else "CONSTRUCT")
             result.graph = Graph()

@@ -18,7 +18,7 @@ Ring = list[tuple[float, float]]
 @cache
 def country_outlines() -> tuple[tuple[str, tuple[Ring, ...]], ...]:
     """Every country as (name, rings of (longitude, latitude)); outer rings and holes alike."""
-    topology = json.loads(resources.files("twingraph").joinpath("naturalearth/countries-110m.json").read_bytes())
+    topology = json.loads(resources.files("twingraph").joinpath("plots/naturalearth/countries-110m.json").read_bytes())
     arcs = _decode_arcs(topology)
     countries = []
     for geometry in topology["objects"]["countries"]["geometries"]:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
 
-    from twingraph.load import LoadedGraph
+    from twingraph.rdf.load import LoadedGraph
 
 
 class ExportError(TwingraphError):
@@ -105,14 +105,14 @@ def export_format(name: str) -> ExportFormat:
 
 def jsonld_context() -> dict[str, Any]:
     """The shipped JSON-LD context (the value of its "@context")."""
-    text = resources.files("twingraph").joinpath("context.jsonld").read_text(encoding="utf-8")
+    text = resources.files("twingraph").joinpath("rdf/context.jsonld").read_text(encoding="utf-8")
     context: dict[str, Any] = json.loads(text)["@context"]
     return context
 
 
 def jsonld_context_bytes() -> bytes:
     """The context file as shipped, for publishing beside the data."""
-    return resources.files("twingraph").joinpath("context.jsonld").read_bytes()
+    return resources.files("twingraph").joinpath("rdf/context.jsonld").read_bytes()
 
 
 def serialize(graph: rdflib.Graph, fmt: str, *, ontology: rdflib.Graph | None = None) -> bytes:
@@ -120,7 +120,7 @@ def serialize(graph: rdflib.Graph, fmt: str, *, ontology: rdflib.Graph | None = 
 
     The CSV names kinds, themes and precisions by their labels, which the ontology holds.
     """
-    from twingraph.terms import store_of, to_oxigraph_triples
+    from twingraph.rdf.terms import store_of, to_oxigraph_triples
 
     if fmt in TABLE_FORMATS:
         return partnership_table(store_of(graph if ontology is None else graph + ontology), fmt)
@@ -138,7 +138,7 @@ def serialize_triples(triples: Sequence[Any], fmt: str) -> bytes:
     """Sorted pyoxigraph triples as Turtle, N-Triples, RDF/XML or compacted JSON-LD."""
     import pyoxigraph
 
-    from twingraph import jsonld
+    from twingraph.rdf import jsonld
 
     if fmt == "jsonld":
         return jsonld.compact(triples, jsonld_context())

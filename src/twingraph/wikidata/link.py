@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from twingraph.iris import TW
-from twingraph.wikidata import Entity, WikidataClient, qid_of
+from twingraph.wikidata.client import Entity, WikidataClient, qid_of
 
 if TYPE_CHECKING:
     import rdflib

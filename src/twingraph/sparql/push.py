@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from twingraph.project import Project
-    from twingraph.remote import Endpoint
+    from twingraph.sparql.remote import Endpoint
 
 N_TRIPLES = "application/n-triples"
 
@@ -38,9 +38,9 @@ def push_project(
     The ontology goes along because the stored queries rely on its labels and class
     hierarchy: the store then answers them exactly as a local run does.
     """
-    from twingraph.load import load_project_graph
-    from twingraph.remote import put_graph
-    from twingraph.validate import validate_project
+    from twingraph.rdf.load import load_project_graph
+    from twingraph.shacl.validate import validate_project
+    from twingraph.sparql.remote import put_graph
 
     if validate:
         report = validate_project(project, data_paths=data_paths, max_bytes=max_bytes)

@@ -207,7 +207,7 @@ def timeline(data: CityPartnerships, *, present: float) -> Figure:
 
 def partner_map(data: CityPartnerships) -> Figure:
     """The city and its partners on a map of country outlines, joined by lines, each labelled."""
-    from twingraph.outline import country_outlines
+    from twingraph.plots.outline import country_outlines
 
     placed = [p for p in data.partnerships if p.latitude is not None and p.longitude is not None]
     if data.latitude is None or data.longitude is None or not placed:
@@ -481,7 +481,7 @@ def _source_sites(store: pyoxigraph.Store, query: str, city: pyoxigraph.NamedNod
 
 
 def _select(store: pyoxigraph.Store, query: str, **values: Any) -> list[dict[str, str]]:
-    from twingraph.terms import select_rows
+    from twingraph.rdf.terms import select_rows
 
     return [{name: term.value for name, term in row.items()} for row in select_rows(store, query, **values)]
 

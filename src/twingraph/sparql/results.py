@@ -125,7 +125,7 @@ def sort_lists(answer: Answer, lists: Sequence[tuple[str, str]]) -> Answer:
 
 def answer_from_rdflib(result: Result) -> Answer:
     """An rdflib query result (local or from an endpoint) as an Answer."""
-    from twingraph.terms import to_oxigraph
+    from twingraph.rdf.terms import to_oxigraph
 
     if result.type == "ASK":
         return Answer("ASK", boolean=bool(result.askAnswer))
@@ -297,7 +297,7 @@ def tsv_term(node: Any) -> str:
     if node is None:
         return ""
     if type(node).__module__.startswith("rdflib"):
-        from twingraph.terms import to_oxigraph
+        from twingraph.rdf.terms import to_oxigraph
 
         node = to_oxigraph(node)
     kind = _kind(node)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from twingraph.iris import TW, WD, partnership_iri, resource_iri, slugify
-from twingraph.wikidata import Entity, Statement, WikidataClient, WikiDate, qid_of
+from twingraph.wikidata.client import Entity, Statement, WikidataClient, WikiDate, qid_of
 
 if TYPE_CHECKING:
     import rdflib

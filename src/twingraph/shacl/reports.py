@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from itertools import groupby
 
-from twingraph.validate import Finding, ValidationReport
+from twingraph.shacl.validate import Finding, ValidationReport
 
 REPORT_FORMATS = ("text", "turtle", "json")
 

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import ShapesError
 from twingraph.iris import RDFS_LABEL, SKOS_PREF_LABEL, compact
-from twingraph.load import LoadedGraph, load_graph, load_project_graph
 from twingraph.offline import offline
 from twingraph.project import Project
-from twingraph.sparql_guard import QueryRefused, check_offline_read_only
+from twingraph.rdf.load import LoadedGraph, load_graph, load_project_graph
+from twingraph.sparql.guard import QueryRefused, check_offline_read_only
 
 if TYPE_CHECKING:
     import rdflib
@@ -107,8 +107,8 @@ def validate_graph(
     implementation; `auto` takes the fast one whenever it implements everything the shapes
     use, so that shapes of any origin are still validated, by pyshacl.
     """
-    from twingraph.shacl_engine import unsupported_features
-    from twingraph.terms import holds_rewritten_datatypes
+    from twingraph.rdf.terms import holds_rewritten_datatypes
+    from twingraph.shacl.engine import unsupported_features
 
     if engine not in ENGINES:
         raise ShapesError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}.")
@@ -126,8 +126,8 @@ def validate_graph(
 
 def _validate_fast(data: rdflib.Graph, shapes: rdflib.Graph, *, share_cores: bool) -> ValidationReport:
     from twingraph.parallel import Pending
-    from twingraph.shacl_engine import Engine, report_graph
-    from twingraph.terms import store_of
+    from twingraph.rdf.terms import store_of
+    from twingraph.shacl.engine import Engine, report_graph
 
     store = store_of(data)
     with offline():
@@ -150,8 +150,8 @@ def _findings_of_results(results: Sequence[Any], shapes: rdflib.Graph, store: An
     """The fast engine's results as findings, the same as `_findings` reads them from a report graph."""
     from rdflib import URIRef
 
-    from twingraph.shacl_engine import Path as ShapePath
-    from twingraph.terms import to_rdflib
+    from twingraph.rdf.terms import to_rdflib
+    from twingraph.shacl.engine import Path as ShapePath
 
     labels: dict[Any, str] = {}
     findings = []
@@ -184,7 +184,7 @@ def _store_label(store: Any, node: Any) -> str:
     """`label_of`, asking the store: an English label, else any label, else the node in prefix form."""
     import pyoxigraph
 
-    from twingraph.terms import to_rdflib
+    from twingraph.rdf.terms import to_rdflib
 
     labels = [
         quad.object
@@ -208,7 +208,7 @@ def _validate_with_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> Validati
     if isinstance(data.store, OxigraphStore):
         # pyshacl is several times slower on an Oxigraph-backed graph than on rdflib's own store;
         # and it must see the literals as written, which the store may have rewritten.
-        from twingraph.terms import to_rdflib_triples
+        from twingraph.rdf.terms import to_rdflib_triples
 
         copy = Graph()
         exact = getattr(data.store, "exact_triples", None)

@@ -24,16 +24,16 @@ from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import InputError, TwingraphError
 from twingraph.offline import offline
-from twingraph.sparql_guard import QueryRefused, check_offline_read_only, query_form
+from twingraph.sparql.guard import QueryRefused, check_offline_read_only, query_form
 
 if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
     from rdflib.query import Result
 
-    from twingraph.load import LoadedGraph
-    from twingraph.remote import Endpoint
-    from twingraph.results import Answer
+    from twingraph.rdf.load import LoadedGraph
+    from twingraph.sparql.remote import Endpoint
+    from twingraph.sparql.results import Answer
 
 PARAMETER_TYPES = ("place", "iri", "string", "integer")
 _HEADER = re.compile(r"^#\s*(title|description|param|list):\s*(.*)$")
@@ -167,8 +167,8 @@ def run_local(
     """
     from contextlib import nullcontext
 
-    from twingraph import rdflib_patches
-    from twingraph.sparql_text import with_values
+    from twingraph.rdf import rdflib_patches
+    from twingraph.sparql.text import with_values
 
     rdflib_patches.apply()  # for plain rdflib graphs, which rdflib's own engine evaluates
     check_offline_read_only(query.text, allow_service=allow_service)
@@ -195,8 +195,8 @@ def answer_local(
     """
     from contextlib import nullcontext
 
-    from twingraph.results import answer_from_oxigraph, sort_lists
-    from twingraph.sparql_text import with_values
+    from twingraph.sparql.results import answer_from_oxigraph, sort_lists
+    from twingraph.sparql.text import with_values
 
     check_offline_read_only(query.text, allow_service=allow_service)
     bindings = _bindings(query, values or {}, lambda value: resolve_place_in_store(loaded.store, value))
@@ -231,8 +231,8 @@ def run_remote(
     The endpoint decides what it allows (SERVICE, FROM): it is the user's choice of
     server, and the query does not run here.
     """
-    from twingraph import remote
-    from twingraph.sparql_text import with_values
+    from twingraph.sparql import remote
+    from twingraph.sparql.text import with_values
 
     form = query.form
 
@@ -291,7 +291,7 @@ def resolve_place(graph: rdflib.Graph, value: str) -> rdflib.URIRef:
     """Our place for a name (any language or spelling, case-insensitive), our IRI, or its Wikidata IRI."""
 
     def places(text: str, bindings: dict[str, rdflib.term.Identifier]) -> list[str]:
-        from twingraph.sparql_text import with_values
+        from twingraph.sparql.text import with_values
 
         with offline():
             return sorted({str(row[0]) for row in graph.query(with_values(text, bindings))})  # type: ignore[index]
@@ -303,7 +303,7 @@ def resolve_place_in_store(store: pyoxigraph.Store, value: str) -> rdflib.URIRef
     """Like `resolve_place`, asking a pyoxigraph Store (all of its graphs) directly."""
 
     def places(text: str, bindings: dict[str, rdflib.term.Identifier]) -> list[str]:
-        from twingraph.sparql_text import with_values
+        from twingraph.sparql.text import with_values
 
         with offline():
             rows: Any = store.query(with_values(text, bindings), use_default_graph_as_union=True)
@@ -339,7 +339,7 @@ def _resolve_place(
     """The one place a value names, by IRI, Wikidata IRI or label; `places` runs a lookup query."""
     from rdflib import Literal, URIRef
 
-    from twingraph.sparql_text import SparqlTextError, iri
+    from twingraph.sparql.text import SparqlTextError, iri
 
     try:
         iri(value)
@@ -379,8 +379,8 @@ SELECT DISTINCT ?place WHERE {
 
 def resolve_place_remote(endpoint: Endpoint, value: str, *, default_graphs: tuple[str, ...] = ()) -> rdflib.URIRef:
     """Like `resolve_place`, asking the endpoint: our IRI, a Wikidata IRI, or a name."""
-    from twingraph import remote
-    from twingraph.sparql_text import with_values
+    from twingraph.sparql import remote
+    from twingraph.sparql.text import with_values
 
     def places(text: str, bindings: dict[str, rdflib.term.Identifier]) -> list[str]:
         result = remote.run_query(endpoint, with_values(text, bindings), form="SELECT", default_graphs=default_graphs)

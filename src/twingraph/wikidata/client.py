@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import TwingraphError
-from twingraph.remote import Endpoint
+from twingraph.sparql.remote import Endpoint
 
 if TYPE_CHECKING:
     from rdflib.term import Identifier
@@ -145,7 +145,7 @@ class Cache:
         path = self._path(endpoint, query)
         if path is None:
             return
-        from twingraph.output import write_atomic
+        from twingraph.rdf.output import write_atomic
 
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -168,8 +168,8 @@ class WikidataClient:
 
         from rdflib.query import Result
 
-        from twingraph import remote
-        from twingraph.results import serialize
+        from twingraph.sparql import remote
+        from twingraph.sparql.results import serialize
 
         text = PREFIXES + query
         body = self.cache.get(self.endpoint.url, text)
@@ -263,7 +263,7 @@ class WikidataClient:
 
     def items_named(self, names: Sequence[str], languages: Sequence[str]) -> dict[str, set[str]]:
         """Items whose label or alias is exactly one of these names in one of these languages: QID -> names."""
-        from twingraph.sparql_text import string_literal
+        from twingraph.sparql.text import string_literal
 
         found: dict[str, set[str]] = {}
         literals = [f"{string_literal(name)}@{language}" for name in names for language in languages]

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import ShapesError
 from twingraph.iris import RDF_TYPE
-from twingraph.terms import to_oxigraph as _to_ox
-from twingraph.terms import to_rdflib as _to_rdflib
+from twingraph.rdf.terms import to_oxigraph as _to_ox
+from twingraph.rdf.terms import to_rdflib as _to_rdflib
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -684,7 +684,7 @@ def _bulk_form(query: str, focus_nodes: Sequence[Any]) -> str | None:
     except inside sub-selects and MINUS, and only gives per-focus rows if $this is
     projected. Elsewhere the caller pre-binds one focus node at a time (SEP-0007).
     """
-    from twingraph.sparql_text import SparqlTextError, term, where_clause_start
+    from twingraph.sparql.text import SparqlTextError, term, where_clause_start
 
     try:
         start = where_clause_start(query)
@@ -715,7 +715,7 @@ def _sparql_term(node: Any, escape: Any) -> str:
 
 def _masked(text: str) -> str:
     """The text with comments, strings and IRIs blanked out, for keyword searches."""
-    from twingraph.sparql_text import _TOKEN
+    from twingraph.sparql.text import _TOKEN
 
     def blank(match: re.Match[str]) -> str:
         if match.lastgroup in ("comment", "string", "iri"):

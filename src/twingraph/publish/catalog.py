@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import TwingraphError
-from twingraph.export import ExportFormat
 from twingraph.iris import TW, WD, dataset_iri, resource_iri, slugify
+from twingraph.rdf.export import ExportFormat
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     import rdflib
 
-    from twingraph.load import LoadedGraph
     from twingraph.project import Settings
+    from twingraph.rdf.load import LoadedGraph
 
 PROFILES = ("dcat-ap", "dcat-ap-de")
 EU = "http://publications.europa.eu/resource/authority/"
@@ -109,7 +109,7 @@ class Coverage:
 
 def coverage(loaded: LoadedGraph, data_paths: Sequence[Path] | None = None) -> Coverage:
     """The temporal coverage of the data, from partnership start dates."""
-    from twingraph.terms import to_rdflib
+    from twingraph.rdf.terms import to_rdflib
 
     rows = loaded.select(
         f"SELECT DISTINCT ?start WHERE {{ ?p a <{TW}Partnership> ; <{TW}startDate> ?start FILTER isLiteral(?start) }}",

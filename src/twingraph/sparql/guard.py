@@ -40,7 +40,7 @@ MAX_NESTING = 100
 def check_offline_read_only(sparql: str, *, allow_service: bool = False) -> None:
     """Raise `QueryRefused` for queries nested deeper than MAX_NESTING, updates, LOAD,
     FROM/FROM NAMED and (unless allowed) SERVICE."""
-    from twingraph.sparql_text import nesting_depth
+    from twingraph.sparql.text import nesting_depth
 
     depth = nesting_depth(sparql)
     if depth > MAX_NESTING:
@@ -87,7 +87,7 @@ def _query_tree(sparql: str) -> Any:
             raise QueryRefused(
                 f"SPARQL syntax error at line {query_error.lineno}, column {query_error.column}: {query_error.msg}."
             ) from None
-        from twingraph.sparql_text import keywords
+        from twingraph.sparql.text import keywords
 
         kind = "load" if "LOAD" in keywords(sparql) else "update"
         raise QueryRefused(
@@ -102,7 +102,7 @@ def _plainly_read_only(sparql: str) -> bool:
     (\\u0053ERVICE) are expanded by engines before parsing, so text holding any takes the
     full check, as does anything whose first keyword is not a query form.
     """
-    from twingraph.sparql_text import keywords
+    from twingraph.sparql.text import keywords
 
     if "\\u" in sparql or "\\U" in sparql:
         return False
@@ -133,7 +133,7 @@ _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRU
 def query_form(sparql: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE; updates and syntax errors are refused."""
     if _plainly_read_only(sparql):
-        from twingraph.sparql_text import keywords
+        from twingraph.sparql.text import keywords
 
         return next(w for w in keywords(sparql) if w not in ("PREFIX", "BASE"))
     return _FORMS[_query_tree(sparql)[1].name]

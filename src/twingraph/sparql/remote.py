@@ -321,7 +321,7 @@ def _parse_graph(endpoint: Endpoint, body: bytes, content_type: str, form: str) 
     from rdflib import Graph
     from rdflib.query import Result
 
-    from twingraph.terms import to_rdflib_triples
+    from twingraph.rdf.terms import to_rdflib_triples
 
     graph = Graph()
     try:

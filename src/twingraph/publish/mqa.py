@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from twingraph.catalog import DCAT, EU, IANA
+from twingraph.publish.catalog import DCAT, EU, IANA
 
 if TYPE_CHECKING:
     import rdflib

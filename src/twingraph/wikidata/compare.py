@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from twingraph.iris import TW
-from twingraph.wikidata import Statement, WikidataClient, WikiDate, dump_json, qid_of
+from twingraph.wikidata.client import Statement, WikidataClient, WikiDate, dump_json, qid_of
 
 if TYPE_CHECKING:
     import rdflib
@@ -64,7 +64,7 @@ def cities(graph: rdflib.Graph, names: Sequence[str] = ()) -> list[City]:
     """The cities to compare: those named (by name or IRI), else every place that has partnerships."""
     from rdflib import URIRef
 
-    from twingraph.query import resolve_place
+    from twingraph.sparql.query import resolve_place
 
     if names:
         iris = [resolve_place(graph, name) for name in names]

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from twingraph.errors import InputError, display_path
 from twingraph.formats import RdfFormat, known_suffixes, rdf_format_for
 from twingraph.offline import offline
-from twingraph.terms import REWRITTEN_DATATYPES
+from twingraph.rdf.terms import REWRITTEN_DATATYPES
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -86,7 +86,7 @@ class LoadedGraph:
     def graph(self) -> rdflib.Graph:
         """The union of every file, through rdflib's API; SPARQL on it runs in Oxigraph."""
         from twingraph.iris import PREFIXES
-        from twingraph.union_graph import union_graph
+        from twingraph.rdf.union_graph import union_graph
 
         exact_triples = lambda: [t for f in self.files for t in f.exact_triples()]  # noqa: E731
         view = union_graph(self.store, exact=self.exact, exact_triples=exact_triples)

@@ -18,19 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from twingraph import folder_swap
 from twingraph.errors import ProjectError, display_path
-from twingraph.export import EXPORT_FORMATS
-from twingraph.folder_swap import MANIFEST, manifest_bytes
-from twingraph.output import OutputError
+from twingraph.rdf import folder_swap
+from twingraph.rdf.export import EXPORT_FORMATS
+from twingraph.rdf.folder_swap import MANIFEST, manifest_bytes
+from twingraph.rdf.output import OutputError
 
 if TYPE_CHECKING:
     import rdflib
 
-    from twingraph.catalog import DataFacts, DistributionFile
-    from twingraph.load import LoadedGraph
-    from twingraph.mqa import Score
     from twingraph.project import Project, Settings
+    from twingraph.publish.catalog import DataFacts, DistributionFile
+    from twingraph.publish.mqa import Score
+    from twingraph.rdf.load import LoadedGraph
 
 CATALOG_FILES = {
     "catalog.ttl": ("dcat-ap", "turtle"),
@@ -93,11 +93,11 @@ def build(
     and World×10's three processes together held more than 4 GB.) Nothing is written unless
     the data conforms.
     """
-    from twingraph.catalog import data_facts
-    from twingraph.export import TABLE_FORMATS, partnership_count, partnership_table, sorted_triples
-    from twingraph.load import load_project_graph, read_exact_triples
     from twingraph.parallel import Pending
-    from twingraph.validate import load_shapes, validate_graph
+    from twingraph.publish.catalog import data_facts
+    from twingraph.rdf.export import TABLE_FORMATS, partnership_count, partnership_table, sorted_triples
+    from twingraph.rdf.load import load_project_graph, read_exact_triples
+    from twingraph.shacl.validate import load_shapes, validate_graph
 
     folder_swap.recover(out)  # first of all: put back an output a killed run left stranded
     settings = settings_for_base_url(project.settings, base_url)
@@ -150,7 +150,7 @@ def build(
             shutil.rmtree(staging, ignore_errors=True)
     from rdflib import Graph
 
-    from twingraph import mqa
+    from twingraph.publish import mqa
 
     catalogue = Graph().parse(data=contents["catalog.ttl"][0], format="turtle")
 
@@ -170,7 +170,7 @@ def publication(settings: Settings, loaded: LoadedGraph, data_paths: Sequence[Pa
 
     `loaded` holds the ontology and the data; `data_paths` say which files are the data.
     """
-    from twingraph.catalog import data_facts
+    from twingraph.publish.catalog import data_facts
 
     return assemble(settings, data_bodies(loaded, data_paths), data_facts(loaded, data_paths))
 
@@ -178,7 +178,7 @@ def publication(settings: Settings, loaded: LoadedGraph, data_paths: Sequence[Pa
 def assemble(settings: Settings, bodies: dict[str, bytes], facts: DataFacts) -> dict[str, tuple[bytes, str]]:
     """The build's files from the data in every format and the facts about it: the data files,
     their context, the catalogues (with each file's size and checksum) and the VoID description."""
-    from twingraph.catalog import catalog_graph, void_graph
+    from twingraph.publish.catalog import catalog_graph, void_graph
 
     contents: dict[str, tuple[bytes, str]] = {}
     distributions = _distributions(settings, bodies, contents)
@@ -192,7 +192,7 @@ def assemble(settings: Settings, bodies: dict[str, bytes], facts: DataFacts) -> 
 
 def rdf_formats(triples: Sequence[Any]) -> Iterator[tuple[str, bytes]]:
     """The data's sorted triples in each RDF export format (all but the CSV), one at a time."""
-    from twingraph.export import TABLE_FORMATS, serialize_triples
+    from twingraph.rdf.export import TABLE_FORMATS, serialize_triples
 
     for fmt in EXPORT_FORMATS:
         if fmt.name not in TABLE_FORMATS:
@@ -210,7 +210,7 @@ def rdf_files(triples: Sequence[Any], folder: Path) -> dict[str, Path]:
 
 def data_bodies(loaded: LoadedGraph, data_paths: Sequence[Path]) -> dict[str, bytes]:
     """The data in every export format, by format name."""
-    from twingraph.export import TABLE_FORMATS, partnership_table, source_triples
+    from twingraph.rdf.export import TABLE_FORMATS, partnership_table, source_triples
 
     tables = {fmt: partnership_table(loaded.store, fmt) for fmt in TABLE_FORMATS}
     return {**dict(rdf_formats(source_triples(loaded, data_paths))), **tables}
@@ -225,8 +225,8 @@ def _distributions(
     settings: Settings, bodies: dict[str, bytes], contents: dict[str, tuple[bytes, str]]
 ) -> list[DistributionFile]:
     """Each format's file, described; the bytes and the context file go into `contents`."""
-    from twingraph.catalog import DistributionFile
-    from twingraph.export import jsonld_context_bytes
+    from twingraph.publish.catalog import DistributionFile
+    from twingraph.rdf.export import jsonld_context_bytes
 
     files = []
     for fmt in EXPORT_FORMATS:
@@ -241,9 +241,9 @@ def catalog_bytes(graph: rdflib.Graph, fmt: str) -> bytes:
     """A catalogue or VoID graph as deterministic Turtle or JSON-LD."""
     import pyoxigraph
 
-    from twingraph.catalog import CATALOG_PREFIXES
-    from twingraph.export import compact_jsonld, sorted_triples
-    from twingraph.terms import to_oxigraph_triples
+    from twingraph.publish.catalog import CATALOG_PREFIXES
+    from twingraph.rdf.export import compact_jsonld, sorted_triples
+    from twingraph.rdf.terms import to_oxigraph_triples
 
     if fmt == "jsonld":
         return compact_jsonld(graph, dict(CATALOG_PREFIXES))
@@ -300,7 +300,7 @@ def describe(report: BuildReport) -> Sequence[str]:
     lines = [f"Built {display_path(report.out)}: {report.partnerships} partnerships, {report.triples} triples."]
     lines += [f"  {f.name:<{width}}  {f.byte_size:>8,} bytes  {f.description}" for f in report.files]
     if report.mqa is not None:
-        from twingraph.mqa import describe as describe_score
+        from twingraph.publish.mqa import describe as describe_score
 
         lines += describe_score(report.mqa)
     return lines

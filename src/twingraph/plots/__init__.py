@@ -1,0 +1,1 @@
+"""Pictures: timelines, maps and networks of partnerships."""

@@ -1,0 +1,1 @@
+"""SHACL: the fast engine, validation (with pyshacl as the reference) and reports."""

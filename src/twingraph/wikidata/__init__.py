@@ -1,0 +1,1 @@
+"""Wikidata: the client, diff, link and import."""
