@@ -1,0 +1,23 @@
+"""The `twingraph` command: options in, one library call, output out; a module per command group.
+
+Exit codes: 0 ok or conforms, 1 the answer is "no" (data does not conform), 2 the command
+could not run. Heavy libraries are imported inside commands so that `--help` stays fast.
+"""
+
+from twingraph.cli import data, plot, publish, query, serve, store, wikidata
+from twingraph.cli.base import EXIT_ERROR, EXIT_NO, EXIT_OK, cli, main
+
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_NO",
+    "EXIT_OK",
+    "cli",
+    "data",
+    "main",
+    "plot",
+    "publish",
+    "query",
+    "serve",
+    "store",
+    "wikidata",
+]

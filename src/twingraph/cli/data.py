@@ -1,0 +1,115 @@
+"""`validate`, `summary`, `export`: the project's data, checked, summarised, written."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from twingraph.cli.base import EXIT_NO, EXIT_OK, Options, _emit, cli, output_option, pass_options
+
+if TYPE_CHECKING:
+    pass
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--shapes",
+    "shape_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="SHACL shapes file or folder (repeatable). Default: the project's shapes/.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "turtle", "json"]),
+    default="text",
+    show_default=True,
+    help="text: grouped by resource; turtle: the standard SHACL validation report; json.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "fast", "pyshacl"]),
+    default="auto",
+    show_default=True,
+    help="fast: twingraph's bulk engine on Oxigraph; pyshacl: the reference; auto: fast where it applies.",
+)
+@pass_options
+def validate(options: Options, paths: tuple[Path, ...], shape_paths: tuple[Path, ...], fmt: str, engine: str) -> None:
+    """Check data against the SHACL shapes.
+
+    PATHS are data files or folders; by default the project's data/. The project's ontology
+    is always validated with them. Exit 0 if the data conforms, 1 if not, 2 if it could not
+    be checked.
+    """
+    from twingraph.shacl.reports import render_report, verdict
+    from twingraph.shacl.validate import validate_project
+
+    project = options.project()
+    report = validate_project(
+        project,
+        data_paths=paths,
+        shape_paths=shape_paths,
+        max_bytes=options.max_bytes(project),
+        engine=engine,
+    )
+    click.echo(render_report(report, fmt), nl=False)
+    if fmt != "text":
+        click.echo(verdict(report), err=True)
+    sys.exit(EXIT_OK if report.conforms else EXIT_NO)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@pass_options
+def summary(options: Options, paths: tuple[Path, ...]) -> None:
+    """Print a one-screen summary: places, partnerships, sources, Wikidata links.
+
+    PATHS are data files or folders; by default the project's data/.
+    """
+    from twingraph.rdf.load import describe_files, load_project_graph
+    from twingraph.summary import format_summary, summarize
+
+    project = options.project()
+    loaded = load_project_graph(project, paths, max_bytes=options.max_bytes(project))
+    ontology, _ = project.graph_inputs(paths)
+    data_files = [f for f in loaded.files if f.path not in ontology]
+    result = summarize(loaded.graph)
+    click.echo(format_summary(result, title=project.settings.title, files=describe_files(data_files)))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "jsonld", "nt", "rdfxml", "csv", "csv-long"]),
+    help="Default: from the -o suffix, else turtle. csv has one row per partnership; csv-long one row "
+    "per place and partner (each partnership twice), to filter by one column.",
+)
+@output_option
+@pass_options
+def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: Path | None) -> None:
+    """Write the data (PATHS, default the project's data/) in one format, deterministically.
+
+    The same input always gives the same bytes. JSON-LD is compacted against twingraph's
+    context, embedded in the file.
+    """
+    from twingraph.formats import EXPORT_SUFFIXES, format_for_suffix
+    from twingraph.rdf.export import serialize_loaded
+    from twingraph.rdf.load import load_project_graph
+
+    project = options.project()
+    ontology_files, data_paths = project.graph_inputs(paths)
+    if fmt is None:
+        to_file = output is not None and str(output) != "-"
+        fmt = format_for_suffix(output, EXPORT_SUFFIXES, what="export") if to_file and output else "turtle"
+    loaded = load_project_graph(project, paths, max_bytes=options.max_bytes(project))
+    body = serialize_loaded(loaded, fmt, data_paths=data_paths)
+    _emit(body, output, inputs=[*ontology_files, *data_paths])

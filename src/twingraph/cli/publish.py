@@ -1,0 +1,91 @@
+"""`catalog` and `build`: the DCAT-AP catalogue and the published files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from twingraph.cli.base import EXIT_NO, Options, _emit, _warn_placeholders, cli, output_option, pass_options
+
+if TYPE_CHECKING:
+    pass
+
+
+@cli.command()
+@click.option(
+    "--profile",
+    type=click.Choice(["dcat-ap", "dcat-ap-de"]),
+    default="dcat-ap",
+    show_default=True,
+    help="dcat-ap-de adds what GovData expects.",
+)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(["turtle", "jsonld"]), help="Default: from the -o suffix, else turtle."
+)
+@click.option("--base-url", metavar="URL", help="Where the files are published. Default: [publish] base_url.")
+@output_option
+@pass_options
+def catalog(options: Options, profile: str, fmt: str | None, base_url: str | None, output: Path | None) -> None:
+    """Print the DCAT-AP 3 catalogue of the project's data, with the sizes and checksums `build` would publish."""
+    from twingraph.formats import CATALOG_SUFFIXES, format_for_suffix
+    from twingraph.publish.build import catalog_bytes, distribution_files, settings_for_base_url
+    from twingraph.publish.catalog import catalog_graph, coverage
+    from twingraph.rdf.load import load_project_graph
+
+    if fmt is None:
+        to_file = output is not None and str(output) != "-"
+        fmt = format_for_suffix(output, CATALOG_SUFFIXES, what="catalogue") if to_file and output else "turtle"
+    project = options.project()
+    _warn_placeholders(project, base_url=base_url)
+    settings = settings_for_base_url(project.settings, base_url)
+    ontology_files, data_paths = project.graph_inputs()
+    loaded = load_project_graph(project, max_bytes=options.max_bytes(project))
+    graph = catalog_graph(
+        settings,
+        distribution_files(settings, loaded, data_paths),
+        covers=coverage(loaded, data_paths),
+        profile=profile,
+    )
+    body = catalog_bytes(graph, fmt)
+    _emit(body, output, inputs=[*ontology_files, *data_paths])
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("dist"),
+    show_default=True,
+    help="The output folder; replaced whole.",
+)
+@click.option("--base-url", metavar="URL", help="Where dist/ will be published. Default: [publish] base_url.")
+@pass_options
+def build(options: Options, out: Path, base_url: str | None) -> None:
+    """Validate, then write dist/: every export format, the DCAT-AP catalogues, VoID.
+
+    Data that does not conform is not published: exit 1, and dist/ keeps its previous
+    content. dist/ is swapped in whole, so a failed build changes nothing.
+    """
+    from twingraph.publish.build import build as run_build
+    from twingraph.publish.build import describe
+
+    project = options.project()
+    _warn_placeholders(project, base_url=base_url)
+    report = run_build(
+        project,
+        out=out,
+        base_url=base_url,
+        max_bytes=options.max_bytes(project),
+        progress=lambda message: click.echo(f"… {message}", err=True),
+    )
+    if not report.conforms:
+        click.echo(
+            f"Not built: the data does not conform to the shapes ({report.violations} violation(s)); "
+            f"{out} is unchanged. Run `twingraph validate` to see them.",
+            err=True,
+        )
+        sys.exit(EXIT_NO)
+    click.echo("\n".join(describe(report)))
