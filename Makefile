@@ -62,6 +62,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+	$(BIN)/vulture src/twingraph vulture-allowlist.py --min-confidence 60
 
 clean:
 	rm -rf $(VENV) $(HARVEST) dist build .pytest_cache

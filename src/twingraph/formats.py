@@ -17,7 +17,6 @@ class RdfFormat:
     media_type: str
     suffixes: tuple[str, ...]
     oxigraph_name: str
-    is_text: bool = True
 
     @property
     def suffix(self) -> str:
@@ -33,14 +32,6 @@ RDF_FORMATS: tuple[RdfFormat, ...] = (
     RdfFormat("jsonld", "JSON-LD", "application/ld+json", (".jsonld", ".json-ld"), "JSON_LD"),
     RdfFormat("rdfxml", "RDF/XML", "application/rdf+xml", (".rdf", ".owl", ".xml"), "RDF_XML"),
 )
-
-
-def rdf_format_named(name: str) -> RdfFormat:
-    """The format with this CLI name (turtle, nt, jsonld, …)."""
-    for fmt in RDF_FORMATS:
-        if fmt.name == name:
-            return fmt
-    raise KeyError(name)
 
 
 def rdf_format_for(path: Path) -> RdfFormat | None:
@@ -77,12 +68,6 @@ RESULT_FORMATS: tuple[ResultFormat, ...] = (
 
 # CONSTRUCT and DESCRIBE give graphs, written in one of these.
 GRAPH_RESULT_FORMATS = ("turtle", "nt", "jsonld", "rdfxml")
-
-
-def result_format_for(path: Path) -> ResultFormat | None:
-    """The result format a file's suffix names, or None."""
-    suffix = path.suffix.lower()
-    return next((fmt for fmt in RESULT_FORMATS if suffix in fmt.suffixes), None)
 
 
 class UnknownSuffix(TwingraphError):

@@ -10,7 +10,6 @@ DEFAULT_BASE_IRI = "https://w3id.org/twingraph/"
 TW = "https://w3id.org/twingraph/ontology#"
 SHAPES = "https://w3id.org/twingraph/shapes#"
 WD = "http://www.wikidata.org/entity/"
-WIKIDATA_ENTITY_PATTERN = re.compile(r"^http://www\.wikidata\.org/entity/Q[1-9][0-9]*$")
 
 # The vocabulary terms code reads by IRI (in Oxigraph, which has no namespace objects).
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

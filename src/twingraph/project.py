@@ -20,7 +20,6 @@ from twingraph.formats import RDF_FORMATS
 from twingraph.iris import DEFAULT_BASE_IRI
 
 SETTINGS_FILE = "twingraph.toml"
-FOLDERS = ("ontology", "data", "shapes", "queries")
 DEFAULT_MAX_INPUT_MB = 64
 RDF_SUFFIXES = tuple(suffix for fmt in RDF_FORMATS for suffix in fmt.suffixes)
 
@@ -36,7 +35,6 @@ class Publishing:
     base_url: str | None = None
     licence: str = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
     licence_de: str = "http://dcat-ap.de/def/licenses/cc-by/4.0"
-    licence_label: str = "Creative Commons Attribution 4.0 International"
     attribution: str = "twingraph contributors"
     rights: str = "Free to reuse under the licence; name the source."
     publisher_name: str = "twingraph"
@@ -118,13 +116,6 @@ class Project:
         schemes and class hierarchy it defines.
         """
         return self.files("ontology", RDF_SUFFIXES), list(data_paths) or [self.folder("data")]
-
-    def is_source_path(self, path: Path) -> bool:
-        """True for a path inside one of the project's source folders or its settings file."""
-        resolved = path.resolve()
-        if resolved == (self.root / SETTINGS_FILE).resolve():
-            return True
-        return any(resolved.is_relative_to(self.folder(name).resolve()) for name in FOLDERS)
 
 
 def bundled_root() -> Path:

@@ -95,14 +95,6 @@ class PartnershipRow:
     cells: tuple[str, ...]  # PARTNERSHIP_COLUMNS
 
 
-def export_format(name: str) -> ExportFormat:
-    """The export format with this CLI name."""
-    for fmt in EXPORT_FORMATS:
-        if fmt.name == name:
-            return fmt
-    raise ExportError(f"unknown export format {name!r}; use one of {', '.join(f.name for f in EXPORT_FORMATS)}.")
-
-
 def jsonld_context() -> dict[str, Any]:
     """The shipped JSON-LD context (the value of its "@context")."""
     text = resources.files("twingraph").joinpath("rdf/context.jsonld").read_text(encoding="utf-8")

@@ -372,7 +372,8 @@ def _token_too_long(exc: MemoryError, data: bytes, path: Path) -> InputError:
             longest, longest_line = end - start, line
         start, line = end + 1, line + 1
     return InputError(
-        f"a token (a literal or an IRI) over 16 MiB, the most the RDF parser holds, near line {longest_line}. "
+        f"a token (a literal or an IRI) over {MAX_TOKEN_BYTES // 2**20} MiB, the most the RDF parser holds, "
+        f"near line {longest_line}. "
         "Shorten that value, or keep large texts outside the RDF and link to them.",
         path=path,
     )

@@ -8,11 +8,9 @@ from itertools import groupby
 
 from twingraph.shacl.validate import Finding, ValidationReport
 
-REPORT_FORMATS = ("text", "turtle", "json")
-
 
 def render_report(report: ValidationReport, fmt: str) -> str:
-    """The report in one of REPORT_FORMATS."""
+    """The report as text (by resource), Turtle (the SHACL report graph) or JSON."""
     if fmt == "turtle":
         return str(report.report_graph.serialize(format="turtle"))
     if fmt == "json":

@@ -160,7 +160,7 @@ class WikidataClient:
     def __init__(self, endpoint: Endpoint, cache: Cache):
         self.endpoint = endpoint
         self.cache = cache
-        self.requests = 0
+        self.requests = 0  # queries sent to the endpoint (not answered from the cache)
 
     def select(self, query: str) -> list[dict[str, Identifier]]:
         """Rows of a SELECT query, from the cache when fresh."""
