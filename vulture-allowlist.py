@@ -16,8 +16,5 @@ wikidata_import  # noqa
 queryGraph  # noqa
 # A field of the MQA indicator table: the dimension each indicator belongs to, as the MQA names it.
 dimension  # noqa
-# The rdflib-Result way to run a stored query, for Python users and the tests that compare with
-# rdflib; the CLI uses answer_local.
-run_local  # noqa
 # WikidataClient counts the queries it sends; the tests read it to check caching and batching.
 requests  # noqa
