@@ -1,6 +1,7 @@
 """`twingraph plot`: timeline, map and network, deterministic SVG with text kept as text, and PNGs.
 
-The PNGs land in build/plots/ for people to look at.
+The PNGs land in the session's temporary folder (`plots/` under pytest's basetemp) for people
+to look at; nothing is written into the repository.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from twingraph.plots.draw import PlotError, city_partnerships, draw, render
 from twingraph.project import bundled_project
 from twingraph.rdf.load import load_graph, load_project_graph
 
-PICTURES = REPO / "build" / "plots"
 SVG = "{http://www.w3.org/2000/svg}"
 CITY = "https://w3id.org/twingraph/id/city/"
 KASSEL_PARTNERS = ["Florence", "Rovaniemi", "Berlin-Mitte", "Arnstadt", "İzmit", "Mulhouse", "Ramat Gan",
@@ -34,22 +34,26 @@ def _texts(svg: bytes) -> str:
     return " ".join("".join(node.itertext()) for node in root.iter(f"{SVG}text"))
 
 
-def _save_png(figure_kind: str, city: str | None, store, name: str, **options) -> None:  # type: ignore[no-untyped-def]
-    PICTURES.mkdir(parents=True, exist_ok=True)
+@pytest.fixture(scope="session")
+def pictures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("plots")
+
+
+def _save_png(pictures: Path, figure_kind: str, city: str | None, store, name: str, **options) -> None:  # type: ignore[no-untyped-def]
     png = render(draw(figure_kind, store, city=city, present=2026.9, **options), "png")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    (PICTURES / name).write_bytes(png)
+    (pictures / name).write_bytes(png)
 
 
 @pytest.mark.parametrize("kind", ["timeline", "map", "network"])
-def test_kassel_plots_name_every_partner_as_text(store, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_kassel_plots_name_every_partner_as_text(store, kind: str, pictures: Path) -> None:  # type: ignore[no-untyped-def]
     svg = render(draw(kind, store, city=CITY + "kassel", present=2026.9), "svg")
     texts = _texts(svg)
     for name in KASSEL_PARTNERS:
         assert name in texts, (kind, name)  # Mulhouse, undated, is named in the timeline's note
     assert "Data: twingraph, sources:" in texts
     assert "Kassel" in texts
-    _save_png(kind, CITY + "kassel", store, f"kassel-{kind}.png")
+    _save_png(pictures, kind, CITY + "kassel", store, f"kassel-{kind}.png")
 
 
 def test_timeline_marks_the_historical_context(store) -> None:  # type: ignore[no-untyped-def]
@@ -71,22 +75,22 @@ def test_a_decade_is_drawn_as_a_span() -> None:
 
 
 @pytest.mark.parametrize("kind", ["timeline", "map", "network"])
-def test_a_city_with_one_partner(store, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_city_with_one_partner(store, kind: str, pictures: Path) -> None:  # type: ignore[no-untyped-def]
     data = city_partnerships(store, CITY + "florence")
     assert [p.partner_name for p in data.partnerships] == ["Kassel"]
     texts = _texts(render(draw(kind, store, city=CITY + "florence", present=2026.9), "svg"))
     assert "Kassel" in texts
     assert "Florence" in texts
-    _save_png(kind, CITY + "florence", store, f"florence-{kind}.png")
+    _save_png(pictures, kind, CITY + "florence", store, f"florence-{kind}.png")
 
 
-def test_a_city_with_no_dated_partnerships_gets_a_message_not_an_empty_axis(store) -> None:  # type: ignore[no-untyped-def]
+def test_a_city_with_no_dated_partnerships_gets_a_message_not_an_empty_axis(store, pictures: Path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PlotError, match="Mulhouse has no dated partnerships"):
         draw("timeline", store, city=CITY + "mulhouse", present=2026.9)
     # The map and the network need no dates.
     assert "Kassel" in _texts(render(draw("map", store, city=CITY + "mulhouse", present=2026.9), "svg"))
     assert "Kassel" in _texts(render(draw("network", store, city=CITY + "mulhouse", present=2026.9), "svg"))
-    _save_png("map", CITY + "mulhouse", store, "mulhouse-map.png")
+    _save_png(pictures, "map", CITY + "mulhouse", store, "mulhouse-map.png")
     result = run_cli("plot", "timeline", "Mulhouse", "-o", "-")
     assert result.returncode == 2
     assert result.stderr == (
@@ -140,7 +144,7 @@ def test_the_readme_pictures_are_the_projects_own_output() -> None:
         )
 
 
-def test_the_world_network_shows_the_best_connected_places(tmp_path: Path) -> None:
+def test_the_world_network_shows_the_best_connected_places(tmp_path: Path, pictures: Path) -> None:
     spec = importlib.util.spec_from_file_location("world", REPO / "benchmarks" / "world.py")
     assert spec is not None
     assert spec.loader is not None
@@ -161,5 +165,4 @@ def test_the_world_network_shows_the_best_connected_places(tmp_path: Path) -> No
     assert "The 30 best-connected places" in texts
     for place in best:
         assert names[place] in texts
-    PICTURES.mkdir(parents=True, exist_ok=True)
-    (PICTURES / "world-network.png").write_bytes(render(figure, "png"))
+    (pictures / "world-network.png").write_bytes(render(figure, "png"))

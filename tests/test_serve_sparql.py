@@ -196,7 +196,7 @@ def test_a_syntax_error_names_line_and_column(live_server) -> None:
         headers={"Content-Type": "application/sparql-query"},
     )
     assert response.status_code == 400
-    assert "2:" in response.text or "line 2" in response.text
+    assert "SPARQL syntax error: error at 2:16:" in response.text  # line 2, column 16
 
 
 def test_service_to_a_local_listener_opens_no_connection(live_server) -> None:
