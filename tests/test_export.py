@@ -12,8 +12,9 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from tests.conftest import REPO, run_cli
+from twingraph.formats import EXPORT_FORMATS
 from twingraph.offline import offline
-from twingraph.rdf.export import EXPORT_FORMATS, serialize
+from twingraph.rdf.export import serialize
 
 RDFLIB_NAMES = {"turtle": "turtle", "nt": "nt", "rdfxml": "xml", "jsonld": "json-ld"}
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from twingraph.cli.base import EXIT_NO, EXIT_OK, Options, _emit, cli, output_option, pass_options
+from twingraph.formats import EXPORT_FORMATS, names
 
 if TYPE_CHECKING:
     pass
@@ -89,7 +90,7 @@ def summary(options: Options, paths: tuple[Path, ...]) -> None:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "jsonld", "nt", "rdfxml", "csv", "csv-long"]),
+    type=click.Choice(names(EXPORT_FORMATS)),
     help="Default: from the -o suffix, else turtle. csv has one row per partnership; csv-long one row "
     "per place and partner (each partnership twice), to filter by one column.",
 )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from twingraph.cli.base import Options, _checked_output, cli, pass_options
+from twingraph.formats import PICTURE_FORMATS, names
 
 if TYPE_CHECKING:
     pass
@@ -17,7 +18,9 @@ if TYPE_CHECKING:
 @cli.command()
 @click.argument("kind", type=click.Choice(["timeline", "map", "network"]))
 @click.argument("city", required=False)
-@click.option("-f", "--format", "fmt", type=click.Choice(["svg", "png"]), help="Default: by the -o suffix, else SVG.")
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(names(PICTURE_FORMATS)), help="Default: by the -o suffix, else SVG."
+)
 @click.option(
     "-o",
     "--output",

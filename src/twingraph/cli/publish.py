@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from twingraph.cli.base import EXIT_NO, Options, _emit, _warn_placeholders, cli, output_option, pass_options
+from twingraph.formats import CATALOG_FORMATS, names
 
 if TYPE_CHECKING:
     pass
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     help="dcat-ap-de adds what GovData expects.",
 )
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(["turtle", "jsonld"]), help="Default: from the -o suffix, else turtle."
+    "-f", "--format", "fmt", type=click.Choice(names(CATALOG_FORMATS)), help="Default: from the -o suffix, else turtle."
 )
 @click.option("--base-url", metavar="URL", help="Where the files are published. Default: [publish] base_url.")
 @output_option

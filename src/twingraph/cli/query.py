@@ -33,16 +33,16 @@ def _parameters(pairs: tuple[str, ...]) -> dict[str, str]:
 
 def _result_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options shared by `query run` and `sparql`: format, output, endpoint."""
-    from twingraph.formats import GRAPH_RESULT_FORMATS, RESULT_FORMATS
+    from twingraph.formats import GRAPH_FORMATS, RESULT_FORMATS, names
     from twingraph.sparql.results import MAX_CELL_WIDTH
 
-    names = [fmt.name for fmt in RESULT_FORMATS] + list(GRAPH_RESULT_FORMATS)
+    choices = names(RESULT_FORMATS) + names(GRAPH_FORMATS)
     decorators = [
         click.option(
             "-f",
             "--format",
             "fmt",
-            type=click.Choice(names),
+            type=click.Choice(choices),
             help="table (default on a terminal), csv (default in a pipe), tsv, json or xml for SELECT and ASK; "
             "turtle (default), nt, jsonld or rdfxml for CONSTRUCT and DESCRIBE. With -o: from the file's suffix.",
         ),

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import ProjectError, display_path
+from twingraph.formats import EXPORT_FORMATS
 from twingraph.rdf import folder_swap
-from twingraph.rdf.export import EXPORT_FORMATS
 from twingraph.rdf.folder_swap import MANIFEST, manifest_bytes
 from twingraph.rdf.output import OutputError
 
@@ -95,7 +95,7 @@ def build(
     """
     from twingraph.parallel import Pending
     from twingraph.publish.catalog import data_facts
-    from twingraph.rdf.export import TABLE_FORMATS, partnership_count, partnership_table, sorted_triples
+    from twingraph.rdf.export import TABLE_NAMES, partnership_count, partnership_table, sorted_triples
     from twingraph.rdf.load import load_project_graph, read_exact_triples
     from twingraph.shacl.validate import load_shapes, validate_graph
 
@@ -134,7 +134,7 @@ def build(
             return BuildReport(conforms=False, violations=len(report.violations), out=out)
         names = ", ".join(f"{settings.name}{fmt.suffix}" for fmt in EXPORT_FORMATS)
         progress(f"exporting {names}")
-        tables = {fmt: partnership_table(loaded.store, fmt) for fmt in TABLE_FORMATS}
+        tables = {fmt: partnership_table(loaded.store, fmt) for fmt in TABLE_NAMES}
         facts = data_facts(loaded, data_paths)
         bodies = {name: path.read_bytes() for name, path in rdf.result().items()}
         bodies.update(tables)
@@ -192,10 +192,10 @@ def assemble(settings: Settings, bodies: dict[str, bytes], facts: DataFacts) -> 
 
 def rdf_formats(triples: Sequence[Any]) -> Iterator[tuple[str, bytes]]:
     """The data's sorted triples in each RDF export format (all but the CSV), one at a time."""
-    from twingraph.rdf.export import TABLE_FORMATS, serialize_triples
+    from twingraph.rdf.export import TABLE_NAMES, serialize_triples
 
     for fmt in EXPORT_FORMATS:
-        if fmt.name not in TABLE_FORMATS:
+        if fmt.name not in TABLE_NAMES:
             yield fmt.name, serialize_triples(triples, fmt.name)
 
 
@@ -210,9 +210,9 @@ def rdf_files(triples: Sequence[Any], folder: Path) -> dict[str, Path]:
 
 def data_bodies(loaded: LoadedGraph, data_paths: Sequence[Path]) -> dict[str, bytes]:
     """The data in every export format, by format name."""
-    from twingraph.rdf.export import TABLE_FORMATS, partnership_table, source_triples
+    from twingraph.rdf.export import TABLE_NAMES, partnership_table, source_triples
 
-    tables = {fmt: partnership_table(loaded.store, fmt) for fmt in TABLE_FORMATS}
+    tables = {fmt: partnership_table(loaded.store, fmt) for fmt in TABLE_NAMES}
     return {**dict(rdf_formats(source_triples(loaded, data_paths))), **tables}
 
 

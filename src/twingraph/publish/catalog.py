@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import TwingraphError
+from twingraph.formats import Format
 from twingraph.iris import TW, WD, dataset_iri, resource_iri, slugify
-from twingraph.rdf.export import ExportFormat
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -93,7 +93,7 @@ class DistributionFile:
     """A published file: its name in dist/, format, size and SHA-256."""
 
     name: str
-    format: ExportFormat
+    format: Format
     byte_size: int
     sha256: str
 

@@ -17,6 +17,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import TwingraphError
+from twingraph.formats import GRAPH_FORMATS, TABLE_FORMATS, named, names
 from twingraph.iris import DCT_SOURCE, PREFIXES, RDF_TYPE, RDFS_LABEL, SCHEMA_URL, TW
 
 if TYPE_CHECKING:
@@ -33,28 +34,9 @@ class ExportError(TwingraphError):
     """The data cannot be written in the format asked for."""
 
 
-@dataclass(frozen=True)
-class ExportFormat:
-    """A format `export` writes: CLI name, media type, file suffix, EU file-type code."""
-
-    name: str
-    label: str
-    media_type: str
-    suffix: str
-    eu_file_type: str
-
-
-EXPORT_FORMATS: tuple[ExportFormat, ...] = (
-    ExportFormat("turtle", "Turtle", "text/turtle", ".ttl", "RDF_TURTLE"),
-    ExportFormat("jsonld", "JSON-LD", "application/ld+json", ".jsonld", "JSON_LD"),
-    ExportFormat("nt", "N-Triples", "application/n-triples", ".nt", "RDF_N_TRIPLES"),
-    ExportFormat("rdfxml", "RDF/XML", "application/rdf+xml", ".rdf", "RDF_XML"),
-    ExportFormat("csv", "CSV", "text/csv", ".csv", "CSV"),
-    ExportFormat("csv-long", "CSV, a row per place and partner", "text/csv", "-partners.csv", "CSV"),
-)
-# The tables of a partnership: one row each (csv), or one row per place and partner (csv-long,
+# The partnership tables' format names (csv: a row each; csv-long: a row per place and partner,
 # the long form researchers filter by one column; the world network's edge list is these rows).
-TABLE_FORMATS = ("csv", "csv-long")
+TABLE_NAMES = tuple(names(TABLE_FORMATS))
 
 PARTNERSHIP_COLUMNS = ("kind", "start", "start_precision", "end", "themes", "sources")
 CSV_COLUMNS = (
@@ -114,14 +96,14 @@ def serialize(graph: rdflib.Graph, fmt: str, *, ontology: rdflib.Graph | None = 
     """
     from twingraph.rdf.terms import store_of, to_oxigraph_triples
 
-    if fmt in TABLE_FORMATS:
+    if fmt in TABLE_NAMES:
         return partnership_table(store_of(graph if ontology is None else graph + ontology), fmt)
     return serialize_triples(sorted_triples(to_oxigraph_triples(graph)), fmt)
 
 
 def serialize_loaded(loaded: LoadedGraph, fmt: str, *, data_paths: Sequence[Path]) -> bytes:
     """The data files of a loaded project (the ontology beside them) in one export format."""
-    if fmt in TABLE_FORMATS:
+    if fmt in TABLE_NAMES:
         return partnership_table(loaded.store, fmt)
     return serialize_triples(source_triples(loaded, data_paths), fmt)
 
@@ -134,11 +116,12 @@ def serialize_triples(triples: Sequence[Any], fmt: str) -> bytes:
 
     if fmt == "jsonld":
         return jsonld.compact(triples, jsonld_context())
-    oxigraph_format = {"nt": "N_TRIPLES", "turtle": "TURTLE", "rdfxml": "RDF_XML"}.get(fmt)
-    if oxigraph_format is None:
-        raise ExportError(f"unknown export format {fmt!r}.")
+    try:
+        oxigraph_format = named(fmt, GRAPH_FORMATS).oxigraph_name
+    except KeyError:
+        raise ExportError(f"unknown export format {fmt!r}.") from None
     return pyoxigraph.serialize(  # type: ignore[return-value]  # bytes when no output is given
-        triples, format=getattr(pyoxigraph.RdfFormat, oxigraph_format), prefixes=export_prefixes()
+        triples, format=getattr(pyoxigraph.RdfFormat, str(oxigraph_format)), prefixes=export_prefixes()
     )
 
 

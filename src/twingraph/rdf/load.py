@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import InputError, display_path
-from twingraph.formats import RdfFormat, known_suffixes, rdf_format_for
+from twingraph.formats import Format, known_suffixes, rdf_format_for
 from twingraph.offline import offline
 from twingraph.rdf.terms import REWRITTEN_DATATYPES
 
@@ -55,7 +55,7 @@ class ParsedFile:
     """One file loaded into the store: where it came from, its named graph, its size and its bytes."""
 
     path: Path
-    format: RdfFormat
+    format: Format
     graph_name: str
     triples: int
     data: bytes = field(repr=False)
@@ -183,7 +183,7 @@ def read_input(path: Path, *, max_bytes: int) -> bytes:
 
 
 def load_file(
-    store: pyoxigraph.Store, path: Path, *, graph_name: str, max_bytes: int, fmt: RdfFormat | None = None
+    store: pyoxigraph.Store, path: Path, *, graph_name: str, max_bytes: int, fmt: Format | None = None
 ) -> ParsedFile:
     """Load one file into a named graph of the store, or raise an `InputError` naming the file and line."""
     fmt = fmt or _format_of(path)
@@ -194,7 +194,7 @@ def load_file(
     return ParsedFile(path=path, format=fmt, graph_name=graph_name, triples=triples, data=data)
 
 
-def _format_of(path: Path) -> RdfFormat:
+def _format_of(path: Path) -> Format:
     fmt = rdf_format_for(path)
     if fmt is None:
         raise InputError(
@@ -203,7 +203,7 @@ def _format_of(path: Path) -> RdfFormat:
     return fmt
 
 
-def _read_checked(path: Path, fmt: RdfFormat, *, max_bytes: int) -> bytes:
+def _read_checked(path: Path, fmt: Format, *, max_bytes: int) -> bytes:
     """The file's bytes, refused if too large, not UTF-8, empty, or able to reach out when parsed.
 
     The decoded text is not kept: it would double the memory a large file takes while it is parsed.
@@ -221,10 +221,10 @@ def _read_checked(path: Path, fmt: RdfFormat, *, max_bytes: int) -> bytes:
     return data
 
 
-def _parse_exact(data: bytes, fmt: RdfFormat, path: Path) -> list[pyoxigraph.Triple]:
+def _parse_exact(data: bytes, fmt: Format, path: Path) -> list[pyoxigraph.Triple]:
     import pyoxigraph
 
-    ox_format = getattr(pyoxigraph.RdfFormat, fmt.oxigraph_name)
+    ox_format = getattr(pyoxigraph.RdfFormat, str(fmt.oxigraph_name))
     base = path.resolve().as_uri()
     return [q.triple for q in pyoxigraph.parse(data, format=ox_format, base_iri=base, rename_blank_nodes=True)]
 
@@ -331,11 +331,11 @@ def _contexts(document: Any) -> Iterator[Any]:
             pending.extend(node)
 
 
-def _load_with_oxigraph(store: pyoxigraph.Store, data: bytes, fmt: RdfFormat, path: Path, graph_name: str) -> int:
+def _load_with_oxigraph(store: pyoxigraph.Store, data: bytes, fmt: Format, path: Path, graph_name: str) -> int:
     """Load into the named graph; the number of triples it holds afterwards."""
     import pyoxigraph
 
-    ox_format = getattr(pyoxigraph.RdfFormat, fmt.oxigraph_name)
+    ox_format = getattr(pyoxigraph.RdfFormat, str(fmt.oxigraph_name))
     graph = pyoxigraph.NamedNode(graph_name)
     base = path.resolve().as_uri()
     try:
@@ -382,7 +382,7 @@ def _token_too_long(exc: MemoryError, data: bytes, path: Path) -> InputError:
 _POSITION = re.compile(r"^Parser error (at|between) [^:]*: ")
 
 
-def _syntax_error(exc: SyntaxError, text: str, fmt: RdfFormat, path: Path) -> InputError:
+def _syntax_error(exc: SyntaxError, text: str, fmt: Format, path: Path) -> InputError:
     message = _POSITION.sub("", str(exc.msg)).rstrip(".")
     lines = text.splitlines()
     line = exc.lineno

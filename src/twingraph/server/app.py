@@ -24,9 +24,10 @@ from urllib.parse import urlencode, urlsplit
 import anyio
 
 from twingraph.errors import TwingraphError
+from twingraph.formats import HTML, JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Format
 from twingraph.iris import RDF_TYPE
 from twingraph.server import conneg
-from twingraph.server.conneg import Choice, NotAcceptable
+from twingraph.server.conneg import NotAcceptable
 from twingraph.server.pages import EXTENSIONS, Link, Pages, render
 from twingraph.server.site import Site, etag
 
@@ -38,14 +39,8 @@ if TYPE_CHECKING:
     from twingraph.server.pool import QueryPool, QueryReply
 
 # From least to most preferred: HTML for browsers and for */*, which is what curl sends.
-RESOURCE_CHOICES = [
-    Choice("nt", "application/n-triples", (), ("ntriples", "n-triples")),
-    Choice("jsonld", "application/ld+json", ("application/json",), ("json-ld", "json")),
-    Choice("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdf", "rdf+xml", "xml")),
-    Choice("turtle", "text/turtle", ("application/x-turtle", "application/turtle"), ("ttl",)),
-    Choice("html", "text/html", ("application/xhtml+xml",), ("htm",)),
-]
-ERROR_CHOICES = [Choice("text", "text/plain"), Choice("html", "text/html")]
+RESOURCE_CHOICES = [N_TRIPLES, JSON_LD, RDF_XML, TURTLE, HTML]
+ERROR_CHOICES = [Format("text", "plain text", "text/plain"), HTML]
 SUFFIXES = {suffix: name for name, suffix in EXTENSIONS.items()}
 TEXT_TYPES = ("text/", "application/n-triples", "application/sparql-query")
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Content-Location, ETag, Vary"}
@@ -245,8 +240,8 @@ class _Handlers:
         )
 
     def choose(
-        self, request: Request, choices: list[Choice], named: str | None, parameters: tuple[str, ...] | None = None
-    ) -> Choice:
+        self, request: Request, choices: list[Format], named: str | None, parameters: tuple[str, ...] | None = None
+    ) -> Format:
         """The format an extension names, else the first `format=`/`output=` value that fits, else
         the one the Accept header prefers."""
         if named:
@@ -258,8 +253,8 @@ class _Handlers:
         )
 
     def rdf_choice(
-        self, request: Request, choices: list[Choice], named: str | None, make: Any
-    ) -> tuple[Choice, bytes] | Response:
+        self, request: Request, choices: list[Format], named: str | None, make: Any
+    ) -> tuple[Format, bytes] | Response:
         """The negotiated choice and its body from `make(name)`; where RDF/XML cannot express the
         graph, the next acceptable format, else a 406 that says why."""
         from twingraph.sparql.results import ResultFormatError
@@ -280,7 +275,7 @@ class _Handlers:
                 return self.error(request, 406, str(exc))
             return other, make(other.name)
 
-    def not_acceptable(self, request: Request, choices: list[Choice]) -> Response:
+    def not_acceptable(self, request: Request, choices: list[Format]) -> Response:
         offered = ", ".join(c.media_type for c in reversed(choices))
         names = ", ".join(c.name for c in reversed(choices))
         return self.error(request, 406, f"this resource is available as {offered} (?format={names}).")
@@ -349,7 +344,7 @@ class _Handlers:
 
     async def index(self, request: Request) -> Response:
         try:
-            self.choose(request, [Choice("html", "text/html", ("application/xhtml+xml",))], None)
+            self.choose(request, [HTML], None)
         except NotAcceptable:
             return self.error(request, 406, "the index is an HTML page; the data is at /catalog, /dist/ and /sparql.")
         body = await anyio.to_thread.run_sync(self.index_body, tuple(self.wanted(request)))

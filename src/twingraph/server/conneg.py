@@ -9,28 +9,11 @@ than failing the request, as browsers and crawlers send odd ones.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from twingraph.formats import Format
 
 # Aliases seen in the wild: generic JSON and XML for their RDF and SPARQL-results kin.
 _ACCEPT_ENTRY = re.compile(r"^\s*[A-Za-z0-9!#$&^_.+*-]+/[A-Za-z0-9!#$&^_.+*-]+\s*(;.*)?$")
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A negotiable representation: the format name, its media type, other types that mean it
-    (never matched by a wildcard), and other short names a `format=` parameter may use."""
-
-    name: str
-    media_type: str
-    aliases: tuple[str, ...] = ()
-    names: tuple[str, ...] = ()
-
-    def is_named(self, value: str) -> bool:
-        """Whether a `format=`/`output=` value (a short name or a media type) means this choice."""
-        value = value.strip().lower()
-        if "/" in value:
-            return value.split(";")[0].strip() in (self.media_type, *self.aliases)
-        return value in (self.name, *self.names)
 
 
 class NotAcceptable(Exception):
@@ -45,7 +28,7 @@ def clean_accept(header: str | None) -> str:
     return ",".join(entries)
 
 
-def negotiate(accept: str | None, choices: list[Choice]) -> Choice:
+def negotiate(accept: str | None, choices: list[Format]) -> Format:
     """The best choice for an Accept header; `choices` run from least to most preferred.
 
     A choice's quality is that of its media type (wildcards included, the most specific
@@ -60,7 +43,7 @@ def negotiate(accept: str | None, choices: list[Choice]) -> Choice:
     except (ValueError, mimeparse.MimeTypeParseException):
         ranges = []
     best: tuple[float, int] | None = None
-    chosen: Choice | None = None
+    chosen: Format | None = None
     for position, choice in enumerate(choices):
         quality = mimeparse.quality_parsed(choice.media_type, ranges) if ranges else 0.0
         for alias in choice.aliases:
@@ -75,7 +58,7 @@ def negotiate(accept: str | None, choices: list[Choice]) -> Choice:
     return chosen
 
 
-def by_name(name: str, choices: list[Choice]) -> Choice:
+def by_name(name: str, choices: list[Format]) -> Format:
     """The choice a `?format=` value or a file extension names."""
     for choice in choices:
         if name == choice.name:
@@ -83,7 +66,7 @@ def by_name(name: str, choices: list[Choice]) -> Choice:
     raise NotAcceptable(name)
 
 
-def by_parameter(values: list[str], choices: list[Choice]) -> Choice | None:
+def by_parameter(values: list[str], choices: list[Format]) -> Format | None:
     """The first `format=`/`output=` value that names a choice, or None (then Accept decides).
 
     Clients send these in many shapes: SPARQLWrapper repeats one format as a short name and as

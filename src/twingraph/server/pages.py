@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from twingraph.formats import GRAPH_FORMATS, HTML
 from twingraph.iris import DCT_SOURCE, RDF_TYPE, SCHEMA_URL, TW
 from twingraph.server.site import Site, wikidata_page
 
@@ -20,9 +21,8 @@ if TYPE_CHECKING:
     import jinja2
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-ALTERNATES = (("turtle", "text/turtle", "Turtle"), ("jsonld", "application/ld+json", "JSON-LD"),
-              ("rdfxml", "application/rdf+xml", "RDF/XML"), ("nt", "application/n-triples", "N-Triples"))  # fmt: skip
-EXTENSIONS = {"turtle": ".ttl", "jsonld": ".jsonld", "rdfxml": ".rdf", "nt": ".nt", "html": ".html"}
+ALTERNATES = tuple((fmt.name, fmt.media_type, fmt.label) for fmt in GRAPH_FORMATS)
+EXTENSIONS = {fmt.name: fmt.suffix for fmt in (*GRAPH_FORMATS, HTML)}
 # schema.org types for the embedded JSON-LD, by our class.
 SCHEMA_TYPES = {TW + "Municipality": "City", TW + "CityDistrict": "AdministrativeArea", TW + "Country": "Country",
                 TW + "Region": "AdministrativeArea", TW + "Organization": "Organization", TW + "Event": "Event",

@@ -13,27 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from twingraph.server.conneg import Choice
+from twingraph.formats import JSON_LD, N_TRIPLES, RDF_XML, RESULTS_CSV, RESULTS_JSON, RESULTS_TSV, RESULTS_XML, TURTLE
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
 DIRECT_UPDATE = "application/sparql-update"
 
 # From least to most preferred: JSON is the default for rows, Turtle for graphs.
-ROW_CHOICES = [
-    Choice("tsv", "text/tab-separated-values"),
-    Choice("csv", "text/csv"),
-    Choice("xml", "application/sparql-results+xml", ("application/xml", "text/xml"), ("srx",)),
-    Choice("json", "application/sparql-results+json", ("application/json",), ("srj",)),
-]
+ROW_CHOICES = [RESULTS_TSV, RESULTS_CSV, RESULTS_XML, RESULTS_JSON]
 # ASK answers in CSV and TSV too, as a one-column `_askResult` table (results.ASK_COLUMN).
 BOOLEAN_CHOICES = ROW_CHOICES
-GRAPH_CHOICES = [
-    Choice("jsonld", "application/ld+json", ("application/json",), ("json-ld", "json")),
-    Choice("nt", "application/n-triples", ("text/plain",), ("ntriples", "n-triples")),
-    Choice("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdf", "rdf+xml", "xml")),
-    Choice("turtle", "text/turtle", ("application/x-turtle", "application/turtle"), ("ttl", "n3", "text/n3")),
-]
+GRAPH_CHOICES = [JSON_LD, N_TRIPLES, RDF_XML, TURTLE]
 
 
 class ProtocolError(Exception):

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from twingraph.errors import TwingraphError
-from twingraph.formats import GRAPH_RESULT_FORMATS, RESULT_FORMATS
+from twingraph.formats import GRAPH_FORMATS, RESULT_FORMATS, named, names
 from twingraph.iris import PREFIXES, compact, id_prefixes
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 MAX_CELL_WIDTH = 60
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _PLAIN_DATATYPES = (_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
-_GRAPH_FORMAT_NAMES = {"turtle": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
 # RDF/XML writes a predicate as an element: the IRI must end in an XML name to split off.
 _XML_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*$")
 # Turtle's short forms for numbers and booleans, used by TSV where the lexical form fits them.
@@ -149,7 +148,7 @@ def formats_for(result: Result | Answer) -> tuple[str, ...]:
     """The format names that can write this result."""
     kind = result.kind if isinstance(result, Answer) else "GRAPH" if is_graph_result(result) else result.type
     if kind == "GRAPH":
-        return GRAPH_RESULT_FORMATS
+        return tuple(names(GRAPH_FORMATS))
     return tuple(fmt.name for fmt in RESULT_FORMATS)
 
 
@@ -173,7 +172,7 @@ def serialize_graph(triples: Sequence[pyoxigraph.Triple], fmt: str, *, prefixes:
     """Triples as Turtle, N-Triples or JSON-LD (pyoxigraph); Turtle declares only the prefixes it uses."""
     import pyoxigraph
 
-    format_ = getattr(pyoxigraph.RdfFormat, _GRAPH_FORMAT_NAMES[fmt])
+    format_ = getattr(pyoxigraph.RdfFormat, str(named(fmt, GRAPH_FORMATS).oxigraph_name))
     if fmt == "rdfxml":
         for triple in triples:
             if not _XML_LOCAL_NAME.search(triple.predicate.value):
