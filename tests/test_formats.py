@@ -69,3 +69,17 @@ def test_a_format_name_or_media_type_in_a_parameter() -> None:
     assert formats.RDF_XML.is_named("xml")
     assert formats.RDF_XML.is_named("application/rdf+xml; charset=utf-8")
     assert not formats.RDF_XML.is_named("turtle")
+
+
+def test_every_publishing_command_goes_through_the_one_pipeline() -> None:
+    """Load, validate, refuse: build, push and serve call shacl.validate.load_conforming."""
+    import inspect
+
+    from twingraph.publish import build
+    from twingraph.server import site
+    from twingraph.sparql import push
+
+    for module in (build, push, site):
+        source = inspect.getsource(module)
+        assert "load_conforming(" in source, module.__name__
+        assert "validate_graph(" not in source, module.__name__

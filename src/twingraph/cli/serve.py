@@ -70,7 +70,7 @@ def serve(
     one client runs at most --max-client-queries at once (more wait, then get 429).
     Data that does not conform to the shapes is not served (exit 1).
     """
-    from twingraph.server.site import DataDoesNotConform
+    from twingraph.shacl.validate import DataDoesNotConform
 
     project = options.project()
     url = _serve_base_url(base_url, host, port)

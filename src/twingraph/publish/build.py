@@ -96,8 +96,8 @@ def build(
     from twingraph.parallel import Pending
     from twingraph.publish.catalog import data_facts
     from twingraph.rdf.export import TABLE_NAMES, partnership_count, partnership_table, sorted_triples
-    from twingraph.rdf.load import load_project_graph, read_exact_triples
-    from twingraph.shacl.validate import load_shapes, validate_graph
+    from twingraph.rdf.load import read_exact_triples
+    from twingraph.shacl.validate import DataDoesNotConform, load_conforming
 
     folder_swap.recover(out)  # first of all: put back an output a killed run left stranded
     settings = settings_for_base_url(project.settings, base_url)
@@ -126,12 +126,11 @@ def build(
     rdf = Pending(export_rdf, folder=staging)
     done = False
     try:
-        loaded = load_project_graph(project, max_bytes=max_bytes)
-        shapes = load_shapes(project, max_bytes=max_bytes)
-        progress("validating")
-        report = validate_graph(loaded.graph, shapes, share_cores=False)
-        if not report.conforms:
-            return BuildReport(conforms=False, violations=len(report.violations), out=out)
+        try:  # the exporting child works meanwhile
+            hook = lambda: progress("validating")  # noqa: E731
+            loaded = load_conforming(project, max_bytes=max_bytes, share_cores=False, loaded_hook=hook)
+        except DataDoesNotConform as exc:
+            return BuildReport(conforms=False, violations=exc.violations, out=out)
         names = ", ".join(f"{settings.name}{fmt.suffix}" for fmt in EXPORT_FORMATS)
         progress(f"exporting {names}")
         tables = {fmt: partnership_table(loaded.store, fmt) for fmt in TABLE_NAMES}

@@ -17,7 +17,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from twingraph.errors import TwingraphError
 from twingraph.iris import RDFS_LABEL, SKOS_PREF_LABEL, TW, WD
 
 if TYPE_CHECKING:
@@ -85,10 +84,6 @@ VOCABULARY_LABELS = {
     "http://xmlns.com/foaf/0.1/name": {"en": "name", "de": "Name"},
     "http://xmlns.com/foaf/0.1/homepage": {"en": "home page", "de": "Homepage"},
 }
-
-
-class DataDoesNotConform(TwingraphError):
-    """The project's data does not conform to its shapes, so it is not served."""
 
 
 @dataclass
@@ -226,16 +221,9 @@ def load_site(project: Project, *, base_url: str, max_bytes: int) -> Site:
     import pyoxigraph
 
     from twingraph.publish.build import publication, settings_for_base_url
-    from twingraph.rdf.load import load_project_graph
-    from twingraph.shacl.validate import load_shapes, validate_graph
+    from twingraph.shacl.validate import load_conforming
 
-    loaded = load_project_graph(project, max_bytes=max_bytes)
-    report = validate_graph(loaded.graph, load_shapes(project, max_bytes=max_bytes))
-    if not report.conforms:
-        raise DataDoesNotConform(
-            f"the data has {len(report.violations)} violation(s) of the shapes and is not served; "
-            "`twingraph validate` lists them."
-        )
+    loaded = load_conforming(project, max_bytes=max_bytes)  # raises DataDoesNotConform
     ontology_paths, data_paths = project.graph_inputs()
     settings = settings_for_base_url(project.settings, base_url + "dist/")
     contents = publication(settings, loaded, data_paths)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from twingraph.errors import ShapesError
+from twingraph.errors import ShapesError, TwingraphError
 from twingraph.iris import RDFS_LABEL, SKOS_PREF_LABEL, compact
 from twingraph.offline import offline
 from twingraph.project import Project
@@ -70,6 +70,42 @@ class ValidationReport:
 ENGINES = ("auto", "fast", "pyshacl")
 
 
+class DataDoesNotConform(TwingraphError):
+    """The data has violations of the shapes, so it is not built, pushed or served."""
+
+    def __init__(self, violations: int) -> None:
+        super().__init__(
+            f"the data does not conform to the shapes ({violations} violation(s)); `twingraph validate` lists them."
+        )
+        self.violations = violations
+
+
+def load_conforming(
+    project: Project,
+    *,
+    data_paths: Sequence[Path] = (),
+    max_bytes: int | None = None,
+    share_cores: bool = True,
+    validate: bool = True,
+    loaded_hook: Callable[[], None] = lambda: None,
+) -> LoadedGraph:
+    """The one pipeline in front of every publishing command (build, push, serve): load the
+    project's ontology and data, validate, and raise DataDoesNotConform on any violation.
+
+    A caller that wants work done beside the loading (the build's exporting child) starts it
+    before calling this; `loaded_hook` runs between loading and validating (the build says
+    "validating" then); `validate=False` (push --no-validate) only loads.
+    """
+    limit = max_bytes or project.settings.max_input_bytes
+    loaded = load_project_graph(project, data_paths, max_bytes=limit)
+    loaded_hook()
+    if validate:
+        report = validate_graph(loaded.graph, load_shapes(project, max_bytes=limit), share_cores=share_cores)
+        if not report.conforms:
+            raise DataDoesNotConform(len(report.violations))
+    return loaded
+
+
 def validate_project(
     project: Project,
     *,
@@ -77,6 +113,7 @@ def validate_project(
     shape_paths: Sequence[Path] = (),
     max_bytes: int | None = None,
     engine: str = "auto",
+    share_cores: bool = True,
 ) -> ValidationReport:
     """Validate data files (default: the project's data) with the ontology against shapes.
 
@@ -86,7 +123,7 @@ def validate_project(
     limit = max_bytes or project.settings.max_input_bytes
     loaded = load_project_graph(project, data_paths, max_bytes=limit)
     shapes = load_shapes(project, shape_paths, max_bytes=limit)
-    return replace(validate_graph(loaded.graph, shapes, engine=engine), data=loaded)
+    return replace(validate_graph(loaded.graph, shapes, engine=engine, share_cores=share_cores), data=loaded)
 
 
 def load_shapes(project: Project, shape_paths: Sequence[Path] = (), *, max_bytes: int | None = None) -> rdflib.Graph:

@@ -38,15 +38,13 @@ def push_project(
     The ontology goes along because the stored queries rely on its labels and class
     hierarchy: the store then answers them exactly as a local run does.
     """
-    from twingraph.rdf.load import load_project_graph
-    from twingraph.shacl.validate import validate_project
+    from twingraph.shacl.validate import DataDoesNotConform, load_conforming
     from twingraph.sparql.remote import put_graph
 
-    if validate:
-        report = validate_project(project, data_paths=data_paths, max_bytes=max_bytes)
-        if not report.conforms:
-            return PushOutcome(conforms=False, violations=len(report.violations))
-    graph = load_project_graph(project, data_paths, max_bytes=max_bytes).graph
+    try:  # loaded once, validated unless told not to
+        graph = load_conforming(project, data_paths=data_paths, max_bytes=max_bytes, validate=validate).graph
+    except DataDoesNotConform as exc:
+        return PushOutcome(conforms=False, violations=exc.violations)
     body = graph.serialize(format="nt", encoding="utf-8")
     status = put_graph(endpoint, graph_iri, body, media_type=N_TRIPLES)
     return PushOutcome(conforms=True, violations=0, triples=len(graph), status=status)
