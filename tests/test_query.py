@@ -175,3 +175,17 @@ def test_guard_refuses_before_running(graph: Graph, text: str, words: str) -> No
     query = StoredQuery("adhoc", "adhoc", "", (), text, Path("adhoc.rq"))
     with pytest.raises(QueryRefused, match=words):
         run_local(graph, query)
+
+
+def test_rdflib_fixes_apply_to_twingraphs_calls_only() -> None:
+    """GROUP BY over no solutions: no row inside twingraph; rdflib's own behaviour outside it."""
+    from rdflib import Graph
+
+    from twingraph.sparql.query import adhoc_query, run_local
+
+    text = "SELECT ?x (COUNT(*) AS ?n) WHERE { ?x <urn:nothing> ?y } GROUP BY ?x"
+    graph = Graph()
+    graph.add((URIRef("urn:a"), URIRef("urn:p"), URIRef("urn:b")))
+    assert run_local(graph, adhoc_query(text)).bindings == []
+    untouched = graph.query(text)  # a library user's own call, after twingraph's
+    assert untouched.bindings == [{}]  # rdflib 7's own answer (one unbound row), not changed by twingraph

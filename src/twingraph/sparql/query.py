@@ -170,10 +170,10 @@ def run_local(
     from twingraph.rdf import rdflib_patches
     from twingraph.sparql.text import with_values
 
-    rdflib_patches.apply()  # for plain rdflib graphs, which rdflib's own engine evaluates
     check_offline_read_only(query.text, allow_service=allow_service)
     text = with_values(query.text, bind_parameters(graph, query, values or {}))
-    with nullcontext() if allow_service else offline(), _engine_errors():
+    # rdflib's fixes for plain rdflib graphs, which rdflib's own engine evaluates; only here.
+    with rdflib_patches.fixes(), nullcontext() if allow_service else offline(), _engine_errors():
         result = graph.query(text)
         if result.type == "SELECT":
             result.bindings  # noqa: B018  evaluated lazily: evaluate here, inside offline()
