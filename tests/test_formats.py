@@ -83,3 +83,20 @@ def test_every_publishing_command_goes_through_the_one_pipeline() -> None:
         source = inspect.getsource(module)
         assert "load_conforming(" in source, module.__name__
         assert "validate_graph(" not in source, module.__name__
+
+
+def test_the_server_builds_its_paths_in_one_place() -> None:
+    """No f-string of a route path outside server/urls.py; the pages use the same builder."""
+    import inspect
+    import re
+
+    from twingraph.server import app, pages
+    from twingraph.server.urls import Urls
+
+    for module in (app, pages):
+        source = inspect.getsource(module)
+        assert not re.search(r'f"\{self\.root\}|self\.root \+', source), module.__name__
+    urls = Urls("https://example.org/twinnings/")
+    assert urls.resource("id/city/kassel", ".ttl") == "/twinnings/id/city/kassel.ttl"
+    assert urls.absolute(urls.downloads()) == "https://example.org/twinnings/dist/"
+    assert urls.query("partners", ".csv") == "/twinnings/queries/partners.csv"

@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import anyio
 
@@ -30,6 +30,7 @@ from twingraph.server import conneg
 from twingraph.server.conneg import NotAcceptable
 from twingraph.server.pages import EXTENSIONS, Link, Pages, render
 from twingraph.server.site import Site, etag
+from twingraph.server.urls import Urls
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -79,8 +80,8 @@ class App:
     def __init__(self, site: Site, options: ServeOptions) -> None:
         self.site = site
         self.options = options
-        self.root = urlsplit(options.base_url).path or "/"
-        self.pages = Pages(site, self.root)
+        self.urls = Urls(options.base_url)
+        self.pages = Pages(site, self.urls)
         self._pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
 
@@ -145,8 +146,8 @@ def create_app(site: Site, options: ServeOptions, *, start_workers: bool = True)
         Route("/dist/", handlers.dist_index),
         Route("/dist/{name}", handlers.dist_file),
     ]
-    if state.root != "/":
-        routes = [Mount(state.root.rstrip("/"), routes=routes)]
+    if state.urls.root != "/":
+        routes = [Mount(state.urls.root.rstrip("/"), routes=routes)]
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -192,7 +193,7 @@ class _Handlers:
         self.state = state
         self.site = state.site
         self.pages = state.pages
-        self.root = state.root
+        self.urls = state.urls
         # The data never changes while serving, so a page or document, once made, is kept.
         self.resource_body = functools.lru_cache(maxsize=4096)(self._resource_body)
         self.index_body = functools.lru_cache(maxsize=64)(self._index_body)
@@ -233,7 +234,7 @@ class _Handlers:
         except NotAcceptable:
             html = False
         if html:
-            body = render("error.html", title=_REASONS.get(status, "Error"), message=message, root=self.root)
+            body = render("error.html", title=_REASONS.get(status, "Error"), message=message, urls=self.urls)
             return self.respond(request, body, "text/html", status=status, headers=headers, cache=False)
         return self.respond(
             request, (message + "\n").encode("utf-8"), "text/plain", status=status, headers=headers, cache=False
@@ -311,13 +312,13 @@ class _Handlers:
         if not isinstance(chosen, tuple):
             return chosen
         choice, body = chosen
-        location = {"Content-Location": f"{self.root}id/{path}{EXTENSIONS[choice.name]}"}
+        location = {"Content-Location": self.urls.resource(f"id/{path}", EXTENSIONS[choice.name])}
         return self.respond(request, body, choice.media_type, headers=location)
 
     def _resource_body(self, iri: str, fmt: str, wanted: tuple[str, ...]) -> bytes:
         if fmt == "html":
             context = self.pages.resource(iri, list(wanted))
-            return render("resource.html", root=self.root, lang=(wanted or ("en",))[0], **context)
+            return render("resource.html", urls=self.urls, lang=(wanted or ("en",))[0], **context)
         return self.rdf(self.site.describe(iri), fmt)
 
     async def ontology(self, request: Request) -> Response:
@@ -328,7 +329,7 @@ class _Handlers:
 
         def make(name: str) -> bytes:
             if name == "html":
-                return render("ontology.html", root=self.root, **self.pages.ontology(self.wanted(request)))
+                return render("ontology.html", urls=self.urls, **self.pages.ontology(self.wanted(request)))
             return self.rdf(self.site.ontology_triples(), name)
 
         chosen = self.rdf_choice(request, RESOURCE_CHOICES, named, make)
@@ -339,7 +340,7 @@ class _Handlers:
             request,
             body,
             choice.media_type,
-            headers={"Content-Location": f"{self.root}ontology{EXTENSIONS[choice.name]}"},
+            headers={"Content-Location": self.urls.ontology(EXTENSIONS[choice.name])},
         )
 
     async def index(self, request: Request) -> Response:
@@ -351,7 +352,7 @@ class _Handlers:
         return self.respond(request, body, "text/html")
 
     def _index_body(self, wanted: tuple[str, ...]) -> bytes:
-        return render("index.html", root=self.root, **self.pages.index(list(wanted)))
+        return render("index.html", urls=self.urls, **self.pages.index(list(wanted)))
 
     async def catalog(self, request: Request) -> Response:
         ext = request.path_params.get("ext")
@@ -362,7 +363,7 @@ class _Handlers:
         def make(name: str) -> bytes:
             if name == "html":
                 catalog_iri = self._catalog_iri()
-                return render("resource.html", root=self.root, **self.pages.resource(catalog_iri, self.wanted(request)))
+                return render("resource.html", urls=self.urls, **self.pages.resource(catalog_iri, self.wanted(request)))
             if name in ("turtle", "jsonld"):  # the files build publishes, byte for byte
                 return self.site.files["catalog.ttl" if name == "turtle" else "catalog.jsonld"]
             return self.rdf(_triples_of(self.site.files["catalog.ttl"]), name)
@@ -375,7 +376,7 @@ class _Handlers:
             request,
             body,
             choice.media_type,
-            headers={"Content-Location": f"{self.root}catalog{EXTENSIONS[choice.name]}"},
+            headers={"Content-Location": self.urls.catalog(EXTENSIONS[choice.name])},
         )
 
     def _catalog_iri(self) -> str:
@@ -396,11 +397,11 @@ class _Handlers:
     async def dist_index(self, request: Request) -> Response:
         links = [
             Link(
-                name, f"{self.root}dist/{name}", note=f"{len(body):,} bytes · {_purpose(name, self.site.settings.name)}"
+                name, self.urls.download(name), note=f"{len(body):,} bytes · {_purpose(name, self.site.settings.name)}"
             )
             for name, body in sorted(self.site.files.items())
         ]
-        body = render("downloads.html", root=self.root, files=links, title="Downloads")
+        body = render("downloads.html", urls=self.urls, files=links, title="Downloads")
         return self.respond(request, body, "text/html")
 
     async def dist_file(self, request: Request) -> Response:
@@ -478,7 +479,7 @@ class _Handlers:
         except NotAcceptable:
             return self.not_acceptable(request, choices)
         # Relative IRIs in a query resolve against the endpoint, as the protocol suggests.
-        endpoint = self.state.options.base_url + "sparql"
+        endpoint = self.urls.absolute(self.urls.sparql())
         job = QueryJob(
             text, choice.name, self.state.options.max_rows, default_graphs or None, named_graphs or None, endpoint,
             lists,
@@ -513,11 +514,11 @@ class _Handlers:
             choice = self.choose(request, choices, None)
         except NotAcceptable:
             return self.not_acceptable(request, choices)
-        endpoint = self.state.options.base_url + "sparql"
+        endpoint = self.urls.absolute(self.urls.sparql())
         if choice.name == "html":
             limits = {"timeout": f"{self.state.options.timeout:g}", "max_rows": f"{self.state.options.max_rows:,}"}
             body = render(
-                "sparql.html", root=self.root, title="SPARQL endpoint", endpoint=endpoint, example=_EXAMPLE, **limits
+                "sparql.html", urls=self.urls, title="SPARQL endpoint", endpoint=endpoint, example=_EXAMPLE, **limits
             )
             return self.respond(request, body, "text/html")
         return self.respond(
@@ -531,7 +532,7 @@ class _Handlers:
 
         queries = stored_queries(self.site.queries_folder)
         return self.respond(
-            request, render("queries.html", root=self.root, title="Stored queries", queries=queries), "text/html"
+            request, render("queries.html", urls=self.urls, title="Stored queries", queries=queries), "text/html"
         )
 
     async def stored_query(self, request: Request) -> Response:
@@ -559,7 +560,7 @@ class _Handlers:
                 return self.error(request, 400, str(exc))
             body = render(
                 "query.html",
-                root=self.root,
+                urls=self.urls,
                 title=stored.title,
                 query=stored,
                 values=values,
@@ -580,14 +581,14 @@ class _Handlers:
         if response.status_code != 200:
             message = bytes(response.body).decode("utf-8", "replace").strip()
             body = render(
-                "query.html", root=self.root, title=stored.title, query=stored, values=values, error=message, table=None
+                "query.html", urls=self.urls, title=stored.title, query=stored, values=values, error=message, table=None
             )
             return self.respond(request, body, "text/html", status=response.status_code, cache=False)
         table = self._table(json.loads(bytes(response.body)), self.wanted(request))
         query_string = urlencode(values)
-        base = f"{self.root}queries/{stored.name}"
+        base = self.urls.query(stored.name)
         body = render(
-            "query.html", root=self.root, title=stored.title, query=stored, values=values, error=None, table=table,
+            "query.html", urls=self.urls, title=stored.title, query=stored, values=values, error=None, table=table,
             csv_href=f"{base}.csv?{query_string}", json_href=f"{base}.json?{query_string}",
         )  # fmt: skip
         return self.respond(request, body, "text/html")
@@ -618,7 +619,9 @@ class _Handlers:
 
     async def not_found(self, request: Request, exc: Exception) -> Response:
         return self.error(
-            request, 404, f"there is nothing at {request.url.path}; the index at {self.root} lists what is here."
+            request,
+            404,
+            f"there is nothing at {request.url.path}; the index at {self.urls.index()} lists what is here.",
         )
 
     async def not_allowed(self, request: Request, exc: Exception) -> Response:

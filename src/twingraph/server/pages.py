@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from twingraph.formats import GRAPH_FORMATS, HTML
 from twingraph.iris import DCT_SOURCE, RDF_TYPE, SCHEMA_URL, TW
 from twingraph.server.site import Site, wikidata_page
+from twingraph.server.urls import Urls
 
 if TYPE_CHECKING:
     import jinja2
@@ -69,9 +70,9 @@ class Fact:
 class Pages:
     """Builds the view of each page from the site's data, in the languages a request wants."""
 
-    def __init__(self, site: Site, root: str) -> None:
+    def __init__(self, site: Site, urls: Urls) -> None:
         self.site = site
-        self.root = root  # the server's path prefix, ending in "/"
+        self.urls = urls
         self.plot = cache(self._plot)
 
     def _plot(self, kind: str, iri: str | None) -> str | None:
@@ -89,7 +90,7 @@ class Pages:
         """Where a link to an IRI goes: a local path, or (external=True) the IRI's own web page."""
         local = self.site.path_for(iri)
         if local is not None:
-            return self.root + local, False
+            return self.urls.resource(local), False
         wikidata = wikidata_page(iri)
         if wikidata:
             return wikidata, True
@@ -146,7 +147,9 @@ class Pages:
             "map_svg": self.plot("map", iri) if partnerships else None,
             "timeline_svg": self.plot("timeline", iri) if partnerships else None,
             "wikidata": [wikidata_page(v.value) for v in wikidata],
-            "alternates": [(media, self.root + path + EXTENSIONS[name], label) for name, media, label in ALTERNATES],
+            "alternates": [
+                (media, self.urls.resource(path, EXTENSIONS[name]), label) for name, media, label in ALTERNATES
+            ],
             "schema_jsonld": self._schema_jsonld(iri, title, wikidata, type_terms),
         }
 
@@ -263,9 +266,7 @@ class Pages:
             "title": self.site.label(TW.rstrip("#"), wanted),
             "classes": [t for t in terms if t["kind"] == "class"],
             "properties": [t for t in terms if t["kind"] == "property"],
-            "alternates": [
-                (media, self.root + "ontology" + EXTENSIONS[name], label) for name, media, label in ALTERNATES
-            ],
+            "alternates": [(media, self.urls.ontology(EXTENSIONS[name]), label) for name, media, label in ALTERNATES],
         }
 
 

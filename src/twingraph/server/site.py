@@ -221,11 +221,13 @@ def load_site(project: Project, *, base_url: str, max_bytes: int) -> Site:
     import pyoxigraph
 
     from twingraph.publish.build import publication, settings_for_base_url
+    from twingraph.server.urls import Urls
     from twingraph.shacl.validate import load_conforming
 
     loaded = load_conforming(project, max_bytes=max_bytes)  # raises DataDoesNotConform
     ontology_paths, data_paths = project.graph_inputs()
-    settings = settings_for_base_url(project.settings, base_url + "dist/")
+    urls = Urls(base_url)
+    settings = settings_for_base_url(project.settings, urls.absolute(urls.downloads()))
     contents = publication(settings, loaded, data_paths)
     catalogue = pyoxigraph.NamedNode(CATALOG_GRAPH)
     loaded.store.load(contents["catalog.ttl"][0], format=pyoxigraph.RdfFormat.TURTLE, to_graph=catalogue)
