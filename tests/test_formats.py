@@ -75,9 +75,8 @@ def test_every_publishing_command_goes_through_the_one_pipeline() -> None:
     """Load, validate, refuse: build, push and serve call shacl.validate.load_conforming."""
     import inspect
 
-    from twingraph.publish import build
+    from twingraph.publish import build, push
     from twingraph.server import site
-    from twingraph.sparql import push
 
     for module in (build, push, site):
         source = inspect.getsource(module)

@@ -40,6 +40,19 @@ def _single_threaded() -> bool:
         return False
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process with this ID still runs (a leftover of a live run must be left alone)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, and belongs to someone else
+        return True
+    return True
+
+
 def _die_with_parent(parent: int) -> None:
     """In a forked child: be killed when the parent dies, so no orphan keeps working."""
     try:
@@ -53,8 +66,6 @@ def _die_with_parent(parent: int) -> None:
 
 def _remove_stale_handovers(folder: Path) -> None:
     """Result files of steps whose parent process is gone (a killed run)."""
-    from twingraph.rdf.output import process_alive
-
     try:
         entries = list(folder.glob("twingraph-step-*"))
     except OSError:

@@ -41,7 +41,7 @@ def push(
     old graph or the whole new one. The data is validated first; exit 1 if it does not conform.
     """
     from twingraph.iris import dataset_iri
-    from twingraph.sparql.push import push_project
+    from twingraph.publish.push import push_project
 
     project = options.project()
     target = graph or dataset_iri(project.settings.name, base_iri=project.settings.base_iri)

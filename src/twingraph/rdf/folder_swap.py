@@ -30,7 +30,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from twingraph.errors import display_path
-from twingraph.rdf.output import OutputError, fsync_folder, process_alive
+from twingraph.parallel import process_alive
+from twingraph.rdf.output import OutputError, fsync_folder
 
 MANIFEST = ".twingraph-manifest"
 _LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?P<kind>build|old)-(?P<pid>\d+)(-.*)?")

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from twingraph.errors import TwingraphError, display_path
+from twingraph.parallel import process_alive
 
 # `.NAME.twingraph-PID-RANDOM.tmp`: what write_atomic leaves behind if it is killed.
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.twingraph-(?P<pid>\d+)-[^.]+\.tmp")
@@ -45,19 +46,6 @@ def refuse_inputs(path: Path, inputs: Iterable[Path]) -> None:
             raise OutputError(
                 f"{display_path(path)} is an input of this command; refusing to overwrite it. Choose another -o."
             )
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process with this ID still runs (a leftover of a live run must be left alone)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, and belongs to someone else
-        return True
-    return True
 
 
 def writable_target(path: Path) -> Path:
