@@ -66,7 +66,7 @@ def test_timeline_marks_the_historical_context(store) -> None:  # type: ignore[n
 
 
 def test_a_decade_is_drawn_as_a_span() -> None:
-    from twingraph.plots.draw import _year
+    from twingraph.plots.data import _year
 
     assert _year("1950", "DecadePrecision") == (1950.0, 1960.0)
     assert _year("1952", "YearPrecision") == (1952.0, 1953.0)
