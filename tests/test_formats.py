@@ -8,9 +8,9 @@ import click
 
 from twingraph import formats
 from twingraph.cli import cli
-from twingraph.server.app import ERROR_CHOICES, RESOURCE_CHOICES
 from twingraph.server.pages import ALTERNATES, EXTENSIONS
 from twingraph.server.protocol import GRAPH_CHOICES, ROW_CHOICES
+from twingraph.server.responses import ERROR_CHOICES, RESOURCE_CHOICES
 
 
 def _choices(*path: str, option: str = "fmt") -> list[str]:
@@ -89,10 +89,10 @@ def test_the_server_builds_its_paths_in_one_place() -> None:
     import inspect
     import re
 
-    from twingraph.server import app, pages
+    from twingraph.server import endpoint, pages, resources, responses, stored
     from twingraph.server.urls import Urls
 
-    for module in (app, pages):
+    for module in (endpoint, pages, resources, responses, stored):
         source = inspect.getsource(module)
         assert not re.search(r'f"\{self\.root\}|self\.root \+', source), module.__name__
     urls = Urls("https://example.org/twinnings/")

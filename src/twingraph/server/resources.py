@@ -1,0 +1,176 @@
+"""Resources with content negotiation, the ontology, the catalogue, VoID, the index and downloads."""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from twingraph.formats import HTML
+from twingraph.server.conneg import NotAcceptable
+from twingraph.server.pages import EXTENSIONS, Link, render
+from twingraph.server.responses import RESOURCE_CHOICES, SUFFIXES, Handlers
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from twingraph.server.app import App
+
+
+class ResourceHandlers(Handlers):
+    """Every page and document of the data: the 200 + Content-Location pattern (see app.py)."""
+
+    def __init__(self, state: App) -> None:
+        super().__init__(state)
+        # The data never changes while serving, so a page or document, once made, is kept.
+        self.resource_body = functools.lru_cache(maxsize=4096)(self._resource_body)
+        self.index_body = functools.lru_cache(maxsize=64)(self._index_body)
+
+    async def resource(self, request: Request) -> Response:
+        path = request.path_params["path"]
+        named = None
+        for suffix, name in SUFFIXES.items():
+            if path.endswith(suffix):
+                path, named = path[: -len(suffix)], name
+                break
+        iri = self.site.iri_for_path("id/" + path)
+        if not path or not self.site.exists(iri):
+            return self.error(request, 404, f"nothing is known about <{iri}>; the index lists what is.")
+        wanted = tuple(self.wanted(request))
+
+        def make(name: str) -> bytes:
+            return self.resource_body(iri, name, wanted if name == "html" else ())
+
+        chosen = await anyio.to_thread.run_sync(self.rdf_choice, request, RESOURCE_CHOICES, named, make)
+        if not isinstance(chosen, tuple):
+            return chosen
+        choice, body = chosen
+        location = {"Content-Location": self.urls.resource(f"id/{path}", EXTENSIONS[choice.name])}
+        return self.respond(request, body, choice.media_type, headers=location)
+
+    def _resource_body(self, iri: str, fmt: str, wanted: tuple[str, ...]) -> bytes:
+        if fmt == "html":
+            context = self.pages.resource(iri, list(wanted))
+            return render("resource.html", urls=self.urls, lang=(wanted or ("en",))[0], **context)
+        return self.rdf(self.site.describe(iri), fmt)
+
+    async def ontology(self, request: Request) -> Response:
+        ext = request.path_params.get("ext")
+        named = SUFFIXES.get(f".{ext}") if ext else None
+        if ext and not named:
+            return self.error(request, 404, f"no ontology document ends in .{ext}; try .ttl, .jsonld, .nt or .html.")
+
+        def make(name: str) -> bytes:
+            if name == "html":
+                return render("ontology.html", urls=self.urls, **self.pages.ontology(self.wanted(request)))
+            return self.rdf(self.site.ontology_triples(), name)
+
+        chosen = self.rdf_choice(request, RESOURCE_CHOICES, named, make)
+        if not isinstance(chosen, tuple):
+            return chosen
+        choice, body = chosen
+        return self.respond(
+            request,
+            body,
+            choice.media_type,
+            headers={"Content-Location": self.urls.ontology(EXTENSIONS[choice.name])},
+        )
+
+    async def index(self, request: Request) -> Response:
+        try:
+            self.choose(request, [HTML], None)
+        except NotAcceptable:
+            return self.error(request, 406, "the index is an HTML page; the data is at /catalog, /dist/ and /sparql.")
+        body = await anyio.to_thread.run_sync(self.index_body, tuple(self.wanted(request)))
+        return self.respond(request, body, "text/html")
+
+    def _index_body(self, wanted: tuple[str, ...]) -> bytes:
+        return render("index.html", urls=self.urls, **self.pages.index(list(wanted)))
+
+    async def catalog(self, request: Request) -> Response:
+        ext = request.path_params.get("ext")
+        named = SUFFIXES.get(f".{ext}") if ext else None
+        if ext and not named:
+            return self.error(request, 404, "the catalogue is at /catalog.ttl, .jsonld, .rdf and .nt.")
+
+        def make(name: str) -> bytes:
+            if name == "html":
+                catalog_iri = self._catalog_iri()
+                return render("resource.html", urls=self.urls, **self.pages.resource(catalog_iri, self.wanted(request)))
+            if name in ("turtle", "jsonld"):  # the files build publishes, byte for byte
+                return self.site.files["catalog.ttl" if name == "turtle" else "catalog.jsonld"]
+            return self.rdf(_triples_of(self.site.files["catalog.ttl"]), name)
+
+        chosen = self.rdf_choice(request, RESOURCE_CHOICES, named, make)
+        if not isinstance(chosen, tuple):
+            return chosen
+        choice, body = chosen
+        return self.respond(
+            request,
+            body,
+            choice.media_type,
+            headers={"Content-Location": self.urls.catalog(EXTENSIONS[choice.name])},
+        )
+
+    def _catalog_iri(self) -> str:
+        rows = self.site.select("SELECT ?c WHERE { ?c a <http://www.w3.org/ns/dcat#Catalog> } ORDER BY ?c LIMIT 1")
+        return str(rows[0]["c"].value)
+
+    async def void(self, request: Request) -> Response:
+        choices = [c for c in RESOURCE_CHOICES if c.name != "html"]
+        void = self.site.files["void.ttl"]
+        chosen = self.rdf_choice(
+            request, choices, None, lambda name: void if name == "turtle" else self.rdf(_triples_of(void), name)
+        )
+        if not isinstance(chosen, tuple):
+            return chosen
+        choice, body = chosen
+        return self.respond(request, body, choice.media_type)
+
+    async def dist_index(self, request: Request) -> Response:
+        links = [
+            Link(
+                name, self.urls.download(name), note=f"{len(body):,} bytes · {_purpose(name, self.site.settings.name)}"
+            )
+            for name, body in sorted(self.site.files.items())
+        ]
+        body = render("downloads.html", urls=self.urls, files=links, title="Downloads")
+        return self.respond(request, body, "text/html")
+
+    async def dist_file(self, request: Request) -> Response:
+        from pathlib import Path
+
+        from twingraph.formats import rdf_format_for
+
+        name = request.path_params["name"]
+        body = self.site.files.get(name)
+        if body is None:
+            return self.error(request, 404, f"no file {name} is published; /dist/ lists them.")
+        fmt = rdf_format_for(Path(name))
+        media = fmt.media_type if fmt else "text/csv" if name.endswith(".csv") else "application/octet-stream"
+        return self.respond(request, body, media, vary=False)
+
+
+def _purpose(name: str, dataset: str) -> str:
+    """What a published file is for, on the downloads page."""
+    purposes = {
+        f"{dataset}.csv": "one row per partnership: opens in a spreadsheet; upload it to a portal by hand",
+        f"{dataset}.ttl": "the data as Turtle, for RDF tools and triple stores",
+        f"{dataset}.jsonld": "the data as JSON-LD, for web developers",
+        f"{dataset}.nt": "the data as N-Triples, one triple a line, for bulk loading",
+        f"{dataset}.rdf": "the data as RDF/XML, for older RDF tools",
+        "context.jsonld": "the JSON-LD context the JSON-LD file uses",
+        "catalog.ttl": "the DCAT-AP catalogue: what a portal's harvester (CKAN, data.europa.eu) reads",
+        "catalog.jsonld": "the same catalogue as JSON-LD",
+        "catalog-de.ttl": "the DCAT-AP.de catalogue, for GovData",
+        "void.ttl": "the VoID description, for linked-data crawlers",
+    }
+    return purposes.get(name, "")
+
+
+def _triples_of(turtle: bytes) -> list[Any]:
+    import pyoxigraph
+
+    return [q.triple for q in pyoxigraph.parse(turtle, format=pyoxigraph.RdfFormat.TURTLE)]

@@ -1,0 +1,171 @@
+"""What every handler of `serve` shares: the choices it negotiates, and how a response is made
+(validators and 304, caching, CORS, security headers, errors as HTML or text)."""
+
+from __future__ import annotations
+
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
+
+from twingraph.formats import HTML, JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Format
+from twingraph.server import conneg
+from twingraph.server.conneg import NotAcceptable
+from twingraph.server.pages import EXTENSIONS, Pages, render
+from twingraph.server.site import Site, etag
+from twingraph.server.urls import Urls
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from twingraph.server.app import App
+
+# From least to most preferred: HTML for browsers and for */*, which is what curl sends.
+RESOURCE_CHOICES = [N_TRIPLES, JSON_LD, RDF_XML, TURTLE, HTML]
+ERROR_CHOICES = [Format("text", "plain text", "text/plain"), HTML]
+SUFFIXES = {suffix: name for name, suffix in EXTENSIONS.items()}
+TEXT_TYPES = ("text/", "application/n-triples", "application/sparql-query")
+CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Content-Location, ETag, Vary"}
+# The pages have no scripts and load nothing from elsewhere; their styles are inline.
+SECURITY = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+# What a CORS preflight may ask for, on every route: reads, and POSTs to /sparql.
+PREFLIGHT = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+class Handlers:
+    """The base of the handlers: the state they read, and the helpers that make responses."""
+
+    state: App
+    site: Site
+    pages: Pages
+    urls: Urls
+
+    def __init__(self, state: App) -> None:
+        self.state = state
+        self.site = state.site
+        self.pages = state.pages
+        self.urls = state.urls
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def respond(
+        self, request: Request, body: bytes, media_type: str, *, status: int = 200, vary: bool = True,
+        headers: dict[str, str] | None = None, cache: bool = True,
+    ) -> Response:  # fmt: skip
+        """A response with validators, caching and CORS headers; 304 when the client's copy is current."""
+        from starlette.responses import Response
+
+        all_headers = {**CORS, **SECURITY}
+        if vary:
+            all_headers["Vary"] = "Accept, Accept-Language"
+        if cache and status == 200:
+            tag = etag(body)
+            all_headers.update(
+                {
+                    "ETag": tag,
+                    "Last-Modified": self.site.http_date,
+                    "Cache-Control": f"public, max-age={self.state.options.cache_seconds}",
+                }
+            )
+            if _not_modified(request, tag, self.site.last_modified):
+                return Response(status_code=304, headers=all_headers)
+        all_headers.update(headers or {})
+        if media_type.startswith(TEXT_TYPES) or media_type.endswith(("+json", "+xml", "/json")):
+            media_type += "; charset=utf-8"
+        return Response(body, status_code=status, media_type=media_type, headers=all_headers)
+
+    def error(self, request: Request, status: int, message: str, *, headers: dict[str, str] | None = None) -> Response:
+        """An error as a small HTML page for browsers (which name text/html), else as plain text."""
+        accept = request.headers.get("accept", "")
+        try:
+            html = "text/html" in accept and conneg.negotiate(accept, ERROR_CHOICES).name == "html"
+        except NotAcceptable:
+            html = False
+        if html:
+            body = render("error.html", title=_REASONS.get(status, "Error"), message=message, urls=self.urls)
+            return self.respond(request, body, "text/html", status=status, headers=headers, cache=False)
+        return self.respond(
+            request, (message + "\n").encode("utf-8"), "text/plain", status=status, headers=headers, cache=False
+        )
+
+    def choose(
+        self, request: Request, choices: list[Format], named: str | None, parameters: tuple[str, ...] | None = None
+    ) -> Format:
+        """The format an extension names, else the first `format=`/`output=` value that fits, else
+        the one the Accept header prefers."""
+        if named:
+            return conneg.by_name(named, choices)
+        if parameters is None:
+            parameters = tuple(request.query_params.getlist("format") + request.query_params.getlist("output"))
+        return conneg.by_parameter(list(parameters), choices) or conneg.negotiate(
+            request.headers.get("accept"), choices
+        )
+
+    def rdf_choice(
+        self, request: Request, choices: list[Format], named: str | None, make: Any
+    ) -> tuple[Format, bytes] | Response:
+        """The negotiated choice and its body from `make(name)`; where RDF/XML cannot express the
+        graph, the next acceptable format, else a 406 that says why."""
+        from twingraph.sparql.results import ResultFormatError
+
+        try:
+            choice = self.choose(request, choices, named)
+        except NotAcceptable:
+            return self.not_acceptable(request, choices)
+        try:
+            return choice, make(choice.name)
+        except ResultFormatError as exc:
+            if named:
+                return self.error(request, 406, str(exc))
+            others = [c for c in choices if c.name != choice.name]
+            try:
+                other = conneg.negotiate(request.headers.get("accept"), others)
+            except NotAcceptable:
+                return self.error(request, 406, str(exc))
+            return other, make(other.name)
+
+    def not_acceptable(self, request: Request, choices: list[Format]) -> Response:
+        offered = ", ".join(c.media_type for c in reversed(choices))
+        names = ", ".join(c.name for c in reversed(choices))
+        return self.error(request, 406, f"this resource is available as {offered} (?format={names}).")
+
+    def wanted(self, request: Request) -> list[str]:
+        return conneg.languages(request.headers.get("accept-language"))
+
+    def rdf(self, triples: list[Any], fmt: str) -> bytes:
+        """A document of triples, naming our resource kinds' prefixes where they are used."""
+        from twingraph.rdf.export import export_prefixes
+        from twingraph.sparql.results import serialize_graph
+
+        return serialize_graph(triples, fmt, prefixes=export_prefixes())
+
+
+_REASONS = {
+    400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable",
+    413: "Request too large", 415: "Unsupported media type", 429: "Too many requests", 500: "Server error",
+    503: "Service unavailable",
+}  # fmt: skip
+
+
+def _not_modified(request: Request, tag: str, last_modified: float) -> bool:
+    """RFC 9110: If-None-Match wins over If-Modified-Since."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    match = request.headers.get("if-none-match")
+    if match is not None:
+        return match.strip() == "*" or tag in [t.strip().removeprefix("W/") for t in match.split(",")]
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return int(last_modified) <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError):
+            return False
+    return False

@@ -1,0 +1,114 @@
+"""`/queries`: the stored queries as forms and tables, with CSV and JSON downloads."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from twingraph.errors import TwingraphError
+from twingraph.server.endpoint import SparqlHandlers
+from twingraph.server.pages import Link, render
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+
+class StoredQueryHandlers(SparqlHandlers):
+    """The stored queries' pages: a form, the answer as a table, and its downloads."""
+
+    async def query_list(self, request: Request) -> Response:
+        from twingraph.sparql.query import stored_queries
+
+        queries = stored_queries(self.site.queries_folder)
+        return self.respond(
+            request, render("queries.html", urls=self.urls, title="Stored queries", queries=queries), "text/html"
+        )
+
+    async def stored_query(self, request: Request) -> Response:
+        from twingraph.sparql.query import ParameterError, bind_parameters, find_stored_query
+        from twingraph.sparql.text import with_values
+
+        name = request.path_params["name"]
+        download = None
+        for suffix in (".csv", ".json"):
+            if name.endswith(suffix):
+                name, download = name[: -len(suffix)], suffix[1:]
+        try:
+            stored = find_stored_query(self.site.queries_folder, name) if "/" not in name else None
+        except TwingraphError:  # an unknown name, or a query file that cannot be read
+            stored = None
+        if stored is None:
+            return self.error(request, 404, f"no stored query is called {name!r}; /queries lists them.")
+        known = {p.name for p in stored.parameters}
+        values = {k: v for k, v in request.query_params.items() if k in known and v.strip()}
+        named = download or request.query_params.get("format")
+        try:
+            text = with_values(stored.text, bind_parameters(self.site.loaded.graph, stored, values))
+        except ParameterError as exc:
+            if named:
+                return self.error(request, 400, str(exc))
+            body = render(
+                "query.html",
+                urls=self.urls,
+                title=stored.title,
+                query=stored,
+                values=values,
+                error=str(exc),
+                table=None,
+            )
+            return self.respond(request, body, "text/html", status=400, cache=False)
+        if named:
+            return await self._answer(
+                request,
+                text,
+                (named,),
+                download=f"{stored.name}.{download}" if download else None,
+                stored_query=True,
+                lists=stored.lists,
+            )
+        response = await self._answer(request, text, ("json",), stored_query=True, lists=stored.lists)
+        if response.status_code != 200:
+            message = bytes(response.body).decode("utf-8", "replace").strip()
+            body = render(
+                "query.html", urls=self.urls, title=stored.title, query=stored, values=values, error=message, table=None
+            )
+            return self.respond(request, body, "text/html", status=response.status_code, cache=False)
+        table = self._table(json.loads(bytes(response.body)), self.wanted(request))
+        query_string = urlencode(values)
+        base = self.urls.query(stored.name)
+        body = render(
+            "query.html", urls=self.urls, title=stored.title, query=stored, values=values, error=None, table=table,
+            csv_href=f"{base}.csv?{query_string}", json_href=f"{base}.json?{query_string}",
+        )  # fmt: skip
+        return self.respond(request, body, "text/html")
+
+    def _table(self, document: dict[str, Any], wanted: list[str]) -> dict[str, Any]:
+        import pyoxigraph
+
+        if "boolean" in document:
+            return {"variables": ["answer"], "rows": [[Link("yes" if document["boolean"] else "no")]]}
+        variables = document["head"]["vars"]
+        rows = []
+        for binding in document["results"]["bindings"]:
+            row: list[Link | None] = []
+            for name in variables:
+                cell = binding.get(name)
+                if cell is None:
+                    row.append(None)
+                elif cell["type"] == "uri":
+                    row.append(self.pages.link(pyoxigraph.NamedNode(cell["value"]), wanted))
+                elif cell["type"] == "literal":  # people read the value; the tags are in CSV and JSON
+                    row.append(Link(cell["value"]))
+                else:
+                    row.append(Link(f"_:{cell['value']}"))
+            rows.append(row)
+        return {"variables": [_heading(name) for name in variables], "rows": rows}
+
+
+def _heading(variable: str) -> str:
+    """A result column's variable as a heading for people: partnerName -> Partner name."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_-]+", " ", variable).strip().lower()
+    return words[:1].upper() + words[1:]
