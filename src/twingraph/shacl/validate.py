@@ -164,7 +164,8 @@ def validate_graph(
 def _validate_fast(data: rdflib.Graph, shapes: rdflib.Graph, *, share_cores: bool) -> ValidationReport:
     from twingraph.parallel import Pending
     from twingraph.rdf.terms import store_of
-    from twingraph.shacl.engine import Engine, report_graph
+    from twingraph.shacl.engine import Engine
+    from twingraph.shacl.report_graph import report_graph
 
     store = store_of(data)
     with offline():
@@ -188,7 +189,7 @@ def _findings_of_results(results: Sequence[Any], shapes: rdflib.Graph, store: An
     from rdflib import URIRef
 
     from twingraph.rdf.terms import to_rdflib
-    from twingraph.shacl.engine import Path as ShapePath
+    from twingraph.shacl.model import Path as ShapePath
 
     labels: dict[Any, str] = {}
     findings = []
