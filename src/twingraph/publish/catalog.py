@@ -179,178 +179,229 @@ def catalog_graph(
     profile: str = "dcat-ap",
 ) -> rdflib.Graph:
     """A DCAT-AP 3.0.1 catalogue with one dataset and one distribution per file."""
-    from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-    from rdflib.namespace import DCTERMS, SKOS
-
     if profile not in PROFILES:
         raise CatalogError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}.")
-    pub = settings.publishing
-    g = Graph(bind_namespaces="none")
-    for prefix, namespace in CATALOG_PREFIXES.items():
-        g.bind(prefix, namespace)
-    u = URIRef
-    dcat, dcatap, foaf, vcard, spdx = (Namespace(ns) for ns in (DCAT, DCATAP, FOAF, VCARD, SPDX))
+    writer = _CatalogWriter(settings, profile)
+    writer.catalogue()
+    writer.dataset(covers)
+    writer.agents()
+    for file in distributions:
+        writer.distribution(file)
+    return writer.g
 
-    catalog = u(resource_iri("catalog", slugify(settings.name), base_iri=settings.base_iri))
-    dataset = u(dataset_iri(settings.name, base_iri=settings.base_iri))
-    publisher = u(resource_iri("org", slugify(pub.publisher_name), base_iri=settings.base_iri))
-    contact = u(resource_iri("contact", slugify(pub.contact_name), base_iri=settings.base_iri))
-    landing = u(pub.landing_page or settings.base_url)
-    licence = u(pub.licence_de if profile == "dcat-ap-de" else pub.licence)
-    rights = u(f"{dataset}/rights")
-    period = u(f"{dataset}/period")
-    title_de = pub.title_de  # no German title unless the project gives one: never English text tagged @de
-    issued = Literal(pub.issued, datatype=XSD.date)
-    modified = Literal(pub.modified, datatype=XSD.date)
 
-    def text(node: URIRef, prop: URIRef, en: str, de: str | None) -> None:
-        g.add((node, prop, Literal(en, lang="en")))
+class _CatalogWriter:
+    """The catalogue's graph, written part by part: the catalogue, the dataset, its publisher and
+    contact, and each distribution. The nodes they share are named once, here."""
+
+    def __init__(self, settings: Settings, profile: str) -> None:
+        from rdflib import XSD, Graph, Literal, Namespace, URIRef
+
+        self.settings, self.profile, self.pub = settings, profile, settings.publishing
+        self.g = Graph(bind_namespaces="none")
+        for prefix, namespace in CATALOG_PREFIXES.items():
+            self.g.bind(prefix, namespace)
+        self.dcat, self.dcatap, self.foaf, self.vcard, self.spdx = (
+            Namespace(ns) for ns in (DCAT, DCATAP, FOAF, VCARD, SPDX)
+        )
+        pub, u = self.pub, URIRef
+        self.catalog = u(resource_iri("catalog", slugify(settings.name), base_iri=settings.base_iri))
+        self.dataset_node = u(dataset_iri(settings.name, base_iri=settings.base_iri))
+        self.publisher = u(resource_iri("org", slugify(pub.publisher_name), base_iri=settings.base_iri))
+        self.contact = u(resource_iri("contact", slugify(pub.contact_name), base_iri=settings.base_iri))
+        self.landing = u(pub.landing_page or settings.base_url)
+        self.licence = u(pub.licence_de if profile == "dcat-ap-de" else pub.licence)
+        self.rights = u(f"{self.dataset_node}/rights")
+        self.title_de = pub.title_de  # no German title unless the project gives one: never English text tagged @de
+        self.issued = Literal(pub.issued, datatype=XSD.date)
+        self.modified = Literal(pub.modified, datatype=XSD.date)
+
+    def text(self, node: Any, prop: Any, en: str, de: str | None) -> None:
+        from rdflib import Literal
+
+        self.g.add((node, prop, Literal(en, lang="en")))
         if de is not None:
-            g.add((node, prop, Literal(de, lang="de")))
+            self.g.add((node, prop, Literal(de, lang="de")))
 
-    def concept(iri: str, cls: URIRef | None = None) -> URIRef:
-        node = u(iri)
-        scheme = _scheme_of(iri)
-        g.add((u(scheme), RDF.type, SKOS.ConceptScheme))
-        g.add((u(scheme), DCTERMS.title, Literal(_SCHEME_TITLES.get(scheme, scheme.rsplit("/", 2)[-1]), lang="en")))
+    def concept(self, iri: str, cls: Any = None) -> Any:
+        """A code-list value, with its label and scheme; `cls` adds a type."""
+        from rdflib import RDF, Literal, URIRef
+        from rdflib.namespace import DCTERMS, SKOS
+
+        g, node, scheme = self.g, URIRef(iri), _scheme_of(iri)
+        g.add((URIRef(scheme), RDF.type, SKOS.ConceptScheme))
+        title = _SCHEME_TITLES.get(scheme, scheme.rsplit("/", 2)[-1])
+        g.add((URIRef(scheme), DCTERMS.title, Literal(title, lang="en")))
         label = _CONCEPT_LABELS.get(iri)
         if label is None:
             raise CatalogError(f"no label known for the code-list value <{iri}>; use one twingraph knows.")
         g.add((node, RDF.type, SKOS.Concept))
-        g.add((node, SKOS.inScheme, u(scheme)))
+        g.add((node, SKOS.inScheme, URIRef(scheme)))
         g.add((node, SKOS.prefLabel, Literal(label, lang="de" if "dcat-ap.de" in iri else "en")))
         if cls is not None:
             g.add((node, RDF.type, cls))
         return node
 
-    # The catalogue.
-    g.add((catalog, RDF.type, dcat["Catalog"]))
-    text(catalog, DCTERMS.title, f"{settings.title}: catalogue", f"{title_de}: Katalog" if title_de else None)
-    text(catalog, DCTERMS.description, pub.description_en, pub.description_de)
-    g.add((catalog, DCTERMS.publisher, publisher))
-    g.add((catalog, dcat["dataset"], dataset))
-    g.add((catalog, foaf["homepage"], landing))
-    g.add((catalog, DCTERMS.issued, issued))
-    g.add((catalog, DCTERMS.modified, modified))
-    g.add((catalog, DCTERMS.license, concept(str(licence), DCTERMS.LicenseDocument)))
-    g.add((licence, DCTERMS.type, concept("http://purl.org/adms/licencetype/Attribution")))
-    g.add((catalog, dcat["themeTaxonomy"], u(EU + "data-theme")))
-    g.add((u(EU + "data-theme"), RDF.type, SKOS.ConceptScheme))
-    g.add((u(EU + "data-theme"), DCTERMS.title, Literal("Data theme", lang="en")))
-    for code in ("ENG", "DEU"):
-        g.add((catalog, DCTERMS.language, concept(EU + f"language/{code}", DCTERMS.LinguisticSystem)))
-    if pub.spatial:
-        g.add((catalog, DCTERMS.spatial, u(pub.spatial)))
+    def catalogue(self) -> None:
+        from rdflib import RDF, Literal, URIRef
+        from rdflib.namespace import DCTERMS, SKOS
 
-    # The dataset.
-    g.add((dataset, RDF.type, dcat["Dataset"]))
-    text(dataset, DCTERMS.title, settings.title, title_de)
-    text(dataset, DCTERMS.description, pub.description_en, pub.description_de)
-    for keyword in pub.keywords_en:
-        g.add((dataset, dcat["keyword"], Literal(keyword, lang="en")))
-    for keyword in pub.keywords_de:
-        g.add((dataset, dcat["keyword"], Literal(keyword, lang="de")))
-    for code in pub.themes:
-        g.add((dataset, dcat["theme"], concept(EU + f"data-theme/{code}")))
-    if pub.spatial:
-        spatial = u(pub.spatial)
-        g.add((dataset, DCTERMS.spatial, spatial))
+        g, pub, catalog, title_de = self.g, self.pub, self.catalog, self.title_de
+        g.add((catalog, RDF.type, self.dcat["Catalog"]))
+        self.text(
+            catalog, DCTERMS.title, f"{self.settings.title}: catalogue", f"{title_de}: Katalog" if title_de else None
+        )
+        self.text(catalog, DCTERMS.description, pub.description_en, pub.description_de)
+        g.add((catalog, DCTERMS.publisher, self.publisher))
+        g.add((catalog, self.dcat["dataset"], self.dataset_node))
+        g.add((catalog, self.foaf["homepage"], self.landing))
+        g.add((catalog, DCTERMS.issued, self.issued))
+        g.add((catalog, DCTERMS.modified, self.modified))
+        g.add((catalog, DCTERMS.license, self.concept(str(self.licence), DCTERMS.LicenseDocument)))
+        g.add((self.licence, DCTERMS.type, self.concept("http://purl.org/adms/licencetype/Attribution")))
+        g.add((catalog, self.dcat["themeTaxonomy"], URIRef(EU + "data-theme")))
+        g.add((URIRef(EU + "data-theme"), RDF.type, SKOS.ConceptScheme))
+        g.add((URIRef(EU + "data-theme"), DCTERMS.title, Literal("Data theme", lang="en")))
+        for code in ("ENG", "DEU"):
+            g.add((catalog, DCTERMS.language, self.concept(EU + f"language/{code}", DCTERMS.LinguisticSystem)))
+        if pub.spatial:
+            g.add((catalog, DCTERMS.spatial, URIRef(pub.spatial)))
+        if self.profile == "dcat-ap-de":
+            g.add((catalog, self.dcatap["availability"], URIRef(EU + "planned-availability/STABLE")))
+
+    def dataset(self, covers: Coverage) -> None:
+        from rdflib import RDF, RDFS, Literal, URIRef
+        from rdflib.namespace import DCTERMS
+
+        g, pub, dataset, dcat = self.g, self.pub, self.dataset_node, self.dcat
+        g.add((dataset, RDF.type, dcat["Dataset"]))
+        self.text(dataset, DCTERMS.title, self.settings.title, self.title_de)
+        self.text(dataset, DCTERMS.description, pub.description_en, pub.description_de)
+        for keyword in pub.keywords_en:
+            g.add((dataset, dcat["keyword"], Literal(keyword, lang="en")))
+        for keyword in pub.keywords_de:
+            g.add((dataset, dcat["keyword"], Literal(keyword, lang="de")))
+        for code in pub.themes:
+            g.add((dataset, dcat["theme"], self.concept(EU + f"data-theme/{code}")))
+        self.spatial()
+        self.temporal(covers)
+        g.add((dataset, DCTERMS.publisher, self.publisher))
+        g.add((dataset, dcat["contactPoint"], self.contact))
+        g.add((dataset, DCTERMS.accessRights, self.concept(EU + "access-right/PUBLIC", DCTERMS.RightsStatement)))
+        g.add((dataset, DCTERMS.accrualPeriodicity, self.concept(EU + "frequency/IRREG", DCTERMS.Frequency)))
+        for code in ("ENG", "DEU"):
+            g.add((dataset, DCTERMS.language, URIRef(EU + f"language/{code}")))
+        g.add((dataset, dcat["landingPage"], self.landing))
+        g.add((self.landing, RDF.type, self.foaf["Document"]))
+        g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
+        g.add((dataset, DCTERMS.issued, self.issued))
+        g.add((dataset, DCTERMS.modified, self.modified))
+        g.add((dataset, DCTERMS.conformsTo, URIRef(TW.rstrip("#"))))
+        g.add((URIRef(TW.rstrip("#")), RDF.type, DCTERMS.Standard))
+        g.add((URIRef(TW.rstrip("#")), RDFS.label, Literal("twingraph ontology", lang="en")))
+        g.add((dataset, self.dcatap["availability"], self.concept(EU + "planned-availability/STABLE")))
+        if self.profile == "dcat-ap-de":
+            g.add((dataset, URIRef(DCATDE + "politicalGeocodingLevelURI"), self.concept(pub.geocoding_level)))
+
+    def spatial(self) -> None:
+        from rdflib import RDF, Literal, URIRef
+        from rdflib.namespace import DCTERMS, SKOS
+
+        g, pub = self.g, self.pub
+        if not pub.spatial:
+            return
+        spatial, scheme = URIRef(pub.spatial), URIRef(_scheme_of(pub.spatial))
+        g.add((self.dataset_node, DCTERMS.spatial, spatial))
         g.add((spatial, RDF.type, DCTERMS.Location))
         g.add((spatial, RDF.type, SKOS.Concept))
-        g.add((spatial, SKOS.inScheme, u(_scheme_of(pub.spatial))))
-        g.add((u(_scheme_of(pub.spatial)), RDF.type, SKOS.ConceptScheme))
-        g.add((u(_scheme_of(pub.spatial)), DCTERMS.title, Literal("Place", lang="en")))
+        g.add((spatial, SKOS.inScheme, scheme))
+        g.add((scheme, RDF.type, SKOS.ConceptScheme))
+        g.add((scheme, DCTERMS.title, Literal("Place", lang="en")))
         if pub.spatial_centroid:
-            g.add((spatial, dcat["centroid"], Literal(pub.spatial_centroid, datatype=u(GEOSPARQL + "wktLiteral"))))
+            g.add(
+                (
+                    spatial,
+                    self.dcat["centroid"],
+                    Literal(pub.spatial_centroid, datatype=URIRef(GEOSPARQL + "wktLiteral")),
+                )
+            )
         if pub.spatial_bbox:
-            g.add((spatial, dcat["bbox"], Literal(pub.spatial_bbox, datatype=u(GEOSPARQL + "wktLiteral"))))
-        g.add((spatial, SKOS.prefLabel, Literal(pub.spatial_label or settings.title, lang="en")))
-    if covers.start is not None:
-        g.add((dataset, DCTERMS.temporal, period))
-        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
-        g.add((period, dcat["startDate"], _as_date(covers.start, first=True)))
+            g.add((spatial, self.dcat["bbox"], Literal(pub.spatial_bbox, datatype=URIRef(GEOSPARQL + "wktLiteral"))))
+        g.add((spatial, SKOS.prefLabel, Literal(pub.spatial_label or self.settings.title, lang="en")))
+
+    def temporal(self, covers: Coverage) -> None:
+        from rdflib import RDF, URIRef
+        from rdflib.namespace import DCTERMS
+
+        if covers.start is None:
+            return
+        period = URIRef(f"{self.dataset_node}/period")
+        self.g.add((self.dataset_node, DCTERMS.temporal, period))
+        self.g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        self.g.add((period, self.dcat["startDate"], _as_date(covers.start, first=True)))
         if covers.end is not None:  # else open-ended: the partnerships go on
-            g.add((period, dcat["endDate"], _as_date(covers.end, first=False)))
-    g.add((dataset, DCTERMS.publisher, publisher))
-    g.add((dataset, dcat["contactPoint"], contact))
-    g.add((dataset, DCTERMS.accessRights, concept(EU + "access-right/PUBLIC", DCTERMS.RightsStatement)))
-    g.add((dataset, DCTERMS.accrualPeriodicity, concept(EU + "frequency/IRREG", DCTERMS.Frequency)))
-    for code in ("ENG", "DEU"):
-        g.add((dataset, DCTERMS.language, u(EU + f"language/{code}")))
-    g.add((dataset, dcat["landingPage"], landing))
-    g.add((landing, RDF.type, foaf["Document"]))
-    g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
-    g.add((dataset, DCTERMS.issued, issued))
-    g.add((dataset, DCTERMS.modified, modified))
-    g.add((dataset, DCTERMS.conformsTo, u(TW.rstrip("#"))))
-    g.add((u(TW.rstrip("#")), RDF.type, DCTERMS.Standard))
-    g.add((u(TW.rstrip("#")), RDFS.label, Literal("twingraph ontology", lang="en")))
-    g.add((dataset, dcatap["availability"], concept(EU + "planned-availability/STABLE")))
+            self.g.add((period, self.dcat["endDate"], _as_date(covers.end, first=False)))
 
-    # Publisher and contact.
-    g.add((publisher, RDF.type, foaf["Agent"]))
-    g.add((publisher, RDF.type, foaf["Organization"]))
-    g.add((publisher, foaf["name"], Literal(pub.publisher_name, lang="en")))
-    g.add((publisher, foaf["homepage"], u(pub.publisher_url)))
-    g.add((publisher, DCTERMS.type, concept(pub.publisher_type)))
-    g.add((contact, RDF.type, vcard["Organization"]))
-    g.add((contact, RDF.type, vcard["Kind"]))
-    g.add((contact, vcard["fn"], Literal(pub.contact_name, lang="en")))
-    g.add((contact, vcard["hasURL"], u(pub.contact_url)))
-    if pub.contact_email:
-        g.add((contact, vcard["hasEmail"], u(f"mailto:{pub.contact_email}")))
+    def agents(self) -> None:
+        """The publisher, the contact point, and the rights statement the distributions share."""
+        from rdflib import RDF, RDFS, Literal, URIRef
+        from rdflib.namespace import DCTERMS
 
-    # Rights, shared by the distributions.
-    g.add((rights, RDF.type, DCTERMS.RightsStatement))
-    text(rights, RDFS.label, pub.rights, f"Frei nachnutzbar unter der Lizenz; Quelle: {pub.attribution}.")
+        g, pub, foaf, vcard = self.g, self.pub, self.foaf, self.vcard
+        g.add((self.publisher, RDF.type, foaf["Agent"]))
+        g.add((self.publisher, RDF.type, foaf["Organization"]))
+        g.add((self.publisher, foaf["name"], Literal(pub.publisher_name, lang="en")))
+        g.add((self.publisher, foaf["homepage"], URIRef(pub.publisher_url)))
+        g.add((self.publisher, DCTERMS.type, self.concept(pub.publisher_type)))
+        g.add((self.contact, RDF.type, vcard["Organization"]))
+        g.add((self.contact, RDF.type, vcard["Kind"]))
+        g.add((self.contact, vcard["fn"], Literal(pub.contact_name, lang="en")))
+        g.add((self.contact, vcard["hasURL"], URIRef(pub.contact_url)))
+        if pub.contact_email:
+            g.add((self.contact, vcard["hasEmail"], URIRef(f"mailto:{pub.contact_email}")))
+        g.add((self.rights, RDF.type, DCTERMS.RightsStatement))
+        self.text(self.rights, RDFS.label, pub.rights, f"Frei nachnutzbar unter der Lizenz; Quelle: {pub.attribution}.")
 
-    for file in distributions:
-        distribution = u(f"{dataset}/distribution/{file.format.name}")
-        g.add((dataset, dcat["distribution"], distribution))
+    def distribution(self, file: DistributionFile) -> None:
+        from rdflib import RDF, XSD, Literal, URIRef
+        from rdflib.namespace import DCTERMS
+
+        g, dcat, base_url, label = self.g, self.dcat, self.settings.base_url, file.format.label
+        distribution = URIRef(f"{self.dataset_node}/distribution/{file.format.name}")
+        g.add((self.dataset_node, dcat["distribution"], distribution))
         g.add((distribution, RDF.type, dcat["Distribution"]))
-        text(
-            distribution,
-            DCTERMS.title,
-            f"{settings.title} ({file.format.label})",
-            f"{title_de} ({file.format.label})" if title_de else None,
+        title_de = f"{self.title_de} ({label})" if self.title_de else None
+        self.text(distribution, DCTERMS.title, f"{self.settings.title} ({label})", title_de)
+        self.text(
+            distribution, DCTERMS.description, f"The whole dataset as {label}.", f"Der gesamte Datensatz als {label}."
         )
-        text(
-            distribution,
-            DCTERMS.description,
-            f"The whole dataset as {file.format.label}.",
-            f"Der gesamte Datensatz als {file.format.label}.",
-        )
-        g.add((distribution, dcat["accessURL"], u(settings.base_url)))
-        g.add((distribution, dcat["downloadURL"], u(settings.base_url + file.name)))
-        media_type = u(IANA + file.format.media_type)
+        g.add((distribution, dcat["accessURL"], URIRef(base_url)))
+        g.add((distribution, dcat["downloadURL"], URIRef(base_url + file.name)))
+        media_type = URIRef(IANA + file.format.media_type)
         g.add((distribution, dcat["mediaType"], media_type))
         g.add((media_type, RDF.type, DCTERMS.MediaType))
-        g.add(
-            (
-                distribution,
-                DCTERMS.format,
-                concept(EU + f"file-type/{file.format.eu_file_type}", DCTERMS.MediaTypeOrExtent),
-            )
-        )
+        file_type = self.concept(EU + f"file-type/{file.format.eu_file_type}", DCTERMS.MediaTypeOrExtent)
+        g.add((distribution, DCTERMS.format, file_type))
         g.add((distribution, dcat["byteSize"], Literal(str(file.byte_size), datatype=XSD.nonNegativeInteger)))
-        checksum = u(f"{distribution}/checksum")
-        g.add((distribution, spdx["checksum"], checksum))
-        g.add((checksum, RDF.type, spdx["Checksum"]))
-        g.add((checksum, spdx["algorithm"], u(SHA256)))
-        g.add((u(SHA256), RDF.type, spdx["ChecksumAlgorithm"]))
-        g.add((checksum, spdx["checksumValue"], Literal(file.sha256, datatype=XSD.hexBinary)))
-        g.add((distribution, DCTERMS.license, licence))
-        g.add((distribution, DCTERMS.rights, rights))
-        g.add((distribution, dcatap["availability"], u(EU + "planned-availability/STABLE")))
-        g.add((distribution, DCTERMS.issued, issued))
-        g.add((distribution, DCTERMS.modified, modified))
-        if profile == "dcat-ap-de":
-            g.add((distribution, u(DCATDE + "licenseAttributionByText"), Literal(pub.attribution, lang="de")))
+        self.checksum(distribution, file.sha256)
+        g.add((distribution, DCTERMS.license, self.licence))
+        g.add((distribution, DCTERMS.rights, self.rights))
+        g.add((distribution, self.dcatap["availability"], URIRef(EU + "planned-availability/STABLE")))
+        g.add((distribution, DCTERMS.issued, self.issued))
+        g.add((distribution, DCTERMS.modified, self.modified))
+        if self.profile == "dcat-ap-de":
+            attribution = Literal(self.pub.attribution, lang="de")
+            g.add((distribution, URIRef(DCATDE + "licenseAttributionByText"), attribution))
 
-    if profile == "dcat-ap-de":
-        g.add((dataset, u(DCATDE + "politicalGeocodingLevelURI"), concept(pub.geocoding_level)))
-        g.add((catalog, dcatap["availability"], u(EU + "planned-availability/STABLE")))
-    return g
+    def checksum(self, distribution: Any, sha256: str) -> None:
+        from rdflib import RDF, XSD, Literal, URIRef
+
+        spdx, checksum = self.spdx, URIRef(f"{distribution}/checksum")
+        self.g.add((distribution, spdx["checksum"], checksum))
+        self.g.add((checksum, RDF.type, spdx["Checksum"]))
+        self.g.add((checksum, spdx["algorithm"], URIRef(SHA256)))
+        self.g.add((URIRef(SHA256), RDF.type, spdx["ChecksumAlgorithm"]))
+        self.g.add((checksum, spdx["checksumValue"], Literal(sha256, datatype=XSD.hexBinary)))
 
 
 def _scheme_of(iri: str) -> str:
