@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -93,17 +93,7 @@ def serve(
         trusted_proxies=trusted_proxies,
     )
     if get_path is not None:
-        from twingraph.server.app import run_one
-
-        app = create_app(site, settings, start_workers=False)
-        try:
-            status, _, body = run_one(app, get_path, accept=accept)
-        finally:
-            app.state.twingraph.close()
-        click.echo(body, nl=False)
-        if status >= 400:
-            click.echo(f"Error: GET {get_path} answered {status}.", err=True)
-            sys.exit(EXIT_ERROR)
+        _get_once(create_app(site, settings, start_workers=False), get_path, accept)
         return
     _check_port_free(host, port)
     import uvicorn
@@ -114,6 +104,20 @@ def serve(
     uvicorn.run(
         create_app(site, settings), host=host, port=port, log_level="warning", access_log=False, proxy_headers=False
     )
+
+
+def _get_once(app: Any, path: str, accept: str | None) -> None:
+    """`serve --get`: one request through the app, the body to stdout, exit 2 on an error status."""
+    from twingraph.server.app import run_one
+
+    try:
+        status, _, body = run_one(app, path, accept=accept)
+    finally:
+        app.state.twingraph.close()
+    click.echo(body, nl=False)
+    if status >= 400:
+        click.echo(f"Error: GET {path} answered {status}.", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 def _serve_base_url(base_url: str | None, host: str, port: int) -> str:

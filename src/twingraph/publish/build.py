@@ -99,10 +99,7 @@ def build(
     from twingraph.rdf.load import read_exact_triples
     from twingraph.shacl.validate import DataDoesNotConform, load_conforming
 
-    folder_swap.recover(out)  # first of all: put back an output a killed run left stranded
-    settings = settings_for_base_url(project.settings, base_url)
-    _refuse_source_folders(project, out)
-    folder_swap.check_replaceable(out, output_names(settings))
+    settings = _checked_settings(project, out, base_url)
     _, data_paths = project.graph_inputs()
     progress("loading")
     try:
@@ -147,19 +144,33 @@ def build(
         rdf.cancel()
         if not done:
             shutil.rmtree(staging, ignore_errors=True)
+    return _report(out, files, triples=facts.triples, partnerships=partnership_count(loaded, data_paths))
+
+
+def _checked_settings(project: Project, out: Path, base_url: str | None) -> Settings:
+    """Before any work: a stranded output put back, the settings checked, and `out` found to be
+    a folder the build may replace."""
+    folder_swap.recover(out)  # first of all: put back an output a killed run left stranded
+    settings = settings_for_base_url(project.settings, base_url)
+    _refuse_source_folders(project, out)
+    folder_swap.check_replaceable(out, output_names(settings))
+    return settings
+
+
+def _report(out: Path, files: dict[str, tuple[bytes, str]], *, triples: int, partnerships: int) -> BuildReport:
+    """What the build did, with the catalogue's MQA self-score."""
     from rdflib import Graph
 
     from twingraph.publish import mqa
 
-    catalogue = Graph().parse(data=contents["catalog.ttl"][0], format="turtle")
-
+    catalogue = Graph().parse(data=files["catalog.ttl"][0], format="turtle")
     return BuildReport(
         conforms=True,
         violations=0,
         out=out,
         files=tuple(BuiltFile(name, len(body), description) for name, (body, description) in files.items()),
-        triples=facts.triples,
-        partnerships=partnership_count(loaded, data_paths),
+        triples=triples,
+        partnerships=partnerships,
         mqa=mqa.score(catalogue),
     )
 

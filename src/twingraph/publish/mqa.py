@@ -80,18 +80,8 @@ def score(
         return lambda value: value.startswith(EU + "file-type/") and value.rsplit("/", 1)[1] in codes
 
     downloads = [str(u) for d in distributions for u in catalog.objects(d, dcat("downloadURL"))]
-    if reachable is None:
-        reach, reach_why = False, "cannot be checked offline: it needs the files served at their download URLs"
-    else:
-        failing = [url for url in downloads if not reachable(url)]
-        reach, reach_why = bool(downloads) and not failing, f"not reachable: {', '.join(failing)}" if failing else ""
-    if dcat_ap_compliant is None:
-        compliant, compliant_why = False, "not checked here: the test suite validates with the official DCAT-AP shapes"
-    else:
-        compliant, compliant_why = (
-            dcat_ap_compliant,
-            "" if dcat_ap_compliant else "the official shapes report violations",
-        )
+    reach, reach_why = _reachability(downloads, reachable)
+    compliant, compliant_why = _compliance(dcat_ap_compliant)
     access_rights = [str(v) for v in catalog.objects(dataset, DCTERMS.accessRights)]
     indicators = (
         Indicator("Findability", "keyword", 30, has(dataset, dcat("keyword"))),
@@ -136,6 +126,21 @@ def score(
     )
     assert sum(i.points for i in indicators) == MAXIMUM
     return Score(indicators)
+
+
+def _reachability(downloads: list[str], reachable: Callable[[str], bool] | None) -> tuple[bool, str]:
+    """Whether every download URL answers, and why not."""
+    if reachable is None:
+        return False, "cannot be checked offline: it needs the files served at their download URLs"
+    failing = [url for url in downloads if not reachable(url)]
+    return bool(downloads) and not failing, f"not reachable: {', '.join(failing)}" if failing else ""
+
+
+def _compliance(dcat_ap_compliant: bool | None) -> tuple[bool, str]:
+    """Whether the official DCAT-AP shapes find no violation (the tests check), and why not."""
+    if dcat_ap_compliant is None:
+        return False, "not checked here: the test suite validates with the official DCAT-AP shapes"
+    return dcat_ap_compliant, "" if dcat_ap_compliant else "the official shapes report violations"
 
 
 def describe(result: Score) -> list[str]:

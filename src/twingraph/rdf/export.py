@@ -233,29 +233,18 @@ def partnership_rows(store: pyoxigraph.Store) -> list[PartnershipRow]:
     """
     import pyoxigraph
 
-    # Keyed by their N-Triples form, values in lists (a term repeated in two files is harmless:
-    # every use below takes the least value or a set): half the memory of Oxigraph terms
-    # in sets, 230 MB instead of 480 MB at World×10.
+    english = _english_labels(store)
+
     def objects(predicate: str) -> dict[str, list[Any]]:
-        found: dict[str, list[Any]] = {}
-        for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(predicate), None):
-            found.setdefault(str(quad.subject), []).append(quad.object)
-        return found
-
-    def first(values: list[Any] | None) -> str:
-        # Several values where the shapes allow one: the smallest, so the file stays deterministic.
-        return min(v.value for v in values) if values else ""
-
-    english: dict[str, list[str]] = {}
-    for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(RDFS_LABEL), None):
-        if isinstance(quad.object, pyoxigraph.Literal) and quad.object.language == "en":
-            english.setdefault(str(quad.subject), []).append(quad.object.value)
+        return _objects(store, predicate)
 
     def labels(values: list[Any] | None) -> list[str]:
         return sorted({label for value in values or () for label in english.get(str(value), ())})
 
     def english_name(node: Any) -> str:
         return min(english.get(str(node), [""]))
+
+    first = _first
 
     partnership_type = pyoxigraph.NamedNode(TW + "Partnership")
     partnerships = {q.subject for q in store.quads_for_pattern(None, pyoxigraph.NamedNode(RDF_TYPE), partnership_type)}
@@ -285,6 +274,34 @@ def partnership_rows(store: pyoxigraph.Store) -> list[PartnershipRow]:
         )
         rows.append(PartnershipRow(_lexical(p), members, cells))
     return rows
+
+
+def _objects(store: pyoxigraph.Store, predicate: str) -> dict[str, list[Any]]:
+    """Every subject's objects of a predicate. Keyed by their N-Triples form, values in lists (a
+    term repeated in two files is harmless: every use takes the least value or a set): half
+    the memory of Oxigraph terms in sets, 230 MB instead of 480 MB at World×10."""
+    import pyoxigraph
+
+    found: dict[str, list[Any]] = {}
+    for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(predicate), None):
+        found.setdefault(str(quad.subject), []).append(quad.object)
+    return found
+
+
+def _english_labels(store: pyoxigraph.Store) -> dict[str, list[str]]:
+    """Every English rdfs:label, by its subject's N-Triples form."""
+    import pyoxigraph
+
+    english: dict[str, list[str]] = {}
+    for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(RDFS_LABEL), None):
+        if isinstance(quad.object, pyoxigraph.Literal) and quad.object.language == "en":
+            english.setdefault(str(quad.subject), []).append(quad.object.value)
+    return english
+
+
+def _first(values: list[Any] | None) -> str:
+    """Several values where the shapes allow one: the smallest, so the file stays deterministic."""
+    return min(v.value for v in values) if values else ""
 
 
 def _lexical(node: Any) -> str:
