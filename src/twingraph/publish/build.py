@@ -4,6 +4,15 @@ The build writes into a fresh staging folder beside the output folder and swaps 
 when everything is written, so a failure (a serializer error, a kill, a full disk) leaves
 the previous output byte-identical. Staging folders left by a killed build are removed by
 the next one.
+
+Two processes share the work: a child, forked first, reads the data files again, as written,
+and makes every RDF format from them, while this process loads the ontology and data into
+one store, validates, and then writes the CSV tables and reads the figures the catalogue and
+VoID give. (A third process for those last two was not faster on two cores, and World×10's
+three processes together held more than 4 GB.) The child hands each format over as a file as
+soon as it is made, not all at the end: holding them together with the triples took World×10's
+two processes over 4 GB. Errors in the data are the loader's to report, with file and line:
+the child's are only seen if the loading succeeded.
 """
 
 from __future__ import annotations
@@ -84,15 +93,8 @@ def build(
     max_bytes: int,
     progress: Callable[[str], None] = lambda message: None,
 ) -> BuildReport:
-    """Validate, export, catalogue; swap the result into `out` only if every step succeeded.
-
-    Two processes share the work: a child, forked first, reads the data files again, as
-    written, and makes every RDF format from them, while this process loads the ontology and
-    data into one store, validates, and then writes the CSV and reads the figures the
-    catalogue and VoID give. (A third process for those last two was not faster on two cores,
-    and World×10's three processes together held more than 4 GB.) Nothing is written unless
-    the data conforms.
-    """
+    """Validate, export, catalogue; swap the result into `out` only if every step succeeded
+    (the module's docstring says how two processes share the work)."""
     from twingraph.parallel import Pending
     from twingraph.publish.catalog import data_facts
     from twingraph.rdf.export import TABLE_NAMES, partnership_count, partnership_table, sorted_triples
@@ -106,12 +108,7 @@ def build(
         staging = folder_swap.new_staging(out)
     except OSError as exc:
         raise _not_written(out, exc) from None
-    # The child hands each format over as a file as soon as it is made, not all of them at the
-    # end: holding them together with the triples took World×10's two processes over 4 GB.
-    # Errors in the data are the loader's to report, with file and line: the child's are only
-    # seen if the loading succeeded. The handover lives in the staging folder beside the
-    # output, so a killed build's litter is removed by the next one.
-    handover = staging / ".handover"
+    handover = staging / ".handover"  # beside the output: a killed build's litter goes with the next
     handover.mkdir()
 
     def export_rdf() -> dict[str, Path]:

@@ -58,74 +58,117 @@ def score(
     dcat_ap_compliant: bool | None = None,
 ) -> Score:
     """Score a catalogue with one dataset."""
-    from rdflib import RDF, URIRef
+    checks = _Checks(catalog)
+    downloads = [str(u) for d in checks.distributions for u in catalog.objects(d, _dcat("downloadURL"))]
+    indicators = (
+        *_findability(checks),
+        *_accessibility(checks, _reachability(downloads, reachable)),
+        *_interoperability(checks, _compliance(dcat_ap_compliant)),
+        *_reusability(checks),
+        *_contextuality(checks),
+    )
+    assert sum(i.points for i in indicators) == MAXIMUM
+    return Score(indicators)
+
+
+def _dcat(local: str) -> rdflib.URIRef:
+    from rdflib import URIRef
+
+    return URIRef(DCAT + local)
+
+
+class _Checks:
+    """What the indicators ask of a catalogue: its one dataset has a property; every distribution does."""
+
+    def __init__(self, catalog: rdflib.Graph) -> None:
+        from rdflib import RDF
+
+        datasets = list(catalog.subjects(RDF.type, _dcat("Dataset")))
+        if len(datasets) != 1:
+            raise ValueError(f"the catalogue should describe one dataset, not {len(datasets)}")
+        self.catalog, self.dataset = catalog, datasets[0]
+        self.distributions = list(catalog.objects(self.dataset, _dcat("distribution")))
+
+    def has(self, prop: rdflib.URIRef) -> bool:
+        return self.catalog.value(self.dataset, prop) is not None
+
+    def values(self, prop: rdflib.URIRef) -> list[str]:
+        return [str(v) for v in self.catalog.objects(self.dataset, prop)]
+
+    def every(self, prop: rdflib.URIRef, test: Callable[[str], bool] = lambda value: True) -> bool:
+        return bool(self.distributions) and all(
+            any(test(str(v)) for v in self.catalog.objects(d, prop)) for d in self.distributions
+        )
+
+
+def _file_type_in(codes: frozenset[str]) -> Callable[[str], bool]:
+    return lambda value: value.startswith(EU + "file-type/") and value.rsplit("/", 1)[1] in codes
+
+
+def _findability(c: _Checks) -> tuple[Indicator, ...]:
     from rdflib.namespace import DCTERMS
 
-    def dcat(local: str) -> URIRef:
-        return URIRef(DCAT + local)
+    return (
+        Indicator("Findability", "keyword", 30, c.has(_dcat("keyword"))),
+        Indicator("Findability", "theme", 30, c.has(_dcat("theme"))),
+        Indicator("Findability", "spatial", 20, c.has(DCTERMS.spatial)),
+        Indicator("Findability", "temporal", 20, c.has(DCTERMS.temporal)),
+    )
 
-    datasets = list(catalog.subjects(RDF.type, dcat("Dataset")))
-    if len(datasets) != 1:
-        raise ValueError(f"the catalogue should describe one dataset, not {len(datasets)}")
-    dataset = datasets[0]
-    distributions = list(catalog.objects(dataset, dcat("distribution")))
 
-    def has(node: rdflib.term.Node, prop: URIRef) -> bool:
-        return catalog.value(node, prop) is not None
+def _accessibility(c: _Checks, reach: tuple[bool, str]) -> tuple[Indicator, ...]:
+    return (
+        Indicator("Accessibility", "accessURL", 50, c.every(_dcat("accessURL"))),
+        Indicator("Accessibility", "downloadURL", 20, c.every(_dcat("downloadURL"))),
+        Indicator("Accessibility", "downloadURL reachable", 30, *reach),
+    )
 
-    def every(prop: URIRef, test: Callable[[str], bool] = lambda value: True) -> bool:
-        return bool(distributions) and all(any(test(str(v)) for v in catalog.objects(d, prop)) for d in distributions)
 
-    def file_type_in(codes: frozenset[str]) -> Callable[[str], bool]:
-        return lambda value: value.startswith(EU + "file-type/") and value.rsplit("/", 1)[1] in codes
+def _interoperability(c: _Checks, compliance: tuple[bool, str]) -> tuple[Indicator, ...]:
+    from rdflib.namespace import DCTERMS
 
-    downloads = [str(u) for d in distributions for u in catalog.objects(d, dcat("downloadURL"))]
-    reach, reach_why = _reachability(downloads, reachable)
-    compliant, compliant_why = _compliance(dcat_ap_compliant)
-    access_rights = [str(v) for v in catalog.objects(dataset, DCTERMS.accessRights)]
-    indicators = (
-        Indicator("Findability", "keyword", 30, has(dataset, dcat("keyword"))),
-        Indicator("Findability", "theme", 30, has(dataset, dcat("theme"))),
-        Indicator("Findability", "spatial", 20, has(dataset, DCTERMS.spatial)),
-        Indicator("Findability", "temporal", 20, has(dataset, DCTERMS.temporal)),
-        Indicator("Accessibility", "accessURL", 50, every(dcat("accessURL"))),
-        Indicator("Accessibility", "downloadURL", 20, every(dcat("downloadURL"))),
-        Indicator("Accessibility", "downloadURL reachable", 30, reach, reach_why),
-        Indicator("Interoperability", "format", 20, every(DCTERMS.format)),
-        Indicator("Interoperability", "mediaType", 10, every(dcat("mediaType"))),
-        Indicator(
-            "Interoperability",
-            "format and mediaType from vocabularies",
-            10,
-            every(DCTERMS.format, lambda v: v.startswith(EU + "file-type/"))
-            and every(dcat("mediaType"), lambda v: v.startswith(IANA)),
-        ),
-        Indicator("Interoperability", "non-proprietary", 20, every(DCTERMS.format, file_type_in(NON_PROPRIETARY))),
-        Indicator("Interoperability", "machine-readable", 20, every(DCTERMS.format, file_type_in(MACHINE_READABLE))),
-        Indicator("Interoperability", "DCAT-AP compliance", 30, compliant, compliant_why),
-        Indicator("Reusability", "licence", 20, every(DCTERMS.license)),
-        Indicator(
-            "Reusability",
-            "licence from vocabulary",
-            10,
-            every(DCTERMS.license, lambda v: v.startswith(LICENCE_VOCABULARIES)),
-        ),
-        Indicator("Reusability", "accessRights", 10, bool(access_rights)),
+    from_vocabularies = c.every(DCTERMS.format, lambda v: v.startswith(EU + "file-type/")) and c.every(
+        _dcat("mediaType"), lambda v: v.startswith(IANA)
+    )
+    return (
+        Indicator("Interoperability", "format", 20, c.every(DCTERMS.format)),
+        Indicator("Interoperability", "mediaType", 10, c.every(_dcat("mediaType"))),
+        Indicator("Interoperability", "format and mediaType from vocabularies", 10, from_vocabularies),
+        Indicator("Interoperability", "non-proprietary", 20, c.every(DCTERMS.format, _file_type_in(NON_PROPRIETARY))),
+        Indicator("Interoperability", "machine-readable", 20, c.every(DCTERMS.format, _file_type_in(MACHINE_READABLE))),
+        Indicator("Interoperability", "DCAT-AP compliance", 30, *compliance),
+    )
+
+
+def _reusability(c: _Checks) -> tuple[Indicator, ...]:
+    from rdflib.namespace import DCTERMS
+
+    rights = c.values(DCTERMS.accessRights)
+    licence_known = c.every(DCTERMS.license, lambda v: v.startswith(LICENCE_VOCABULARIES))
+    return (
+        Indicator("Reusability", "licence", 20, c.every(DCTERMS.license)),
+        Indicator("Reusability", "licence from vocabulary", 10, licence_known),
+        Indicator("Reusability", "accessRights", 10, bool(rights)),
         Indicator(
             "Reusability",
             "accessRights from vocabulary",
             5,
-            bool(access_rights) and all(v.startswith(EU + "access-right/") for v in access_rights),
+            bool(rights) and all(v.startswith(EU + "access-right/") for v in rights),
         ),
-        Indicator("Reusability", "contactPoint", 20, has(dataset, dcat("contactPoint"))),
-        Indicator("Reusability", "publisher", 10, has(dataset, DCTERMS.publisher)),
-        Indicator("Contextuality", "rights", 5, every(DCTERMS.rights)),
-        Indicator("Contextuality", "byteSize", 5, every(dcat("byteSize"))),
-        Indicator("Contextuality", "issued", 5, has(dataset, DCTERMS.issued) and every(DCTERMS.issued)),
-        Indicator("Contextuality", "modified", 5, has(dataset, DCTERMS.modified) and every(DCTERMS.modified)),
+        Indicator("Reusability", "contactPoint", 20, c.has(_dcat("contactPoint"))),
+        Indicator("Reusability", "publisher", 10, c.has(DCTERMS.publisher)),
     )
-    assert sum(i.points for i in indicators) == MAXIMUM
-    return Score(indicators)
+
+
+def _contextuality(c: _Checks) -> tuple[Indicator, ...]:
+    from rdflib.namespace import DCTERMS
+
+    return (
+        Indicator("Contextuality", "rights", 5, c.every(DCTERMS.rights)),
+        Indicator("Contextuality", "byteSize", 5, c.every(_dcat("byteSize"))),
+        Indicator("Contextuality", "issued", 5, c.has(DCTERMS.issued) and c.every(DCTERMS.issued)),
+        Indicator("Contextuality", "modified", 5, c.has(DCTERMS.modified) and c.every(DCTERMS.modified)),
+    )
 
 
 def _reachability(downloads: list[str], reachable: Callable[[str], bool] | None) -> tuple[bool, str]:
