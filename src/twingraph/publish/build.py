@@ -97,7 +97,7 @@ def build(
     (the module's docstring says how two processes share the work)."""
     from twingraph.parallel import Pending
     from twingraph.publish.catalog import data_facts
-    from twingraph.rdf.export import TABLE_NAMES, partnership_count, partnership_table, sorted_triples
+    from twingraph.rdf.export import partnership_count, partnership_tables, sorted_triples
     from twingraph.rdf.load import read_exact_triples
     from twingraph.shacl.validate import DataDoesNotConform, load_conforming
 
@@ -127,7 +127,7 @@ def build(
             return BuildReport(conforms=False, violations=exc.violations, out=out)
         names = ", ".join(f"{settings.name}{fmt.suffix}" for fmt in EXPORT_FORMATS)
         progress(f"exporting {names}")
-        tables = {fmt: partnership_table(loaded.store, fmt) for fmt in TABLE_NAMES}
+        tables = partnership_tables(loaded.store)
         facts = data_facts(loaded, data_paths)
         bodies = {name: path.read_bytes() for name, path in rdf.result().items()}
         bodies.update(tables)
@@ -217,9 +217,9 @@ def rdf_files(triples: Sequence[Any], folder: Path) -> dict[str, Path]:
 
 def data_bodies(loaded: LoadedGraph, data_paths: Sequence[Path]) -> dict[str, bytes]:
     """The data in every export format, by format name."""
-    from twingraph.rdf.export import TABLE_NAMES, partnership_table, source_triples
+    from twingraph.rdf.export import partnership_tables, source_triples
 
-    tables = {fmt: partnership_table(loaded.store, fmt) for fmt in TABLE_NAMES}
+    tables = partnership_tables(loaded.store)
     return {**dict(rdf_formats(source_triples(loaded, data_paths))), **tables}
 
 

@@ -186,11 +186,18 @@ def compact_jsonld(graph: rdflib.Graph, context: dict[str, Any]) -> bytes:
     return (json.dumps(out, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
-def partnership_table(store: pyoxigraph.Store, fmt: str) -> bytes:
+def partnership_tables(store: pyoxigraph.Store) -> dict[str, bytes]:
+    """Every partnership table, by format name, from one reading of the store (the rows take
+    0.7 s on World: read once, written twice)."""
+    rows = partnership_rows(store)
+    return {fmt: partnership_table(store, fmt, rows=rows) for fmt in TABLE_NAMES}
+
+
+def partnership_table(store: pyoxigraph.Store, fmt: str, *, rows: list[PartnershipRow] | None = None) -> bytes:
     """The partnerships as CSV (RFC 4180, CRLF; lists joined with "; "): `csv` has a row per
     partnership, partners in IRI order; `csv-long` a row per place and partner, so each
     partnership twice, ordered by place and partnership."""
-    rows = partnership_rows(store)
+    rows = partnership_rows(store) if rows is None else rows
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     if fmt == "csv":

@@ -1,7 +1,7 @@
 """Fixes for rdflib SPARQL bugs that would make a local answer differ from a standard store's.
 
 Each fix is small, keeps rdflib's own code path, and is tested against a real Oxigraph
-server (tests/test_remote.py). They apply only inside twingraph's own query calls: a library
+server (tests/test_sparql_remote.py). They apply only inside twingraph's own query calls: a library
 user's own rdflib code in the same process is not changed. Remove one when rdflib fixes the
 bug upstream. The bugs (the README's "Python" section lists them too):
 - rdflib 7: GROUP BY over no solutions yields one row with every variable unbound, where

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from twingraph.iris import TW, WD, partnership_iri, resource_iri, slugify
+from twingraph.iris import SCHEMA_URL, TW, WD, partnership_iri, resource_iri, slugify
 from twingraph.wikidata.client import Entity, Statement, WikidataClient, WikiDate, qid_of
 
 if TYPE_CHECKING:
@@ -58,91 +58,119 @@ def collect(client: WikidataClient, qid: str, *, depth: int) -> tuple[dict[str, 
 
 def import_graph(client: WikidataClient, qid: str, *, depth: int = 1, base_iri: str) -> Imported:
     """Our graph of a city and its partners (and theirs, with depth 2)."""
-    from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-    from rdflib.namespace import DCTERMS
-
     entities, statements = collect(client, qid, depth=depth)
-    g = Graph()
-
-    def tw(local: str) -> URIRef:
-        return URIRef(TW + local)
-
-    schema_url = URIRef("https://schema.org/url")
-    wikidata_source = URIRef(resource_iri("source", "wikidata", base_iri=base_iri))
-    g.add((wikidata_source, RDF.type, tw("Source")))
-    g.add((wikidata_source, DCTERMS.title, Literal("Wikidata", lang="en")))
-    g.add((wikidata_source, schema_url, URIRef("https://www.wikidata.org/")))
-
     place_qids = {s.item for s in statements} | {s.partner for s in statements} | {qid_of(qid)}
     country_qids = {c for q in place_qids if q in entities for c in entities[q].countries[:1]}
-    slugs = _slugs(entities, place_qids | country_qids)
-
+    writer = _ImportWriter(entities, _slugs(entities, place_qids | country_qids), base_iri)
     for country in sorted(country_qids):
-        node = URIRef(resource_iri("country", slugs[country], base_iri=base_iri))
-        g.add((node, RDF.type, tw("Country")))
-        _labels(g, node, entities.get(country), None)
-        g.add((node, tw("wikidataEntity"), URIRef(WD + country)))
-        g.add((node, DCTERMS.source, wikidata_source))
-
-    def place(q: str) -> URIRef:
-        return URIRef(resource_iri("city", slugs[q], base_iri=base_iri))
-
+        writer.country(country)
     for q in sorted(place_qids):
-        entity = entities.get(q)
-        node = place(q)
-        g.add((node, RDF.type, tw("Municipality")))
-        g.add((node, tw("wikidataEntity"), URIRef(WD + q)))
-        g.add((node, DCTERMS.source, wikidata_source))
+        writer.place(q)
+    pairs: dict[tuple[str, str], list[Statement]] = {}
+    for s in statements:
+        pairs.setdefault(tuple(sorted((s.item, s.partner))), []).append(s)  # type: ignore[arg-type]
+    for (a, b), both in sorted(pairs.items()):
+        writer.partnership(a, b, both)
+    return Imported(writer.g, len(place_qids), len(pairs))
+
+
+class _ImportWriter:
+    """Our graph, written from Wikidata's entities: countries, places, partnerships, sources."""
+
+    def __init__(self, entities: dict[str, Entity], slugs: dict[str, str], base_iri: str) -> None:
+        from rdflib import RDF, Graph, Literal, URIRef
+        from rdflib.namespace import DCTERMS
+
+        self.entities, self.slugs, self.base_iri = entities, slugs, base_iri
+        self.g = Graph()
+        self.source = URIRef(resource_iri("source", "wikidata", base_iri=base_iri))
+        self.g.add((self.source, RDF.type, _tw("Source")))
+        self.g.add((self.source, DCTERMS.title, Literal("Wikidata", lang="en")))
+        self.g.add((self.source, URIRef(SCHEMA_URL), URIRef("https://www.wikidata.org/")))
+
+    def iri(self, kind: str, qid: str) -> rdflib.URIRef:
+        from rdflib import URIRef
+
+        return URIRef(resource_iri(kind, self.slugs[qid], base_iri=self.base_iri))
+
+    def country(self, qid: str) -> None:
+        from rdflib import RDF, URIRef
+        from rdflib.namespace import DCTERMS
+
+        node = self.iri("country", qid)
+        self.g.add((node, RDF.type, _tw("Country")))
+        _labels(self.g, node, self.entities.get(qid), None)
+        self.g.add((node, _tw("wikidataEntity"), URIRef(WD + qid)))
+        self.g.add((node, DCTERMS.source, self.source))
+
+    def place(self, qid: str) -> None:
+        from rdflib import RDF, XSD, Literal, URIRef
+        from rdflib.namespace import DCTERMS
+
+        g, entity, node = self.g, self.entities.get(qid), self.iri("city", qid)
+        g.add((node, RDF.type, _tw("Municipality")))
+        g.add((node, _tw("wikidataEntity"), URIRef(WD + qid)))
+        g.add((node, DCTERMS.source, self.source))
         if entity is None:
-            continue
+            return
         country_qid = entity.countries[0] if entity.countries else None
         _labels(g, node, entity, LOCAL_LANGUAGE.get(country_qid) if country_qid else None)
         if country_qid:
-            g.add((node, tw("country"), URIRef(resource_iri("country", slugs[country_qid], base_iri=base_iri))))
+            g.add((node, _tw("country"), self.iri("country", country_qid)))
         point = re.fullmatch(r"\s*Point\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)\s*", entity.coordinates or "", re.IGNORECASE)
         if point:
             g.add((node, URIRef(GEO + "long"), Literal(point.group(1), datatype=XSD.decimal)))
             g.add((node, URIRef(GEO + "lat"), Literal(point.group(2), datatype=XSD.decimal)))
         if entity.population is not None and entity.population_date is not None:
-            figure = URIRef(
-                resource_iri("figure", f"{slugs[q]}-population-{entity.population_date.value[:4]}", base_iri=base_iri)
-            )
-            g.add((node, tw("hasFigure"), figure))
-            g.add((figure, RDF.type, tw("Figure")))
-            g.add((figure, tw("measure"), tw("Population")))
+            year = entity.population_date.value[:4]
+            figure = URIRef(resource_iri("figure", f"{self.slugs[qid]}-population-{year}", base_iri=self.base_iri))
+            g.add((node, _tw("hasFigure"), figure))
+            g.add((figure, RDF.type, _tw("Figure")))
+            g.add((figure, _tw("measure"), _tw("Population")))
             g.add((figure, URIRef("https://schema.org/value"), Literal(entity.population, datatype=XSD.integer)))
             _date(g, figure, "pointInTime", entity.population_date)
-            g.add((figure, DCTERMS.source, wikidata_source))
+            g.add((figure, DCTERMS.source, self.source))
 
-    pairs: dict[tuple[str, str], list[Statement]] = {}
-    for s in statements:
-        pairs.setdefault(tuple(sorted((s.item, s.partner))), []).append(s)  # type: ignore[arg-type]
-    for (a, b), both in sorted(pairs.items()):
-        node = URIRef(partnership_iri(slugs[a], slugs[b], base_iri=base_iri))
-        g.add((node, RDF.type, tw("Partnership")))
-        g.add((node, tw("partner"), place(a)))
-        g.add((node, tw("partner"), place(b)))
-        g.add((node, tw("kind"), tw("TownTwinning")))
-        name_a, name_b = _name(entities.get(a), a), _name(entities.get(b), b)
+    def partnership(self, a: str, b: str, both: list[Statement]) -> None:
+        from rdflib import RDF, RDFS, Literal, URIRef
+        from rdflib.namespace import DCTERMS
+
+        g, place_a, place_b = self.g, self.iri("city", a), self.iri("city", b)
+        node = URIRef(partnership_iri(self.slugs[a], self.slugs[b], base_iri=self.base_iri))
+        g.add((node, RDF.type, _tw("Partnership")))
+        g.add((node, _tw("partner"), place_a))
+        g.add((node, _tw("partner"), place_b))
+        g.add((node, _tw("kind"), _tw("TownTwinning")))
+        name_a, name_b = _name(self.entities.get(a), a), _name(self.entities.get(b), b)
         g.add((node, RDFS.label, Literal(f"{name_a} – {name_b}", lang="en")))
-        g.add((place(a), tw("twinnedWith"), place(b)))
-        g.add((place(b), tw("twinnedWith"), place(a)))
-        start = _finest([s.start for s in both])
-        end = _finest([s.end for s in both])
+        g.add((place_a, _tw("twinnedWith"), place_b))
+        g.add((place_b, _tw("twinnedWith"), place_a))
+        start, end = _finest([s.start for s in both]), _finest([s.end for s in both])
         if start:
             _date(g, node, "start", start)
         if end:
             _date(g, node, "end", end)
-        g.add((node, DCTERMS.source, wikidata_source))
+        g.add((node, DCTERMS.source, self.source))
         for url in sorted({r for s in both for r in s.references}):
-            if not re.match(r"^https?://\S+$", url):
-                continue
-            source = URIRef(resource_iri("source", _url_slug(url), base_iri=base_iri))
-            g.add((node, DCTERMS.source, source))
-            g.add((source, RDF.type, tw("Source")))
-            g.add((source, DCTERMS.title, Literal(url.split("/")[2], lang="en")))
-            g.add((source, schema_url, URIRef(url)))
-    return Imported(g, len(place_qids), len(pairs))
+            if re.match(r"^https?://\S+$", url):
+                self.reference(node, url)
+
+    def reference(self, node: rdflib.URIRef, url: str) -> None:
+        """A reference URL of a statement, as a source of its own."""
+        from rdflib import RDF, Literal, URIRef
+        from rdflib.namespace import DCTERMS
+
+        source = URIRef(resource_iri("source", _url_slug(url), base_iri=self.base_iri))
+        self.g.add((node, DCTERMS.source, source))
+        self.g.add((source, RDF.type, _tw("Source")))
+        self.g.add((source, DCTERMS.title, Literal(url.split("/")[2], lang="en")))
+        self.g.add((source, URIRef(SCHEMA_URL), URIRef(url)))
+
+
+def _tw(local: str) -> rdflib.URIRef:
+    from rdflib import URIRef
+
+    return URIRef(TW + local)
 
 
 def _labels(g: rdflib.Graph, node: rdflib.URIRef, entity: Entity | None, local: str | None) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
-from tests.test_build import EXPECTED
+from tests.test_publish_build import EXPECTED
 from twingraph.rdf.folder_swap import MANIFEST
 
 

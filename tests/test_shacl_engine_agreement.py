@@ -1,6 +1,6 @@
 """twingraph's SHACL engine against pyshacl, the reference, on real-shaped data with planted errors.
 
-The shape fixtures (test_shapes.py) check both engines rule by rule; this checks them on a
+The shape fixtures (test_shacl_shapes.py) check both engines rule by rule; this checks them on a
 slice of World (the real 2016 Wikidata crawl in our model) with about 1 % planted errors of
 every kind, and on literals whose datatypes Oxigraph's store would rewrite.
 """

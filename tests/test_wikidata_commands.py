@@ -16,7 +16,7 @@ from rdflib import Graph, URIRef
 
 from tests.conftest import VENDOR, run_cli
 from tests.servers import OxigraphServer, Reply, ScriptedEndpoint, oxigraph_server
-from tests.test_offline import audited
+from tests.test_core_offline import audited
 from tests.wikidata_fixture import wikidata_ntriples
 from twingraph.sparql.remote import Endpoint
 from twingraph.wikidata.client import Cache, WikidataClient, WikiDate
