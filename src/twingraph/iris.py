@@ -10,6 +10,7 @@ DEFAULT_BASE_IRI = "https://w3id.org/twingraph/"
 TW = "https://w3id.org/twingraph/ontology#"
 SHAPES = "https://w3id.org/twingraph/shapes#"
 WD = "http://www.wikidata.org/entity/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 # The vocabulary terms code reads by IRI (in Oxigraph, which has no namespace objects).
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -26,7 +27,7 @@ PREFIXES: dict[str, str] = {
     "wdt": "http://www.wikidata.org/prop/direct/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "xsd": XSD,
     "owl": "http://www.w3.org/2002/07/owl#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dct": "http://purl.org/dc/terms/",

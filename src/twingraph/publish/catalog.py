@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import TwingraphError
 from twingraph.formats import Format
-from twingraph.iris import TW, WD, dataset_iri, resource_iri, slugify
+from twingraph.iris import TW, WD, XSD, dataset_iri, resource_iri, slugify
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -439,7 +439,7 @@ CATALOG_PREFIXES = {
     "adms": ADMS,
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "xsd": XSD,
     "void": VOID,
     "geo": GEOSPARQL,
     "tw": TW,

@@ -6,12 +6,12 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import InputError
+from twingraph.iris import XSD
 
 if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 # Datatypes that Oxigraph's store rewrites (to xsd:integer or xsd:dateTime); it also writes every
 # number and boolean in canonical form ("0050" as 50). Measured with pyoxigraph 0.5.

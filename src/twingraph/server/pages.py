@@ -14,14 +14,13 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from twingraph.formats import GRAPH_FORMATS, HTML
-from twingraph.iris import DCT_SOURCE, RDF_TYPE, SCHEMA_URL, TW
+from twingraph.iris import DCT_SOURCE, RDF_TYPE, SCHEMA_URL, TW, XSD
 from twingraph.server.site import Site, wikidata_page
 from twingraph.server.urls import Urls
 
 if TYPE_CHECKING:
     import jinja2
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 ALTERNATES = tuple((fmt.name, fmt.media_type, fmt.label) for fmt in GRAPH_FORMATS)
 EXTENSIONS = {fmt.name: fmt.suffix for fmt in (*GRAPH_FORMATS, HTML)}
 # schema.org types for the embedded JSON-LD, by our class.

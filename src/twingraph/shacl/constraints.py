@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from twingraph.iris import XSD
 from twingraph.rdf.terms import to_oxigraph as _to_ox
 from twingraph.rdf.terms import to_rdflib as _to_rdflib
-from twingraph.shacl.model import SH, XSD, Result, Shape
+from twingraph.shacl.model import SH, Result, Shape
 
 if TYPE_CHECKING:
     from twingraph.shacl.engine import Engine

@@ -14,9 +14,6 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDFS_CLASS = "http://www.w3.org/2000/01/rdf-schema#Class"
 
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-
-
 @dataclass(frozen=True)
 class Path:
     """A property path: its SPARQL form, and the shapes-graph node to report it by."""

@@ -23,23 +23,22 @@ from xml.sax.saxutils import escape, quoteattr
 
 from twingraph.errors import TwingraphError
 from twingraph.formats import GRAPH_FORMATS, RESULT_FORMATS, named, names
-from twingraph.iris import PREFIXES, compact, id_prefixes
+from twingraph.iris import PREFIXES, XSD, compact, id_prefixes
 
 if TYPE_CHECKING:
     import pyoxigraph
     from rdflib.query import Result
 
 MAX_CELL_WIDTH = 60
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_PLAIN_DATATYPES = (_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+_PLAIN_DATATYPES = (XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
 # RDF/XML writes a predicate as an element: the IRI must end in an XML name to split off.
 _XML_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*$")
 # Turtle's short forms for numbers and booleans, used by TSV where the lexical form fits them.
 _BARE_FORMS = {
-    _XSD + "integer": re.compile(r"[+-]?[0-9]+"),
-    _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
-    _XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
-    _XSD + "boolean": re.compile(r"true|false"),
+    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+    XSD + "boolean": re.compile(r"true|false"),
 }
 # Turtle escapes; other control characters and Unicode line separators as \uXXXX, so that no
 # reader trims a value or splits a row on them.
