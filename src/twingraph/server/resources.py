@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -60,22 +61,25 @@ class ResourceHandlers(Handlers):
         ext = request.path_params.get("ext")
         named = SUFFIXES.get(f".{ext}") if ext else None
         if ext and not named:
-            return self.error(request, 404, f"no ontology document ends in .{ext}; try .ttl, .jsonld, .nt or .html.")
+            return self.error(
+                request, 404, f"no ontology document ends in .{ext}; try .ttl, .jsonld, .rdf, .nt or .html."
+            )
 
         def make(name: str) -> bytes:
             if name == "html":
                 return render("ontology.html", urls=self.urls, **self.pages.ontology(self.wanted(request)))
             return self.rdf(self.site.ontology_triples(), name)
 
+        return self.negotiated(request, named, make, self.urls.ontology)
+
+    def negotiated(self, request: Request, named: str | None, make: Any, location: Callable[[str], str]) -> Response:
+        """A document in the negotiated format, naming the format's own URL in Content-Location."""
         chosen = self.rdf_choice(request, RESOURCE_CHOICES, named, make)
         if not isinstance(chosen, tuple):
             return chosen
         choice, body = chosen
         return self.respond(
-            request,
-            body,
-            choice.media_type,
-            headers={"Content-Location": self.urls.ontology(EXTENSIONS[choice.name])},
+            request, body, choice.media_type, headers={"Content-Location": location(EXTENSIONS[choice.name])}
         )
 
     async def index(self, request: Request) -> Response:
@@ -103,16 +107,7 @@ class ResourceHandlers(Handlers):
                 return self.site.files["catalog.ttl" if name == "turtle" else "catalog.jsonld"]
             return self.rdf(_triples_of(self.site.files["catalog.ttl"]), name)
 
-        chosen = self.rdf_choice(request, RESOURCE_CHOICES, named, make)
-        if not isinstance(chosen, tuple):
-            return chosen
-        choice, body = chosen
-        return self.respond(
-            request,
-            body,
-            choice.media_type,
-            headers={"Content-Location": self.urls.catalog(EXTENSIONS[choice.name])},
-        )
+        return self.negotiated(request, named, make, self.urls.catalog)
 
     def _catalog_iri(self) -> str:
         rows = self.site.select("SELECT ?c WHERE { ?c a <http://www.w3.org/ns/dcat#Catalog> } ORDER BY ?c LIMIT 1")
