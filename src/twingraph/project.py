@@ -21,6 +21,8 @@ from twingraph.iris import DEFAULT_BASE_IRI
 
 SETTINGS_FILE = "twingraph.toml"
 DEFAULT_MAX_INPUT_MB = 64
+# The largest answer taken from an endpoint (--max-answer-mb), a limit like the input cap.
+DEFAULT_MAX_ANSWER_MB = 64
 RDF_SUFFIXES = tuple(suffix for fmt in RDF_FORMATS for suffix in fmt.suffixes)
 
 

@@ -17,6 +17,7 @@ import click
 
 from twingraph import __version__
 from twingraph.errors import TwingraphError
+from twingraph.project import DEFAULT_MAX_ANSWER_MB
 
 if TYPE_CHECKING:
     from twingraph.project import Project
@@ -111,13 +112,20 @@ pass_options: Callable[..., Any] = click.make_pass_decorator(Options)
 max_answer_option: Callable[..., Any] = click.option(
     "--max-answer-mb",
     type=click.FloatRange(min=0, min_open=True),
-    default=64.0,
+    default=float(DEFAULT_MAX_ANSWER_MB),
     show_default=True,
     help="Refuse an endpoint's answer larger than this many MiB (nothing of it is used).",
 )
 
 
-def _endpoint(url: str, *, timeout: float, max_answer_mb: float = 64.0) -> Any:
+def timeout_option(default: float, help: str) -> Callable[..., Any]:
+    """`--timeout`: a total deadline in seconds, the answer's last byte included."""
+    return click.option(
+        "--timeout", type=click.FloatRange(min=0, min_open=True), default=default, show_default=True, help=help
+    )
+
+
+def _endpoint(url: str, *, timeout: float, max_answer_mb: float = DEFAULT_MAX_ANSWER_MB) -> Any:
     from twingraph.sparql.remote import Endpoint
 
     return Endpoint(url, timeout=timeout, max_answer_bytes=int(max_answer_mb * 1024 * 1024))

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from twingraph.cli.base import EXIT_NO, EXIT_OK, Options, _emit, cli, output_option, pass_options
 from twingraph.formats import EXPORT_FORMATS, names
-
-if TYPE_CHECKING:
-    pass
 
 
 @cli.command()

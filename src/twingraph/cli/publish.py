@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from twingraph.cli.base import EXIT_NO, Options, _emit, _warn_placeholders, cli, output_option, pass_options
 from twingraph.formats import CATALOG_FORMATS, names
-
-if TYPE_CHECKING:
-    pass
 
 
 @cli.command()
@@ -60,7 +56,7 @@ def catalog(options: Options, profile: str, fmt: str | None, base_url: str | Non
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("dist"),
     show_default=True,
-    help="The output folder; replaced whole.",
+    help="The output folder: replaced whole, and only if it is empty or a folder twingraph built.",
 )
 @click.option("--base-url", metavar="URL", help="Where dist/ will be published. Default: [publish] base_url.")
 @pass_options

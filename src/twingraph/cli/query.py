@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from twingraph.cli.base import EXIT_NO, Options, _endpoint, cli, max_answer_option, output_option, pass_options
+from twingraph.cli.base import (
+    EXIT_NO,
+    Options,
+    _endpoint,
+    cli,
+    max_answer_option,
+    output_option,
+    pass_options,
+    timeout_option,
+)
 
 if TYPE_CHECKING:
     from twingraph.project import Project
@@ -57,13 +66,7 @@ def _result_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="With --endpoint: query this named graph as the default graph; --graph alone means the "
             "dataset's graph, where `twingraph push` puts it.",
         ),
-        click.option(
-            "--timeout",
-            type=click.FloatRange(min=0, min_open=True),
-            default=60.0,
-            show_default=True,
-            help="With --endpoint: seconds the whole exchange may take, the answer's last byte included.",
-        ),
+        timeout_option(60.0, "With --endpoint: seconds the whole exchange may take, the answer's last byte included."),
         max_answer_option,
         click.option(
             "--wide",

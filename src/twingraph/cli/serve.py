@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from twingraph.cli.base import EXIT_ERROR, EXIT_NO, Options, _fail, cli, pass_options
-
-if TYPE_CHECKING:
-    pass
 
 
 @cli.command()

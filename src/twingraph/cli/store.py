@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from twingraph.cli.base import EXIT_NO, Options, _endpoint, cli, pass_options
-
-if TYPE_CHECKING:
-    pass
+from twingraph.cli.base import EXIT_NO, Options, _endpoint, cli, pass_options, timeout_option
 
 
 @cli.command()
@@ -23,13 +19,7 @@ if TYPE_CHECKING:
     help="The store's Graph Store Protocol URL, e.g. http://localhost:7878/store.",
 )
 @click.option("--graph", metavar="IRI", help="The named graph to replace. Default: the dataset's IRI.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=120.0,
-    show_default=True,
-    help="Seconds the whole upload and the store's answer may take.",
-)
+@timeout_option(120.0, "Seconds the whole upload and the store's answer may take.")
 @click.option("--no-validate", is_flag=True, help="Push even if the data does not conform to the shapes.")
 @pass_options
 def push(

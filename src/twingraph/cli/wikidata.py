@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -19,10 +19,8 @@ from twingraph.cli.base import (
     max_answer_option,
     output_option,
     pass_options,
+    timeout_option,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def _wikidata_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -37,13 +35,7 @@ def _wikidata_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Answers are cached here for 7 days (default: ~/.cache/twingraph/wikidata).",
         ),
         click.option("--no-cache", is_flag=True, help="Ask the endpoint every time."),
-        click.option(
-            "--timeout",
-            type=click.FloatRange(min=0, min_open=True),
-            default=60.0,
-            show_default=True,
-            help="Seconds each exchange with the endpoint may take, its answer's last byte included.",
-        ),
+        timeout_option(60.0, "Seconds each exchange with the endpoint may take, its answer's last byte included."),
         max_answer_option,
     ]
     for decorator in reversed(decorators):

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from twingraph import __version__
 from twingraph.errors import TwingraphError
+from twingraph.project import DEFAULT_MAX_ANSWER_MB
 
 if TYPE_CHECKING:
     from rdflib.query import Result
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 USER_AGENT = f"twingraph/{__version__} (town-twinning linked open data; https://w3id.org/twingraph/)"
 RETRY_STATUSES = (429, 503)
 DEFAULT_TIMEOUT = 60.0
-DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_ANSWER_BYTES = DEFAULT_MAX_ANSWER_MB * 1024 * 1024
 MAX_REDIRECTS = 5
 T = TypeVar("T")
 
