@@ -69,11 +69,19 @@ def test_real_accept_headers_get_the_right_format(live_server, client: str, acce
     assert response.headers["content-location"] == "/id/city/kassel" + suffix[expected]
 
 
-def test_unacceptable_format_is_406_with_the_choices(live_server) -> None:
+def test_an_unacceptable_format_gets_the_page_never_a_406(live_server) -> None:
     response = httpx.get(live_server.url + "id/city/kassel", headers={"Accept": "image/png"})
-    assert response.status_code == 406
-    assert "text/turtle" in response.text
-    assert "?format=" in response.text
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["content-location"] == "/id/city/kassel.html"
+    assert "Accept" in response.headers["vary"]
+
+
+def test_a_header_without_q_values_weighs_its_wildcard_down_as_apache_does(live_server) -> None:
+    response = httpx.get(live_server.url + "id/city/kassel", headers={"Accept": "text/turtle, */*"})
+    assert response.headers["content-type"].startswith("text/turtle")
+    weighed = httpx.get(live_server.url + "id/city/kassel", headers={"Accept": "text/turtle;q=1, */*"})
+    assert weighed.headers["content-type"].startswith("text/html")
 
 
 def test_unknown_resource_is_404(live_server) -> None:

@@ -14,6 +14,7 @@ from twingraph.formats import Format
 
 # Aliases seen in the wild: generic JSON and XML for their RDF and SPARQL-results kin.
 _ACCEPT_ENTRY = re.compile(r"^\s*[A-Za-z0-9!#$&^_.+*-]+/[A-Za-z0-9!#$&^_.+*-]+\s*(;.*)?$")
+_Q_PARAMETER = re.compile(r";\s*q\s*=", re.IGNORECASE)
 
 
 class NotAcceptable(Exception):
@@ -21,11 +22,28 @@ class NotAcceptable(Exception):
 
 
 def clean_accept(header: str | None) -> str:
-    """The well-formed entries of an Accept header; `*/*` when none is given."""
+    """The well-formed entries of an Accept header; `*/*` when none is given.
+
+    As Apache httpd's mod_negotiation does, a header without any q-value has its wildcards
+    weighed down (`*/*` to 0.01, `type/*` to 0.02): `text/turtle, */*` asks for Turtle, not
+    for whatever the server likes best. `serve`, the static site's nginx script and Apache's
+    type maps so give the same answer to every header.
+    """
     if not header or not header.strip():
         return "*/*"
-    entries = [entry for entry in header.split(",") if _ACCEPT_ENTRY.match(entry)]
+    entries = [entry.strip() for entry in header.split(",") if _ACCEPT_ENTRY.match(entry)]
+    if not any(_Q_PARAMETER.search(entry) for entry in entries):
+        entries = [_weighed_wildcard(entry) for entry in entries]
     return ",".join(entries)
+
+
+def _weighed_wildcard(entry: str) -> str:
+    media_range = entry.split(";")[0].strip()
+    if media_range == "*/*":
+        return entry + ";q=0.01"
+    if media_range.endswith("/*"):
+        return entry + ";q=0.02"
+    return entry
 
 
 def negotiate(accept: str | None, choices: list[Format]) -> Format:

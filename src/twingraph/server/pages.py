@@ -150,6 +150,7 @@ class Pages:
                 (media, self.urls.resource(path, EXTENSIONS[name]), label) for name, media, label in ALTERNATES
             ],
             "schema_jsonld": self._schema_jsonld(iri, title, wikidata, type_terms),
+            "signposts": self.site.signposts(path) if path.startswith("id/") else [],
         }
 
     def _order(self, predicate: str) -> tuple[int, str]:
@@ -216,8 +217,38 @@ class Pages:
         }
         if wikidata:
             document["sameAs"] = [v.value for v in wikidata]
+        if iri == self.site.dataset_graph:
+            document.update(self._dataset_description())
         # "</" inside a script element would end it: JSON allows escaping every "<".
         return json.dumps(document, ensure_ascii=False).replace("<", "\\u003c")
+
+    def _dataset_description(self) -> dict[str, Any]:
+        """The dataset as schema.org describes datasets, for Google Dataset Search: what it is,
+        its licence and creator, its period (open-ended: partnerships go on) and place, and
+        its downloads."""
+        publishing = self.site.settings.publishing
+        rows = self.site.select(_DATASET, dataset=_named(self.site.dataset_graph))
+        start = next((r["start"].value for r in rows if "start" in r), None)
+        downloads = sorted({(r["url"].value, r["media"].value) for r in rows if "url" in r})
+        described: dict[str, Any] = {
+            "@type": "Dataset",
+            "description": publishing.description_en,
+            "license": publishing.licence,
+            "creator": {"@type": "Organization", "name": publishing.publisher_name, "url": publishing.publisher_url},
+            "isAccessibleForFree": True,
+            "keywords": list(publishing.keywords_en),
+            "distribution": [
+                {"@type": "DataDownload", "contentUrl": url, "encodingFormat": media.rsplit("media-types/", 1)[-1]}
+                for url, media in downloads
+            ],
+        }
+        if start:
+            described["temporalCoverage"] = f"{start[:4]}/.."
+        if publishing.spatial_label:
+            described["spatialCoverage"] = {"@type": "Place", "name": publishing.spatial_label}
+        if publishing.modified:
+            described["dateModified"] = publishing.modified
+        return described
 
     def index(self, wanted: list[str], *, limit: int = 500) -> dict[str, Any]:
         """The template context of the index: places by number of partnerships, and the partnerships."""
@@ -266,8 +297,22 @@ class Pages:
             "classes": [t for t in terms if t["kind"] == "class"],
             "properties": [t for t in terms if t["kind"] == "property"],
             "alternates": [(media, self.urls.ontology(EXTENSIONS[name]), label) for name, media, label in ALTERNATES],
+            "signposts": self.site.signposts("ontology"),
         }
 
+
+def _named(iri: str) -> Any:
+    import pyoxigraph
+
+    return pyoxigraph.NamedNode(iri)
+
+
+_DATASET = """PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?dataset ?start ?url ?media WHERE {
+  { ?dataset dct:temporal/dcat:startDate ?start }
+  UNION { ?dataset dcat:distribution ?d . ?d dcat:downloadURL ?url ; dcat:mediaType ?media }
+}"""
 
 _PARTNERSHIPS = f"""PREFIX tw: <{TW}>
 SELECT ?this ?partnership ?partner ?kind ?start ?end WHERE {{

@@ -12,6 +12,7 @@ from twingraph.formats import HTML
 from twingraph.server.conneg import NotAcceptable
 from twingraph.server.pages import EXTENSIONS, Link, render
 from twingraph.server.responses import RESOURCE_CHOICES, SUFFIXES, Handlers
+from twingraph.server.signposting import LINKSET, link_header, linkset
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -32,13 +33,17 @@ class ResourceHandlers(Handlers):
     async def resource(self, request: Request) -> Response:
         path = request.path_params["path"]
         named = None
-        for suffix, name in SUFFIXES.items():
+        for suffix, name in {**SUFFIXES, LINKSET.suffix: LINKSET.name}.items():
             if path.endswith(suffix):
                 path, named = path[: -len(suffix)], name
                 break
         iri = self.site.iri_for_path("id/" + path)
         if not path or not self.site.exists(iri):
             return self.error(request, 404, f"nothing is known about <{iri}>; the index lists what is.")
+        signposts = self.site.signposts("id/" + path)
+        if named == LINKSET.name:
+            anchor = self.urls.absolute(self.urls.resource(f"id/{path}"))
+            return self.respond(request, linkset(signposts, anchor=anchor), LINKSET.media_type)
         wanted = tuple(self.wanted(request))
 
         def make(name: str) -> bytes:
@@ -48,8 +53,11 @@ class ResourceHandlers(Handlers):
         if not isinstance(chosen, tuple):
             return chosen
         choice, body = chosen
-        location = {"Content-Location": self.urls.resource(f"id/{path}", EXTENSIONS[choice.name])}
-        return self.respond(request, body, choice.media_type, headers=location)
+        headers = {
+            "Content-Location": self.urls.resource(f"id/{path}", EXTENSIONS[choice.name]),
+            "Link": link_header(signposts),
+        }
+        return self.respond(request, body, choice.media_type, headers=headers)
 
     def _resource_body(self, iri: str, fmt: str, wanted: tuple[str, ...]) -> bytes:
         if fmt == "html":
@@ -60,6 +68,9 @@ class ResourceHandlers(Handlers):
     async def ontology(self, request: Request) -> Response:
         ext = request.path_params.get("ext")
         named = SUFFIXES.get(f".{ext}") if ext else None
+        if f".{ext}" == LINKSET.suffix:
+            anchor = self.urls.absolute(self.urls.ontology())
+            return self.respond(request, linkset(self.site.signposts("ontology"), anchor=anchor), LINKSET.media_type)
         if ext and not named:
             return self.error(
                 request, 404, f"no ontology document ends in .{ext}; try .ttl, .jsonld, .rdf, .nt or .html."
@@ -70,17 +81,20 @@ class ResourceHandlers(Handlers):
                 return render("ontology.html", urls=self.urls, **self.pages.ontology(self.wanted(request)))
             return self.rdf(self.site.ontology_triples(), name)
 
-        return self.negotiated(request, named, make, self.urls.ontology)
+        links = {"Link": link_header(self.site.signposts("ontology"))}
+        return self.negotiated(request, named, make, self.urls.ontology, links)
 
-    def negotiated(self, request: Request, named: str | None, make: Any, location: Callable[[str], str]) -> Response:
+    def negotiated(
+        self, request: Request, named: str | None, make: Any, location: Callable[[str], str],
+        headers: dict[str, str] | None = None,
+    ) -> Response:  # fmt: skip
         """A document in the negotiated format, naming the format's own URL in Content-Location."""
         chosen = self.rdf_choice(request, RESOURCE_CHOICES, named, make)
         if not isinstance(chosen, tuple):
             return chosen
         choice, body = chosen
-        return self.respond(
-            request, body, choice.media_type, headers={"Content-Location": location(EXTENSIONS[choice.name])}
-        )
+        headers = {**(headers or {}), "Content-Location": location(EXTENSIONS[choice.name])}
+        return self.respond(request, body, choice.media_type, headers=headers)
 
     async def index(self, request: Request) -> Response:
         try:
@@ -102,7 +116,9 @@ class ResourceHandlers(Handlers):
         def make(name: str) -> bytes:
             if name == "html":
                 catalog_iri = self._catalog_iri()
-                return render("resource.html", urls=self.urls, **self.pages.resource(catalog_iri, self.wanted(request)))
+                # Its signposts belong to the catalogue's own IRI (/id/catalog/…), not to this alias.
+                page = {**self.pages.resource(catalog_iri, self.wanted(request)), "signposts": []}
+                return render("resource.html", urls=self.urls, **page)
             if name in ("turtle", "jsonld"):  # the files build publishes, byte for byte
                 return self.site.files["catalog.ttl" if name == "turtle" else "catalog.jsonld"]
             return self.rdf(_triples_of(self.site.files["catalog.ttl"]), name)

@@ -112,14 +112,19 @@ class Handlers:
     def rdf_choice(
         self, request: Request, choices: list[Format], named: str | None, make: Any
     ) -> tuple[Format, bytes] | Response:
-        """The negotiated choice and its body from `make(name)`; where RDF/XML cannot express the
-        graph, the next acceptable format, else a 406 that says why."""
+        """The negotiated choice and its body from `make(name)`: the HTML page where the choices
+        have one and nothing else is acceptable; where RDF/XML cannot express the graph, the
+        next acceptable format, else a 406 that says why."""
         from twingraph.sparql.results import ResultFormatError
 
         try:
             choice = self.choose(request, choices, named)
         except NotAcceptable:
-            return self.not_acceptable(request, choices)
+            if HTML not in choices:
+                return self.not_acceptable(request, choices)
+            # A resource answers in its default, the page, rather than 406 (the README's
+            # "Content negotiation"): the static site's Apache and nginx rules do the same.
+            choice = HTML
         try:
             return choice, make(choice.name)
         except ResultFormatError as exc:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from twingraph.project import Project, Settings
     from twingraph.rdf.load import LoadedGraph
+    from twingraph.server.signposting import Signpost
 
 CATALOG_GRAPH = "urn:twingraph:catalog"
 ONTOLOGY_IRI = TW.rstrip("#")
@@ -168,6 +169,13 @@ class Site:
         if iri.startswith(self.base_iri + "id/"):
             return iri[len(self.base_iri) :]
         return None
+
+    def signposts(self, path: str) -> list[Signpost]:
+        """The signposting links of the resource at `path` (id/city/kassel, or ontology)."""
+        from twingraph.server.signposting import signposts
+
+        iri = ONTOLOGY_IRI if path == "ontology" else self.iri_for_path(path)
+        return signposts(path, iri=iri, licence=self.settings.publishing.licence, dataset_name=self.settings.name)
 
     def exists(self, iri: str) -> bool:
         """Whether the data describes this IRI (it is the subject of a triple)."""
