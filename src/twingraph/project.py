@@ -23,6 +23,8 @@ SETTINGS_FILE = "twingraph.toml"
 DEFAULT_MAX_INPUT_MB = 64
 # The largest answer taken from an endpoint (--max-answer-mb), a limit like the input cap.
 DEFAULT_MAX_ANSWER_MB = 64
+# `twingraph site` draws the map and timeline on this many place pages (the busiest): ~0.2 s each.
+DEFAULT_SITE_PICTURES = 200
 RDF_SUFFIXES = tuple(suffix for fmt in RDF_FORMATS for suffix in fmt.suffixes)
 
 

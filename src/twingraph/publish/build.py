@@ -149,7 +149,7 @@ def _checked_settings(project: Project, out: Path, base_url: str | None) -> Sett
     a folder the build may replace."""
     folder_swap.recover(out)  # first of all: put back an output a killed run left stranded
     settings = settings_for_base_url(project.settings, base_url)
-    _refuse_source_folders(project, out)
+    refuse_source_folders(project, out)
     folder_swap.check_replaceable(out, output_names(settings))
     return settings
 
@@ -259,7 +259,7 @@ def catalog_bytes(graph: rdflib.Graph, fmt: str) -> bytes:
     )
 
 
-def _refuse_source_folders(project: Project, out: Path) -> None:
+def refuse_source_folders(project: Project, out: Path) -> None:
     """The output folder may not be, contain, or lie inside the project's source folders."""
     target = out.resolve()
     sources = [project.root.resolve() / name for name in ("ontology", "data", "shapes", "queries")]

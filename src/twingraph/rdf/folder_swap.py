@@ -62,7 +62,7 @@ def _files_below(folder: Path) -> tuple[set[str], list[str]]:
     return files, others
 
 
-def _manifest_files(folder: Path) -> set[str] | None:
+def listed_files(folder: Path) -> set[str] | None:
     try:
         body = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -86,7 +86,7 @@ def check_replaceable(out: Path, new_files: Iterable[str]) -> None:
     files, others = _files_below(out)
     if not files and not others:
         return
-    listed = _manifest_files(out)
+    listed = listed_files(out)
     if listed is None and not others and files <= set(new_files):
         return  # an older build's folder, written before the manifest (and before newer formats) existed
     foreign = sorted(others + [name for name in files if listed is None or name not in listed])

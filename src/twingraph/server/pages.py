@@ -8,6 +8,7 @@ asked for that has a label (the local name, where the data has one), else Englis
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -250,6 +251,29 @@ class Pages:
             described["dateModified"] = publishing.modified
         return described
 
+    def results_table(self, document: dict[str, Any], wanted: list[str]) -> dict[str, Any]:
+        """A SPARQL JSON answer as a table for people: IRIs as links, literals as their text."""
+        import pyoxigraph
+
+        if "boolean" in document:
+            return {"variables": ["answer"], "rows": [[Link("yes" if document["boolean"] else "no")]]}
+        variables = document["head"]["vars"]
+        rows = []
+        for binding in document["results"]["bindings"]:
+            row: list[Link | None] = []
+            for name in variables:
+                cell = binding.get(name)
+                if cell is None:
+                    row.append(None)
+                elif cell["type"] == "uri":
+                    row.append(self.link(pyoxigraph.NamedNode(cell["value"]), wanted))
+                elif cell["type"] == "literal":  # people read the value; the tags are in CSV and JSON
+                    row.append(Link(cell["value"]))
+                else:
+                    row.append(Link(f"_:{cell['value']}"))
+            rows.append(row)
+        return {"variables": [_heading(name) for name in variables], "rows": rows}
+
     def index(self, wanted: list[str], *, limit: int = 500) -> dict[str, Any]:
         """The template context of the index: places by number of partnerships, and the partnerships."""
         places = self.site.select(_PLACES)
@@ -299,6 +323,12 @@ class Pages:
             "alternates": [(media, self.urls.ontology(EXTENSIONS[name]), label) for name, media, label in ALTERNATES],
             "signposts": self.site.signposts("ontology"),
         }
+
+
+def _heading(variable: str) -> str:
+    """A result column's variable as a heading for people: partnerName -> Partner name."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_-]+", " ", variable).strip().lower()
+    return words[:1].upper() + words[1:]
 
 
 def _named(iri: str) -> Any:

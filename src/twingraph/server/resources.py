@@ -143,7 +143,7 @@ class ResourceHandlers(Handlers):
     async def dist_index(self, request: Request) -> Response:
         links = [
             Link(
-                name, self.urls.download(name), note=f"{len(body):,} bytes · {_purpose(name, self.site.settings.name)}"
+                name, self.urls.download(name), note=f"{len(body):,} bytes · {purpose(name, self.site.settings.name)}"
             )
             for name, body in sorted(self.site.files.items())
         ]
@@ -164,7 +164,7 @@ class ResourceHandlers(Handlers):
         return self.respond(request, body, media, vary=False)
 
 
-def _purpose(name: str, dataset: str) -> str:
+def purpose(name: str, dataset: str) -> str:
     """What a published file is for, on the downloads page."""
     purposes = {
         f"{dataset}.csv": "one row per partnership: opens in a spreadsheet; upload it to a portal by hand",

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from twingraph.errors import TwingraphError
 from twingraph.server.endpoint import SparqlHandlers
-from twingraph.server.pages import Link, render
+from twingraph.server.pages import render
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -76,7 +75,7 @@ class StoredQueryHandlers(SparqlHandlers):
                 "query.html", urls=self.urls, title=stored.title, query=stored, values=values, error=message, table=None
             )
             return self.respond(request, body, "text/html", status=response.status_code, cache=False)
-        table = self._table(json.loads(bytes(response.body)), self.wanted(request))
+        table = self.pages.results_table(json.loads(bytes(response.body)), self.wanted(request))
         query_string = urlencode(values)
         base = self.urls.query(stored.name)
         body = render(
@@ -84,31 +83,3 @@ class StoredQueryHandlers(SparqlHandlers):
             csv_href=f"{base}.csv?{query_string}", json_href=f"{base}.json?{query_string}",
         )  # fmt: skip
         return self.respond(request, body, "text/html")
-
-    def _table(self, document: dict[str, Any], wanted: list[str]) -> dict[str, Any]:
-        import pyoxigraph
-
-        if "boolean" in document:
-            return {"variables": ["answer"], "rows": [[Link("yes" if document["boolean"] else "no")]]}
-        variables = document["head"]["vars"]
-        rows = []
-        for binding in document["results"]["bindings"]:
-            row: list[Link | None] = []
-            for name in variables:
-                cell = binding.get(name)
-                if cell is None:
-                    row.append(None)
-                elif cell["type"] == "uri":
-                    row.append(self.pages.link(pyoxigraph.NamedNode(cell["value"]), wanted))
-                elif cell["type"] == "literal":  # people read the value; the tags are in CSV and JSON
-                    row.append(Link(cell["value"]))
-                else:
-                    row.append(Link(f"_:{cell['value']}"))
-            rows.append(row)
-        return {"variables": [_heading(name) for name in variables], "rows": rows}
-
-
-def _heading(variable: str) -> str:
-    """A result column's variable as a heading for people: partnerName -> Partner name."""
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_-]+", " ", variable).strip().lower()
-    return words[:1].upper() + words[1:]

@@ -1,0 +1,79 @@
+"""`site`: the static linked-data site, for any web host."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from twingraph.cli.base import EXIT_NO, Options, _warn_placeholders, cli, pass_options
+from twingraph.project import DEFAULT_SITE_PICTURES
+
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("site"),
+    show_default=True,
+    help="The output folder (public/, nginx/, w3id/): replaced whole, and only if it is empty or a site "
+    "twingraph wrote.",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Where public/ will be served; the dumps are under dist/ there. Default: the project's base_iri.",
+)
+@click.option(
+    "--server-folder",
+    metavar="DIR",
+    help="Where the output folder will be on the nginx server, for http.conf's js_path. Default: --out's "
+    "absolute path.",
+)
+@click.option(
+    "--pictures",
+    type=click.IntRange(min=0),
+    default=DEFAULT_SITE_PICTURES,
+    show_default=True,
+    help="Draw the map and timeline on the pages of this many places, those with the most partnerships "
+    "(each costs about 0.2 s); the other pages list their partners in the table only.",
+)
+@pass_options
+def site(options: Options, out: Path, base_url: str | None, server_folder: str | None, pictures: int) -> None:
+    """Validate, then write a static linked-data site: every resource as a page and in four RDF
+    formats, with the Apache (.htaccess), nginx and w3id.org rules that negotiate them.
+
+    Data that does not conform is not published: exit 1, and the old site is unchanged. The
+    site is swapped in whole; files whose bytes did not change are hard-linked from the old
+    site, so a rebuild changes only what changed. The README's "Publishing on your own web
+    server" shows the nginx and Apache set-up.
+    """
+    from twingraph.static_site.generate import write_site
+
+    project = options.project()
+    _warn_placeholders(project, base_url=base_url)
+    report = write_site(
+        project,
+        out=out,
+        base_url=base_url,
+        server_folder=server_folder,
+        pictures=pictures,
+        max_bytes=options.max_bytes(project),
+        progress=lambda message: click.echo(f"… {message}", err=True),
+    )
+    if not report.conforms:
+        click.echo(
+            f"Not written: the data does not conform to the shapes ({report.violations} violation(s)); "
+            f"{out} is unchanged. Run `twingraph validate` to see them.",
+            err=True,
+        )
+        sys.exit(EXIT_NO)
+    for iri in report.skipped:
+        click.echo(f"Warning: <{iri}> has no page: its path cannot be a file name.", err=True)
+    click.echo(
+        f"Wrote {out}: {report.resources:,} resources, {report.files:,} files "
+        f"({report.written:,} new or changed, {report.unchanged:,} unchanged, {report.removed:,} removed); "
+        f"pictures on {report.pictured:,} pages."
+    )

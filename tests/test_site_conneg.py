@@ -1,0 +1,226 @@
+"""One content-negotiation matrix, asked of `serve`, of real nginx (njs) and of real Apache httpd
+serving the static site: the same status, media type, body (RDF parsed by rdflib and compared
+as graphs), Content-Location and signposting relations, for every case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urljoin
+
+import httpx
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from tests.conftest import run_cli
+from tests.servers import twingraph_server
+from tests.webservers import apache_missing, apache_server, nginx_missing, nginx_server, readable_folder, remove
+
+SITE_URL = "http://site.test/"  # the site's and serve's public URL: their catalogues then agree
+RDF = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/rdf+xml": "xml",
+       "application/n-triples": "nt"}  # fmt: skip
+EXTENSIONS = {"text/html": ".html", "text/turtle": ".ttl", "application/ld+json": ".jsonld",
+              "application/rdf+xml": ".rdf", "application/n-triples": ".nt"}  # fmt: skip
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+# (Accept header, the media type every server must answer with)
+ACCEPT_CASES = [
+    (None, "text/html"),
+    ("*/*", "text/html"),
+    (BROWSER, "text/html"),
+    ("text/turtle", "text/turtle"),
+    ("application/ld+json", "application/ld+json"),
+    ("application/rdf+xml", "application/rdf+xml"),
+    ("application/n-triples", "application/n-triples"),
+    ("application/rdf+xml;q=0.9, application/ld+json;q=0.4", "application/rdf+xml"),
+    ("application/ld+json;q=0.4, application/rdf+xml;q=0.9", "application/rdf+xml"),
+    ("text/turtle;q=0.5, application/n-triples;q=0.55", "application/n-triples"),
+    ("text/turtle, application/ld+json", "text/turtle"),
+    ("text/turtle, */*", "text/turtle"),
+    ("text/turtle;q=0.8, */*;q=0.9", "text/html"),
+    ("application/*", "application/rdf+xml"),
+    ("text/*;q=0.5, application/ld+json;q=0.4", "text/html"),
+    ("image/png", "text/html"),
+    ("text/html;q=0", "text/html"),
+    ("text/html;q=0, text/turtle;q=0.1", "text/turtle"),
+    ("text/plain", "application/n-triples"),
+    ("application/json", "application/ld+json"),
+]
+PATHS = ["id/city/kassel", "id/partnership/kassel--mulhouse", "id/dataset/kassel", "ontology", "catalog"]
+SIGNPOSTED = ("id/", "ontology")
+
+
+@pytest.fixture(scope="module")
+def site_folder() -> Iterator[Path]:
+    folder = readable_folder("twingraph-site-")
+    built = run_cli("site", "--out", str(folder / "site"), "--base-url", SITE_URL, "--pictures", "3")
+    assert built.returncode == 0, built.stderr
+    yield folder / "site"
+    remove(folder)
+
+
+@pytest.fixture(scope="module")
+def servers(site_folder: Path) -> Iterator[dict[str, str]]:
+    """The base URL of each server that runs here: serve always, nginx and Apache where installed."""
+    urls: dict[str, str] = {}
+    workdir = readable_folder("twingraph-web-")
+    try:
+        with twingraph_server("--base-url", SITE_URL) as serve:
+            urls["serve"] = serve.url
+            if nginx_missing() or apache_missing():
+                pytest.skip(nginx_missing() or apache_missing() or "")
+            (workdir / "nginx").mkdir()
+            (workdir / "apache").mkdir()
+            with nginx_server(site_folder, workdir / "nginx") as nginx, apache_server(
+                site_folder / "public", workdir / "apache"
+            ) as apache:
+                urls["nginx"], urls["apache"] = nginx.url, apache.url
+                yield urls
+    finally:
+        remove(workdir)
+
+
+def _media_type(response: httpx.Response) -> str:
+    return response.headers.get("content-type", "").split(";")[0].strip()
+
+
+def _signposts(response: httpx.Response, base: str = "") -> set[tuple[str, str, str]]:
+    """The Link header's relations with their targets resolved against the request's URL (and
+    made relative to the server's `base`, to compare servers)."""
+    found = set()
+    for link in httpx.Headers(response.headers).get_list("link", split_commas=False):
+        for entry in _split_links(link):
+            target, *params = [part.strip() for part in entry.split(";")]
+            attributes = dict(p.split("=", 1) for p in params if "=" in p)
+            found.add(
+                (
+                    attributes.get("rel", "").strip('"'),
+                    urljoin(str(response.url), target.strip("<>")).removeprefix(base or "\0"),
+                    attributes.get("type", "").strip('"'),
+                )
+            )
+    return found
+
+
+def _split_links(header: str) -> list[str]:
+    entries, current, inside = [], "", False
+    for char in header:
+        if char == "<":
+            inside = True
+        elif char == ">":
+            inside = False
+        if char == "," and not inside:
+            entries.append(current)
+            current = ""
+        else:
+            current += char
+    return [e for e in [*entries, current] if e.strip()]
+
+
+def _relative(response: httpx.Response, base: str) -> str:
+    """A response URL or Content-Location as a path under the server's root."""
+    location = response.headers.get("content-location", "")
+    return urljoin(str(response.url), location).removeprefix(base) if location else ""
+
+
+def _ask(servers: dict[str, str], path: str, accept: str | None) -> dict[str, httpx.Response]:
+    headers = {"Accept": accept} if accept is not None else {}
+    if accept is None:
+        headers = {"Accept": ""}  # httpx would send */*; an empty header is what "none" means to all three
+    return {name: httpx.get(url + path, headers=headers, follow_redirects=True) for name, url in servers.items()}
+
+
+def _graph(response: httpx.Response) -> rdflib.Graph:
+    return rdflib.Graph().parse(data=response.content, format=RDF[_media_type(response)])
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize(("accept", "expected"), ACCEPT_CASES, ids=[str(a) for a, _ in ACCEPT_CASES])
+def test_every_server_answers_alike(servers: dict[str, str], path: str, accept: str | None, expected: str) -> None:
+    answers = _ask(servers, path, accept)
+    for name, response in answers.items():
+        assert response.status_code == 200, (name, response.status_code)
+        assert _media_type(response) == expected, name
+        assert response.headers["content-type"].endswith("charset=utf-8"), name
+        assert "accept" in response.headers.get("vary", "").lower(), name
+        assert _relative(response, servers[name]) == path + EXTENSIONS[expected], name
+    serve = answers["serve"]
+    if expected in RDF:
+        for name, response in answers.items():
+            assert isomorphic(_graph(response), _graph(serve)), name
+    else:
+        assert answers["nginx"].content == answers["apache"].content
+        title = serve.text.split("<h1>")[1].split("</h1>")[0]
+        assert f"<h1>{title}</h1>" in answers["nginx"].text
+    links = {name: _signposts(response, servers[name]) for name, response in answers.items()}
+    assert links["nginx"] == links["serve"] == links["apache"]
+    assert bool(links["serve"]) == path.startswith(SIGNPOSTED)
+
+
+@pytest.mark.parametrize("suffix", list(EXTENSIONS.values()))
+@pytest.mark.parametrize("path", PATHS)
+def test_extension_urls_always_give_their_format(servers: dict[str, str], path: str, suffix: str) -> None:
+    answers = _ask(servers, path + suffix, "image/png")
+    expected = {v: k for k, v in EXTENSIONS.items()}[suffix]
+    for name, response in answers.items():
+        assert response.status_code == 200, name
+        assert _media_type(response) == expected, name
+        assert _relative(response, servers[name]) == path + suffix, name
+    if expected in RDF:
+        assert isomorphic(_graph(answers["nginx"]), _graph(answers["serve"]))
+        assert isomorphic(_graph(answers["apache"]), _graph(answers["serve"]))
+    links = {name: _signposts(response, servers[name]) for name, response in answers.items()}
+    assert links["nginx"] == links["serve"] == links["apache"]
+
+
+def test_the_dataset_signposts_its_downloads_and_every_resource_its_licence(servers: dict[str, str]) -> None:
+    for name, url in servers.items():
+        dataset = _signposts(httpx.get(url + "id/dataset/kassel"))
+        items = {target for rel, target, _ in dataset if rel == "item"}
+        assert url + "dist/kassel.ttl" in items, name
+        assert ("cite-as", "https://w3id.org/twingraph/id/dataset/kassel", "") in dataset, name
+        assert ("type", "https://schema.org/Dataset", "") in dataset, name
+        city = _signposts(httpx.get(url + "id/city/kassel"))
+        assert any(rel == "license" for rel, _, _ in city), name
+        assert ("linkset", url + "id/city/kassel.linkset.json", "application/linkset+json") in city, name
+
+
+def test_linksets_are_served_as_linkset_json_by_every_server(servers: dict[str, str]) -> None:
+    bodies = {}
+    for name, url in servers.items():
+        response = httpx.get(url + "id/city/kassel.linkset.json")
+        assert response.status_code == 200, name
+        assert _media_type(response) == "application/linkset+json", name
+        bodies[name] = response.json()
+    assert bodies["nginx"] == bodies["serve"] == bodies["apache"]
+    anchor = bodies["serve"]["linkset"][0]
+    assert anchor["anchor"] == SITE_URL + "id/city/kassel"
+    assert anchor["cite-as"] == [{"href": "https://w3id.org/twingraph/id/city/kassel"}]
+
+
+def test_unknown_resources_are_404_with_the_sites_page(servers: dict[str, str]) -> None:
+    for name, url in servers.items():
+        for path in ("id/city/atlantis", "id/city/atlantis.ttl", "no/such/thing"):
+            response = httpx.get(url + path, headers={"Accept": "text/html"})
+            assert response.status_code == 404, (name, path)
+
+
+@pytest.mark.parametrize("server", ["nginx", "apache"])
+def test_the_static_hosts_serve_the_rest_of_the_site(servers: dict[str, str], site_folder: Path, server: str) -> None:
+    url = servers[server]
+    void = httpx.get(url + ".well-known/void")
+    assert _media_type(void) == "text/turtle"
+    assert len(rdflib.Graph().parse(data=void.text, format="turtle")) > 10
+    queries = httpx.get(url + "queries")
+    assert queries.status_code == 200 and "Stored queries" in queries.text
+    dump = httpx.get(url + "dist/kassel.ttl")
+    assert dump.headers["access-control-allow-origin"] == "*"
+    assert "immutable" not in dump.headers["cache-control"]
+    (versioned,) = [p.name for p in (site_folder / "public" / "dist").glob("kassel-*.ttl")]
+    copy = httpx.get(url + "dist/" + versioned)
+    assert copy.content == dump.content
+    assert copy.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert httpx.get(url + "sitemap.xml").status_code == 200
+    assert "Sitemap: " + SITE_URL + "sitemap.xml" in httpx.get(url + "robots.txt").text
+    assert httpx.get(url + "dist/").status_code == 200
