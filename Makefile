@@ -42,6 +42,19 @@ $(CHROMIUM):
 	  ($(SUDO) apt-get update -q >/dev/null 2>&1 && $(SUDO) apt-get install -y -q chromium >/dev/null 2>&1) || \
 	  echo "make test: could not install Debian's chromium (needs root or sudo, and apt); the browser tests will skip."
 
+# Debian's nginx with njs, and Apache httpd: the real web servers the static-site tests start on
+# 127.0.0.1. policy-rc.d stops the packages from starting their own daemons on port 80 (the
+# tests start and stop their own); without root or apt the site's web-server tests skip.
+WEB_SERVERS := /usr/sbin/nginx /usr/lib/nginx/modules/ngx_http_js_module.so /usr/sbin/apache2
+WEB_PACKAGES := nginx libnginx-mod-http-js apache2
+$(WEB_SERVERS) &:
+	@blocker=; if [ ! -e /usr/sbin/policy-rc.d ]; then blocker=/usr/sbin/policy-rc.d; \
+	  printf '#!/bin/sh\nexit 101\n' | $(SUDO) tee $$blocker >/dev/null 2>&1 && $(SUDO) chmod +x $$blocker; fi; \
+	( DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(WEB_PACKAGES) >/dev/null 2>&1 || \
+	  ( $(SUDO) apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(WEB_PACKAGES) >/dev/null 2>&1 ) || \
+	  echo "make test: could not install Debian's $(WEB_PACKAGES) (needs root or sudo, and apt); the web-server tests will skip." ); \
+	if [ -n "$$blocker" ]; then $(SUDO) rm -f $$blocker; fi; true
+
 venv: $(RUN_STAMP)
 
 ## run: validate the bundled Kassel data and publish it to dist/ (the main job)
@@ -54,7 +67,7 @@ store: $(STORE_STAMP)
 	@echo "oxigraph is installed in .venv: $(BIN)/oxigraph serve --location store --bind 127.0.0.1:7878"
 
 ## test: the whole test suite
-test: $(TEST_STAMP) $(HARVEST_STAMP) $(CHROMIUM)
+test: $(TEST_STAMP) $(HARVEST_STAMP) $(CHROMIUM) $(WEB_SERVERS)
 	$(BIN)/python -m pytest -n 2 --durations=15
 
 lint: $(TEST_STAMP)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,70 @@ def first_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     built = run_cli("build", "--out", str(out))
     assert built.returncode == 0, built.stderr
     return out
+
+
+SITE_URL = "http://site.test/"  # the test site's public URL (serve is given it too, so their catalogues agree)
+
+
+@pytest.fixture(scope="session")
+def kassel_site() -> Iterator[Path]:
+    """`twingraph site` of the bundled project, in a folder the web servers' workers may read."""
+    from tests.webservers import readable_folder, remove
+
+    folder = readable_folder("twingraph-site-")
+    built = run_cli("site", "--out", str(folder / "site"), "--base-url", SITE_URL)
+    assert built.returncode == 0, built.stderr
+    yield folder / "site"
+    remove(folder)
+
+
+@pytest.fixture(scope="session")
+def static_servers(kassel_site: Path) -> Iterator[dict[str, str]]:
+    """Real nginx (njs) and Apache httpd serving the Kassel site; skipped where they are not installed."""
+    from tests.webservers import apache_missing, apache_server, nginx_missing, nginx_server, readable_folder, remove
+
+    missing = nginx_missing() or apache_missing()
+    if missing:
+        pytest.skip(missing)
+    workdir = readable_folder("twingraph-web-")
+    (workdir / "nginx").mkdir()
+    (workdir / "apache").mkdir()
+    try:
+        with (
+            nginx_server(kassel_site, workdir / "nginx") as nginx,
+            apache_server(kassel_site / "public", workdir / "apache") as apache,
+        ):
+            yield {"nginx": nginx.url, "apache": apache.url}
+    finally:
+        remove(workdir)
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = REPO / "build" / "screenshots"  # for people to look at
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (no download of its own), headless, with no outbound traffic."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(
+            "Debian's chromium is not installed: `make test` installs it with apt as root (or sudo); "
+            "without root or apt the browser tests skip"
+        )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield launched
+        launched.close()

@@ -17,7 +17,8 @@ ALLOWED = {
     "plots": {CORE, "rdf"},
     "wikidata": {CORE, "rdf", "sparql"},
     "server": {CORE, "rdf", "sparql", "shacl", "publish", "plots"},
-    "cli": {CORE, "rdf", "sparql", "shacl", "publish", "plots", "wikidata", "server"},
+    "static_site": {CORE, "rdf", "sparql", "shacl", "publish", "plots", "server"},
+    "cli": {CORE, "rdf", "sparql", "shacl", "publish", "plots", "wikidata", "server", "static_site"},
     "api": {CORE, "rdf", "sparql", "shacl", "publish"},
 }
 # The one documented exception: rdflib's API over Oxigraph asks the guard for a query's form.

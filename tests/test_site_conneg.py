@@ -13,11 +13,9 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from tests.conftest import run_cli
+from tests.conftest import SITE_URL
 from tests.servers import twingraph_server
-from tests.webservers import apache_missing, apache_server, nginx_missing, nginx_server, readable_folder, remove
 
-SITE_URL = "http://site.test/"  # the site's and serve's public URL: their catalogues then agree
 RDF = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/rdf+xml": "xml",
        "application/n-triples": "nt"}  # fmt: skip
 EXTENSIONS = {"text/html": ".html", "text/turtle": ".ttl", "application/ld+json": ".jsonld",
@@ -52,33 +50,15 @@ SIGNPOSTED = ("id/", "ontology")
 
 
 @pytest.fixture(scope="module")
-def site_folder() -> Iterator[Path]:
-    folder = readable_folder("twingraph-site-")
-    built = run_cli("site", "--out", str(folder / "site"), "--base-url", SITE_URL, "--pictures", "3")
-    assert built.returncode == 0, built.stderr
-    yield folder / "site"
-    remove(folder)
+def servers(static_servers: dict[str, str]) -> Iterator[dict[str, str]]:
+    """serve (with the site's public URL), nginx and Apache serving the same Kassel site."""
+    with twingraph_server("--base-url", SITE_URL) as serve:
+        yield {"serve": serve.url, **static_servers}
 
 
 @pytest.fixture(scope="module")
-def servers(site_folder: Path) -> Iterator[dict[str, str]]:
-    """The base URL of each server that runs here: serve always, nginx and Apache where installed."""
-    urls: dict[str, str] = {}
-    workdir = readable_folder("twingraph-web-")
-    try:
-        with twingraph_server("--base-url", SITE_URL) as serve:
-            urls["serve"] = serve.url
-            if nginx_missing() or apache_missing():
-                pytest.skip(nginx_missing() or apache_missing() or "")
-            (workdir / "nginx").mkdir()
-            (workdir / "apache").mkdir()
-            with nginx_server(site_folder, workdir / "nginx") as nginx, apache_server(
-                site_folder / "public", workdir / "apache"
-            ) as apache:
-                urls["nginx"], urls["apache"] = nginx.url, apache.url
-                yield urls
-    finally:
-        remove(workdir)
+def site_folder(kassel_site: Path) -> Path:
+    return kassel_site
 
 
 def _media_type(response: httpx.Response) -> str:
@@ -213,7 +193,8 @@ def test_the_static_hosts_serve_the_rest_of_the_site(servers: dict[str, str], si
     assert _media_type(void) == "text/turtle"
     assert len(rdflib.Graph().parse(data=void.text, format="turtle")) > 10
     queries = httpx.get(url + "queries")
-    assert queries.status_code == 200 and "Stored queries" in queries.text
+    assert queries.status_code == 200
+    assert "Stored queries" in queries.text
     dump = httpx.get(url + "dist/kassel.ttl")
     assert dump.headers["access-control-allow-origin"] == "*"
     assert "immutable" not in dump.headers["cache-control"]

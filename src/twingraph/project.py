@@ -23,8 +23,9 @@ SETTINGS_FILE = "twingraph.toml"
 DEFAULT_MAX_INPUT_MB = 64
 # The largest answer taken from an endpoint (--max-answer-mb), a limit like the input cap.
 DEFAULT_MAX_ANSWER_MB = 64
-# `twingraph site` draws the map and timeline on this many place pages (the busiest): ~0.2 s each.
-DEFAULT_SITE_PICTURES = 200
+# `twingraph site` draws the map and timeline on this many place pages, the busiest: 0.1-0.3 s each
+# (World's busiest take 0.3 s; the README's performance table).
+DEFAULT_SITE_PICTURES = 50
 RDF_SUFFIXES = tuple(suffix for fmt in RDF_FORMATS for suffix in fmt.suffixes)
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "publish",
     "query",
     "serve",
+    "site",
     "store",
     "wikidata",
 ]

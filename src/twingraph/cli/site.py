@@ -11,7 +11,6 @@ from twingraph.cli.base import EXIT_NO, Options, _warn_placeholders, cli, pass_o
 from twingraph.project import DEFAULT_SITE_PICTURES
 
 
-
 @cli.command()
 @click.option(
     "--out",
@@ -38,7 +37,7 @@ from twingraph.project import DEFAULT_SITE_PICTURES
     default=DEFAULT_SITE_PICTURES,
     show_default=True,
     help="Draw the map and timeline on the pages of this many places, those with the most partnerships "
-    "(each costs about 0.2 s); the other pages list their partners in the table only.",
+    "(each costs 0.1-0.3 s); the other pages list their partners in the table only.",
 )
 @pass_options
 def site(options: Options, out: Path, base_url: str | None, server_folder: str | None, pictures: int) -> None:

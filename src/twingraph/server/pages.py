@@ -196,6 +196,8 @@ class Pages:
     def _partnerships(self, iri: str, wanted: list[str]) -> list[dict[str, Any]]:
         import pyoxigraph
 
+        if iri not in self.site.partners:
+            return []
         rows = self.site.select(_PARTNERSHIPS, this=pyoxigraph.NamedNode(iri))
         return [
             {

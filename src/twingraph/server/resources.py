@@ -142,9 +142,7 @@ class ResourceHandlers(Handlers):
 
     async def dist_index(self, request: Request) -> Response:
         links = [
-            Link(
-                name, self.urls.download(name), note=f"{len(body):,} bytes · {purpose(name, self.site.settings.name)}"
-            )
+            Link(name, self.urls.download(name), note=f"{len(body):,} bytes · {purpose(name, self.site.settings.name)}")
             for name, body in sorted(self.site.files.items())
         ]
         body = render("downloads.html", urls=self.urls, files=links, title="Downloads")

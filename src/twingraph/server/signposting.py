@@ -93,11 +93,14 @@ def link_header(links: Sequence[Signpost]) -> str:
 
 def linkset(links: Sequence[Signpost], *, anchor: str) -> bytes:
     """The linkset document (RFC 9264, JSON) of a resource whose URL is `anchor`: absolute targets."""
+    folder = anchor.rsplit("/", 1)[0] + "/"
     relations: dict[str, list[dict[str, str]]] = {}
     for link in links:
-        target = {"href": urljoin(anchor, link.href)}
+        # Most targets sit beside the resource: a join by hand (urljoin took a third of a site's time).
+        plain = "://" not in link.href and not link.href.startswith(("../", "/"))
+        target = {"href": folder + link.href if plain else urljoin(anchor, link.href)}
         if link.media_type:
             target["type"] = link.media_type
         relations.setdefault(link.rel, []).append(target)
     document = {"linkset": [{"anchor": anchor, **relations}]}
-    return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    return (json.dumps(document, ensure_ascii=False) + "\n").encode("utf-8")

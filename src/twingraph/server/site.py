@@ -130,6 +130,14 @@ class Site:
         )
         return str(rows[0]["c"].value)
 
+    @cached_property
+    def partners(self) -> frozenset[str]:
+        """Every IRI that is a partner in a partnership: the resources whose pages list partnerships."""
+        import pyoxigraph
+
+        partner = pyoxigraph.NamedNode(TW + "partner")
+        return frozenset(quad.object.value for quad in self.store.quads_for_pattern(None, partner, None))
+
     def held_graphs(self) -> list[str]:
         """The named graphs a SPARQL request may name: the dataset's and the catalogue's."""
         return [self.dataset_graph, self.catalogue_graph]

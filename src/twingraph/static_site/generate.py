@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from twingraph.errors import display_path
-from twingraph.project import DEFAULT_SITE_PICTURES
 from twingraph.formats import EXPORT_FORMATS, GRAPH_FORMATS
+from twingraph.project import DEFAULT_SITE_PICTURES
 from twingraph.rdf import folder_swap
 from twingraph.rdf.folder_swap import MANIFEST, manifest_bytes
 from twingraph.rdf.output import OutputError

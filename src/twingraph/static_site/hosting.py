@@ -28,7 +28,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from twingraph.formats import GRAPH_FORMATS, HTML, PARTNERS_CSV, PARTNERSHIPS_CSV, Format
+from twingraph.formats import GRAPH_FORMATS, HTML, PARTNERSHIPS_CSV, Format
 from twingraph.server.responses import RESOURCE_CHOICES
 from twingraph.server.signposting import ABOUT_PAGE, KIND_TYPES, LINKSET, Signpost, documents
 
@@ -105,16 +105,6 @@ def htaccess(hosting: Hosting) -> bytes:
         for kind, schema_type in KIND_TYPES.items()
         if kind != "ontology"
     )
-    described = ", ".join(
-        Signpost(link.rel, "%{TW_NAME}e" + link.href, link.media_type).header_value().replace('"', '\\"')
-        for link in documents("")
-    )
-    items = ", ".join(
-        Signpost("item", f"../../dist/{hosting.dataset_name}{fmt.suffix}", fmt.media_type)
-        .header_value()
-        .replace('"', '\\"')
-        for fmt in _dumps()
-    )
     dumps = "|".join(re.escape(fmt.suffix) for fmt in _dumps())
     return f"""# twingraph static site: content negotiation, signposting and media types for Apache httpd 2.4.
 # Written by `twingraph site`; regenerate rather than edit. Needs AllowOverride All (at least
@@ -154,7 +144,7 @@ RewriteCond %{{REQUEST_FILENAME}} !-f
 RewriteCond %{{REQUEST_FILENAME}}.html -f
 RewriteRule ^(.+)$ $1.html [L]
 # Nothing acceptable offered: the type map is asked for the page, so Apache sends no 406.
-RequestHeader set Accept "text/html" "expr=%{{REQUEST_URI}} =~ m#\\{TYPE_MAP_SUFFIX}$# && %{{HTTP_ACCEPT}} !~ m#{_acceptable_pattern()}#i"
+{_apache_html_when_nothing_fits()}
 
 # Every response: CORS, short caching; versioned dumps are cached for good.
 Header always set Access-Control-Allow-Origin "*"
@@ -175,14 +165,38 @@ SetEnvIf Request_URI "^{re.escape(root)}id/dataset/{re.escape(hosting.dataset_na
   Header always merge Vary "Accept"
   Header always set Content-Location "expr=%{{REQUEST_URI}}"
 </If>
-Header always set Link "{described}" env=TW_RESOURCE
-Header always append Link "<{hosting.base_iri}%{{TW_RESOURCE}}e>; rel=\\"cite-as\\"" "expr=-n reqenv('TW_RESOURCE') && -z reqenv('TW_ONTOLOGY')"
-Header always append Link "<{hosting.ontology_iri}>; rel=\\"cite-as\\"" env=TW_ONTOLOGY
-Header always append Link "<{hosting.licence}>; rel=\\"license\\", <{ABOUT_PAGE}>; rel=\\"type\\"" env=TW_RESOURCE
-Header always append Link "<%{{TW_TYPE}}e>; rel=\\"type\\"" "expr=-n reqenv('TW_RESOURCE') && -n reqenv('TW_TYPE')"
-Header always append Link "<%{{TW_NAME}}e{LINKSET.suffix}>; rel=\\"linkset\\"; type=\\"{LINKSET.media_type}\\"" env=TW_RESOURCE
-Header always append Link "{items}" env=TW_DATASET
-""".encode()
+{_apache_links(hosting)}""".encode()
+
+
+def _apache_html_when_nothing_fits() -> str:
+    """The type map is asked for the page when the Accept header names nothing it has."""
+    condition = f"%{{REQUEST_URI}} =~ m#\\{TYPE_MAP_SUFFIX}$# && %{{HTTP_ACCEPT}} !~ m#{_acceptable_pattern()}#i"
+    return f'RequestHeader set Accept "text/html" "expr={condition}"'
+
+
+def _apache_links(hosting: Hosting) -> str:
+    """The `Header` lines that make a resource's signposting Link header from its URL."""
+
+    def header(links: list[Signpost], condition: str, action: str = "append") -> str:
+        value = ", ".join(link.header_value() for link in links).replace('"', '\\"')
+        return f'Header always {action} Link "{value}" {condition}'
+
+    resource = "env=TW_RESOURCE"
+    name = "%{TW_NAME}e"
+    items = [Signpost("item", f"../../dist/{hosting.dataset_name}{fmt.suffix}", fmt.media_type) for fmt in _dumps()]
+    lines = [
+        header([Signpost(link.rel, name + link.href, link.media_type) for link in documents("")], resource, "set"),
+        header(
+            [Signpost("cite-as", hosting.base_iri + "%{TW_RESOURCE}e")],
+            "\"expr=-n reqenv('TW_RESOURCE') && -z reqenv('TW_ONTOLOGY')\"",
+        ),
+        header([Signpost("cite-as", hosting.ontology_iri)], "env=TW_ONTOLOGY"),
+        header([Signpost("license", hosting.licence), Signpost("type", ABOUT_PAGE)], resource),
+        header([Signpost("type", "%{TW_TYPE}e")], "\"expr=-n reqenv('TW_RESOURCE') && -n reqenv('TW_TYPE')\""),
+        header([Signpost("linkset", name + LINKSET.suffix, LINKSET.media_type)], resource),
+        header(items, "env=TW_DATASET"),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _dumps() -> list[Format]:
