@@ -131,6 +131,7 @@ def write_site(
         return SiteReport(out=out, conforms=False, violations=exc.violations)
     hosting = _hosting(site, url, server_folder or str((out / "nginx").absolute()))
     previous = out if (out / MANIFEST).is_file() else None
+    old_names = folder_swap.listed_files(previous) or set() if previous else set()
     try:
         staging = folder_swap.new_staging(out)
     except OSError as exc:
@@ -144,7 +145,6 @@ def write_site(
         raise _not_written(out, exc) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    old_names = folder_swap.listed_files(previous) if previous else set()
     return SiteReport(
         out=out, conforms=True, resources=report.resources, files=len(report.names), written=report.written,
         unchanged=report.unchanged, removed=len(old_names - set(report.names)), pictured=report.pictured,
