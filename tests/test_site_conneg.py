@@ -4,6 +4,7 @@ as graphs), Content-Location and signposting relations, for every case."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
@@ -205,3 +206,52 @@ def test_the_static_hosts_serve_the_rest_of_the_site(servers: dict[str, str], si
     assert httpx.get(url + "sitemap.xml").status_code == 200
     assert "Sitemap: " + SITE_URL + "sitemap.xml" in httpx.get(url + "robots.txt").text
     assert httpx.get(url + "dist/").status_code == 200
+
+
+def test_w3id_rules_send_every_iri_to_the_site_with_its_path(kassel_site: Path) -> None:
+    """Apache serving the site's w3id/.htaccess at /twingraph/ of a w3id.org-like root."""
+    from tests.webservers import apache_missing, apache_server, readable_folder, remove
+
+    if apache_missing():
+        pytest.skip(apache_missing() or "")
+    root = readable_folder("twingraph-w3id-")
+    try:
+        (root / "www" / "twingraph").mkdir(parents=True)
+        shutil.copy(kassel_site / "w3id" / ".htaccess", root / "www" / "twingraph" / ".htaccess")
+        (root / "apache").mkdir()
+        with apache_server(root / "www", root / "apache") as w3id:
+            for path, status in [("id/city/kassel", 303), ("id/partnership/kassel--mulhouse", 303),
+                                 ("ontology", 303), ("id/city/kassel.ttl", 303), ("dist/kassel.ttl", 302),
+                                 ("", 302)]:  # fmt: skip
+                response = httpx.get(w3id.url + "twingraph/" + path, headers={"Accept": "text/turtle"})
+                assert response.status_code == status, path
+                assert response.headers["location"] == SITE_URL + path
+    finally:
+        remove(root)
+
+
+def test_a_browser_sees_kassels_partners_and_map_on_the_nginx_site(static_servers: dict[str, str], browser) -> None:
+    from tests.conftest import SCREENSHOTS
+
+    url = static_servers["nginx"]
+    context = browser.new_context(viewport={"width": 1100, "height": 1300}, locale="en-GB")
+    requests: list[str] = []
+    page = context.new_page()
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url + "id/city/kassel")
+    assert page.locator("h1").inner_text() == "Kassel"
+    partners = page.locator("#partnerships").locator("xpath=following-sibling::table[1]")
+    assert partners.get_by_role("link", name="Florence", exact=True).is_visible()
+    box = page.locator("figure#map svg").bounding_box()
+    assert box is not None
+    assert box["width"] > 800
+    page.screenshot(path=str(SCREENSHOTS / "site-kassel.png"), full_page=True)
+    partners.get_by_role("link", name="Florence", exact=True).click()
+    page.wait_for_url("**/id/city/florence.html")
+    assert page.locator("h1").inner_text() == "Florence"
+    page.get_by_role("link", name="Stored queries").click()
+    page.get_by_role("link", name="Partnerships per decade").click()
+    assert page.locator("#results tbody tr").count() > 3
+    assert requests
+    assert all(request.startswith(url) for request in requests)
+    context.close()
