@@ -80,9 +80,16 @@ lint: $(TEST_STAMP)
 clean:
 	rm -rf $(VENV) $(HARVEST) dist build .pytest_cache
 
-## bench: benchmarks against the plain rdflib + pyshacl way (prints a table, writes benchmarks/results.json)
-bench: $(TEST_STAMP)
+# Debian's wrk, the load generator of the static-site benchmark.
+WRK := /usr/bin/wrk
+$(WRK):
+	@$(SUDO) apt-get install -y -q wrk >/dev/null 2>&1 || echo "make bench: could not install Debian's wrk (needs root or sudo, and apt)."
+
+## bench: benchmarks against the plain rdflib + pyshacl way (prints a table, writes benchmarks/results.json),
+## then wrk on the static site's nginx beside serve (benchmarks/site-load.json)
+bench: $(TEST_STAMP) $(WEB_SERVERS) $(WRK)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/site_load.py
 
 ## outline: fetch the Natural Earth country outlines again from the npm package world-atlas (needs npm)
 outline:

@@ -236,17 +236,17 @@ def main() -> None:
     rows.append({"workload": "kassel", "operation": "query run partners, process", "twingraph_s": round(partners, 3),
                  "peak_memory_mb": round(prss)})  # fmt: skip
     rows += bench_workload("kassel", REPO, args.runs, args.pyshacl_limit)
+    rows += bench_site("kassel", REPO, args.runs)
     with tempfile.TemporaryDirectory() as tmp:
         scales = [("world", 1)] + ([("world×10", 10)] if args.x10 else [])
         for name, scale in scales:
             data = world.write(Path(tmp) / f"{name}.ttl", scale=scale)
+            folder = project(Path(tmp) / name, data)
             rows += bench_workload(
-                name,
-                project(Path(tmp) / name, data),
-                args.runs if scale == 1 else 1,
-                args.pyshacl_limit,
-                baseline=scale == 1,
+                name, folder, args.runs if scale == 1 else 1, args.pyshacl_limit, baseline=scale == 1
             )
+            if scale == 1:
+                rows += bench_site(name, folder, 1)
     if args.agreement:
         with tempfile.TemporaryDirectory() as tmp:
             rows.append(agreement(Path(tmp), args.agreement))
@@ -263,6 +263,51 @@ def main() -> None:
             r.get(k) for k in ("workload", "operation", "twingraph_s", "baseline_s", "ratio", "peak_memory_mb", "note")
         ]
         print("| " + " | ".join("" if c is None else str(c) for c in cells) + " |")
+
+
+def bench_site(name: str, root: Path, runs: int) -> list[dict[str, object]]:
+    """`twingraph site` whole, then again after one partnership changed: time, and files written.
+
+    There is no plain-rdflib way to compare with: the goal (the README's table) is absolute.
+    """
+    import re
+    import shutil
+
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "project"
+        copy.mkdir()
+        shutil.copy(root / "twingraph.toml", copy / "twingraph.toml")
+        shutil.copytree(root / "data", copy / "data")
+        out = Path(tmp) / "site"
+        command = [*TWINGRAPH, "--root", str(copy), "site", "--out", str(out), "--base-url", "https://example.org/"]
+        first, rss = timed_process(command, REPO, runs)
+        files = int(re.search(r"([\d,]+) files", _run(command)).group(1).replace(",", ""))  # type: ignore[union-attr]
+        rows.append({"workload": name, "operation": "site (validate + every page, document and rule), process",
+                     "twingraph_s": round(first, 3), "peak_memory_mb": round(rss),
+                     "note": f"{files:,} files; pictures on the 50 busiest places"})  # fmt: skip
+        data = sorted((copy / "data").glob("*.ttl"))[0]
+        text = data.read_text(encoding="utf-8")
+        partnership = re.search(r"<(https://w3id.org/twingraph/id/partnership/[^>]+)> a ", text) or re.search(
+            r"^(partnership:\S+) a tw:Partnership", text, re.MULTILINE
+        )
+        assert partnership, "no partnership found to change"
+        subject = partnership.group(1)
+        subject = subject if subject.startswith("partnership:") else f"<{subject}>"
+        note = f'\n{subject} <http://www.w3.org/2004/02/skos/core#note> "changed for the benchmark"@en .\n'
+        data.write_text(text + note, encoding="utf-8")
+        start = time.perf_counter()
+        output = _run(command)
+        again = time.perf_counter() - start
+        written = re.search(r"\(([\d,]+) new or changed", output).group(1)  # type: ignore[union-attr]
+        rows.append({"workload": name, "operation": "site again, one partnership changed, process",
+                     "twingraph_s": round(again, 3), "note": f"{written} files written of {files:,}"})  # fmt: skip
+    return rows
+
+
+def _run(command: list[str]) -> str:
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=True)
+    return done.stdout
 
 
 def _growth(rows: list[dict[str, object]]) -> dict[str, object] | None:
