@@ -255,3 +255,22 @@ def test_a_browser_sees_kassels_partners_and_map_on_the_nginx_site(static_server
     assert requests
     assert all(request.startswith(url) for request in requests)
     context.close()
+
+
+def test_nginx_without_njs_still_serves_by_the_presence_of_a_type(kassel_site: Path) -> None:
+    """The documented fallback: no q-values, HTML first, every extension URL as ever."""
+    from tests.webservers import nginx_missing, nginx_server, readable_folder, remove
+
+    if nginx_missing():
+        pytest.skip(nginx_missing() or "")
+    workdir = readable_folder("twingraph-nojs-")
+    try:
+        with nginx_server(kassel_site, workdir, njs=False) as nginx:
+            for accept, expected in [("text/turtle", "text/turtle"), (BROWSER, "text/html"), ("*/*", "text/html"),
+                                     ("application/ld+json", "application/ld+json"), ("image/png", "text/html")]:  # fmt: skip
+                response = httpx.get(nginx.url + "id/city/kassel", headers={"Accept": accept})
+                assert response.status_code == 200, accept
+                assert _media_type(response) == expected, accept
+            assert _media_type(httpx.get(nginx.url + "id/city/kassel.rdf")) == "application/rdf+xml"
+    finally:
+        remove(workdir)

@@ -67,16 +67,18 @@ def readable_folder(prefix: str) -> Path:
 
 
 @contextmanager
-def nginx_server(site: Path, workdir: Path) -> Iterator[WebServer]:
-    """nginx on a free port serving `site/public`, with the site's main, http and server files."""
+def nginx_server(site: Path, workdir: Path, *, njs: bool = True) -> Iterator[WebServer]:
+    """nginx on a free port serving `site/public`, with the site's main, http and server files
+    (without njs: the site's http-without-njs.conf in place of http.conf)."""
     port = free_port()
+    load = f"load_module {NJS_MODULE};\n" if njs else ""
+    http = "http.conf" if njs else "http-without-njs.conf"
     user = "user root;\n" if os.geteuid() == 0 else ""  # the test site lies in a folder only root may read
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (workdir / name).mkdir(exist_ok=True)
     config = workdir / "nginx.conf"
     config.write_text(
-        f"""{user}load_module {NJS_MODULE};
-include {site}/nginx/main.conf;
+        f"""{user}{load}include {site}/nginx/main.conf;
 pid {workdir}/nginx.pid;
 error_log {workdir}/error.log;
 worker_processes 1;
@@ -88,7 +90,7 @@ http {{
   fastcgi_temp_path {workdir}/fastcgi;
   uwsgi_temp_path {workdir}/uwsgi;
   scgi_temp_path {workdir}/scgi;
-  include {site}/nginx/http.conf;
+  include {site}/nginx/{http};
   server {{
     listen 127.0.0.1:{port};
     root {site}/public;

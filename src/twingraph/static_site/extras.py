@@ -11,6 +11,7 @@ from twingraph.static_site.hosting import (
     Hosting,
     htaccess,
     nginx_http,
+    nginx_http_without_njs,
     nginx_main,
     nginx_server,
     njs_script,
@@ -128,6 +129,7 @@ def hosting_files(renderer: _Renderer, hosting: Hosting) -> Iterator[tuple[str, 
     yield ".htaccess", htaccess(hosting)
     yield "nginx/main.conf", nginx_main()
     yield "nginx/http.conf", nginx_http(hosting)
+    yield "nginx/http-without-njs.conf", nginx_http_without_njs()
     yield "nginx/server.conf", nginx_server(hosting)
     yield "nginx/twingraph.js", njs_script(hosting)
     base_iri = renderer.site.base_iri

@@ -83,17 +83,28 @@ class _Writer:
         self.names.append(name)
         old = self.previous / name if self.previous else None
         if old is not None and _same_bytes(old, body):
-            os.link(old, target)
-            self.unchanged += 1
-            return
+            try:
+                os.link(old, target)
+                self.unchanged += 1
+                return
+            except OSError:  # a filesystem without hard links (FAT, some network ones): write it
+                pass
         with open(target, "wb") as stream:
             stream.write(body)
         self.written += 1
 
     def alias(self, name: str, same_as: str) -> None:
-        """A second name for a file already written (a versioned dump)."""
-        os.link(self.staging / same_as, self.staging / name)
+        """A second name for a file already written (a versioned dump: the name holds its content's hash,
+        so an old file of that name has the same bytes)."""
+        try:
+            os.link(self.staging / same_as, self.staging / name)
+        except OSError:  # no hard links here: a copy
+            shutil.copyfile(self.staging / same_as, self.staging / name)
         self.names.append(name)
+        if self.previous is not None and (self.previous / name).is_file():
+            self.unchanged += 1
+        else:
+            self.written += 1
 
 
 def _same_bytes(old: Path, body: bytes) -> bool:
@@ -131,7 +142,7 @@ def write_site(
         return SiteReport(out=out, conforms=False, violations=exc.violations)
     hosting = _hosting(site, url, server_folder or str((out / "nginx").absolute()))
     previous = out if (out / MANIFEST).is_file() else None
-    old_names = folder_swap.listed_files(previous) or set() if previous else set()
+    old_names = (folder_swap.listed_files(previous) or set()) if previous else set()
     try:
         staging = folder_swap.new_staging(out)
     except OSError as exc:
@@ -234,7 +245,10 @@ def _resource_paths(site: Site) -> tuple[list[str], list[str]]:
     paths, skipped = [], []
     for iri in sorted(subjects):
         path = iri[len(site.base_iri) :]
-        (paths if _RESOURCE_PATH.fullmatch(path) else skipped).append(path if _RESOURCE_PATH.fullmatch(path) else iri)
+        if _RESOURCE_PATH.fullmatch(path):
+            paths.append(path)
+        else:
+            skipped.append(iri)
     return paths, skipped
 
 

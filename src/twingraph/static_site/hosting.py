@@ -235,6 +235,25 @@ js_set $twingraph_link twingraph.link;
 """.encode()
 
 
+def nginx_http_without_njs() -> bytes:
+    """The fallback for an nginx without njs, in place of http.conf: the format by the presence
+    of a media type in Accept (`map` regexes cannot weigh q-values), HTML first, so browsers
+    get pages; no Content-Location or Link headers."""
+    order = [HTML, *(fmt for fmt in reversed(RESOURCE_CHOICES) if fmt is not HTML)]
+    variants = "".join(
+        f'    "~*(^|,)\\s*{re.escape(media)}" {fmt.suffix.lstrip(".")};\n'
+        for fmt in order
+        for media in (fmt.media_type, *fmt.aliases)
+    )
+    return (
+        "# twingraph static site without njs (include instead of http.conf): the format by the\n"
+        "# presence of a media type in Accept, HTML first; q-values are not weighed.\n"
+        f"map $http_accept $twingraph_format {{\n    default html;\n{variants}}}\n"
+        'map $uri $twingraph_location {\n    default "";\n}\n'
+        'map $uri $twingraph_link {\n    default "";\n}\n'
+    ).encode()
+
+
 def nginx_server(hosting: Hosting) -> bytes:
     """Lines for inside `server {{ root …/public; }}`: each kind of file in its location."""
     root = hosting.root
