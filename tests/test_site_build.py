@@ -14,8 +14,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
 from tests.conftest import REPO, SITE_URL, run_cli
 
 PROJECT = ["twingraph.toml", "data"]
@@ -138,7 +136,9 @@ def test_a_rebuild_writes_only_what_changed_and_removes_what_is_gone(tmp_path: P
     data = root / "data" / "kassel.ttl"
     text = data.read_text(encoding="utf-8")
     old = "    tw:partner city:kassel , city:mulhouse ;\n"
-    data.write_text(text.replace(old, old + '    tw:startDate "1999"^^xsd:gYear ; tw:startPrecision tw:YearPrecision ;\n'))
+    data.write_text(
+        text.replace(old, old + '    tw:startDate "1999"^^xsd:gYear ; tw:startPrecision tw:YearPrecision ;\n')
+    )
     again = site(root, out)
     assert again.returncode == 0, again.stderr
     after = inodes(out)
@@ -224,9 +224,12 @@ def test_a_city_with_its_own_base_iri_gets_no_w3id_rules_and_cites_its_own_iris(
     own = "https://data.example.org/twinnings/"
     root = copy_project(tmp_path / "project")
     data = root / "data" / "kassel.ttl"
-    data.write_text(data.read_text(encoding="utf-8").replace("https://w3id.org/twingraph/id/", own + "id/"))
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text.replace("https://w3id.org/twingraph/id/", own + "id/"), encoding="utf-8")
     settings = root / "twingraph.toml"
-    text = settings.read_text(encoding="utf-8").replace('base_iri = "https://w3id.org/twingraph/"', f'base_iri = "{own}"')
+    text = settings.read_text(encoding="utf-8").replace(
+        'base_iri = "https://w3id.org/twingraph/"', f'base_iri = "{own}"'
+    )
     settings.write_text(text, encoding="utf-8")
     out = tmp_path / "site"
     built = site(root, out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -73,7 +74,8 @@ class Pages:
     def __init__(self, site: Site, urls: Urls) -> None:
         self.site = site
         self.urls = urls
-        self.plot = cache(self._plot)
+        # Which pictures a page gets: all (serve draws on request); the static site narrows it.
+        self.plot: Callable[[str, str | None], str | None] = cache(self._plot)
 
     def _plot(self, kind: str, iri: str | None) -> str | None:
         """A picture as an inline SVG element, or None where there is nothing to draw (no dates, say)."""

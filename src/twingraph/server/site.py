@@ -136,7 +136,8 @@ class Site:
         import pyoxigraph
 
         partner = pyoxigraph.NamedNode(TW + "partner")
-        return frozenset(quad.object.value for quad in self.store.quads_for_pattern(None, partner, None))
+        quads = self.store.quads_for_pattern(None, partner, None)
+        return frozenset(q.object.value for q in quads if isinstance(q.object, pyoxigraph.NamedNode))
 
     def held_graphs(self) -> list[str]:
         """The named graphs a SPARQL request may name: the dataset's and the catalogue's."""

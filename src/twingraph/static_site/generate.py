@@ -28,7 +28,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import display_path
 from twingraph.formats import EXPORT_FORMATS, GRAPH_FORMATS
@@ -270,7 +270,7 @@ class _Renderer:
         self.site = site
         self.url = url
         self.pictured = pictured
-        self._pages: dict[str, Pages] = {}
+        self._pages: dict[int, Pages] = {}
 
     def pages(self, path: str) -> Pages:
         """The page builder for a page at `path`: its links are relative to where it lies."""
@@ -293,7 +293,7 @@ class _Renderer:
 
         return plot
 
-    def documents(self, triples: list, name: str) -> Iterator[tuple[str, bytes]]:
+    def documents(self, triples: list[Any], name: str) -> Iterator[tuple[str, bytes]]:
         from twingraph.rdf.export import export_prefixes
         from twingraph.sparql.results import ResultFormatError, serialize_graph
 
