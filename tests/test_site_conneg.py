@@ -275,3 +275,40 @@ def test_nginx_without_njs_still_serves_by_the_presence_of_a_type(kassel_site: P
             assert _media_type(httpx.get(nginx.url + "id/city/kassel.rdf")) == "application/rdf+xml"
     finally:
         remove(workdir)
+
+
+def test_a_site_under_a_sub_path_negotiates_on_nginx_and_apache(tmp_path: Path) -> None:
+    """A site built for https://…/twinnings/ and served there (a GitHub Pages project site, a
+    city's web space): the rules carry the path prefix, the links are relative."""
+    from tests.conftest import run_cli
+    from tests.webservers import apache_missing, apache_server, nginx_missing, nginx_server, readable_folder, remove
+
+    missing = nginx_missing() or apache_missing()
+    if missing:
+        pytest.skip(missing)
+    folder = readable_folder("twingraph-subpath-")
+    try:
+        site = folder / "site"
+        built = run_cli("site", "--out", str(site), "--base-url", "http://site.test/twinnings/", "--pictures", "0")
+        assert built.returncode == 0, built.stderr
+        shutil.copytree(site / "public", folder / "www" / "twinnings")
+        (folder / "nginx").mkdir()
+        (folder / "apache").mkdir()
+        with nginx_server(site, folder / "nginx", root=folder / "www") as nginx, apache_server(
+            folder / "www", folder / "apache"
+        ) as apache:
+            for server in (nginx, apache):
+                base = server.url + "twinnings/"
+                response = httpx.get(base + "id/city/kassel", headers={"Accept": "application/ld+json"})
+                assert response.status_code == 200, server.name
+                assert _media_type(response) == "application/ld+json", server.name
+                assert _relative(response, server.url) == "twinnings/id/city/kassel.jsonld", server.name
+                assert ("describedby", "id/city/kassel.ttl", "text/turtle") in _signposts(response, base), server.name
+                page = httpx.get(base + "id/city/kassel", headers={"Accept": BROWSER})
+                assert _media_type(page) == "text/html", server.name
+                assert httpx.get(base + "queries").status_code == 200, server.name
+                missing_page = httpx.get(base + "id/city/atlantis", headers={"Accept": BROWSER})
+                assert missing_page.status_code == 404, server.name
+                assert 'href="/twinnings/index.html"' in missing_page.text, server.name
+    finally:
+        remove(folder)

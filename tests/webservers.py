@@ -67,7 +67,7 @@ def readable_folder(prefix: str) -> Path:
 
 
 @contextmanager
-def nginx_server(site: Path, workdir: Path, *, njs: bool = True) -> Iterator[WebServer]:
+def nginx_server(site: Path, workdir: Path, *, njs: bool = True, root: Path | None = None) -> Iterator[WebServer]:
     """nginx on a free port serving `site/public`, with the site's main, http and server files
     (without njs: the site's http-without-njs.conf in place of http.conf)."""
     port = free_port()
@@ -93,7 +93,7 @@ http {{
   include {site}/nginx/{http};
   server {{
     listen 127.0.0.1:{port};
-    root {site}/public;
+    root {root or site / "public"};
     include {site}/nginx/server.conf;
   }}
 }}
