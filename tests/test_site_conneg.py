@@ -294,9 +294,10 @@ def test_a_site_under_a_sub_path_negotiates_on_nginx_and_apache(tmp_path: Path) 
         shutil.copytree(site / "public", folder / "www" / "twinnings")
         (folder / "nginx").mkdir()
         (folder / "apache").mkdir()
-        with nginx_server(site, folder / "nginx", root=folder / "www") as nginx, apache_server(
-            folder / "www", folder / "apache"
-        ) as apache:
+        with (
+            nginx_server(site, folder / "nginx", root=folder / "www") as nginx,
+            apache_server(folder / "www", folder / "apache") as apache,
+        ):
             for server in (nginx, apache):
                 base = server.url + "twinnings/"
                 response = httpx.get(base + "id/city/kassel", headers={"Accept": "application/ld+json"})

@@ -95,6 +95,23 @@ def _acceptable_pattern() -> str:
     return rf"(?:^|,)\s*(?:{alternatives})\s*{not_zero}\s*(?:,|$)"
 
 
+_SITE_TYPES = [*((fmt.media_type, fmt.suffix) for fmt in (HTML, *GRAPH_FORMATS)),
+               (PARTNERSHIPS_CSV.media_type, ".csv"), (RESULTS_JSON_TYPE, ".json")]  # fmt: skip
+_APACHE_TYPES = (
+    "# Media types, each with its charset (RDF and pages are UTF-8).\n"
+    + "".join(f"AddType {media} {suffix}\n" for media, suffix in _SITE_TYPES)
+    + f"AddCharset utf-8 {' '.join(suffix for _, suffix in _SITE_TYPES)}\n"
+    + f"""AddHandler type-map {TYPE_MAP_SUFFIX}
+<FilesMatch "\\.linkset\\.json$">
+  ForceType "{LINKSET.media_type}; charset=utf-8"
+</FilesMatch>
+<FilesMatch "^void$">
+  ForceType "text/turtle; charset=utf-8"
+</FilesMatch>
+"""
+)
+
+
 def htaccess(hosting: Hosting) -> bytes:
     """`public/.htaccess` for Apache httpd 2.4 (the module's docstring says what it does)."""
     root = hosting.root
@@ -116,23 +133,7 @@ DirectoryIndex index.html
 DirectorySlash Off
 ErrorDocument 404 {root}404.html
 
-# Media types, each with its charset (RDF and pages are UTF-8).
-AddType text/html .html
-AddType text/turtle .ttl
-AddType application/ld+json .jsonld
-AddType application/rdf+xml .rdf
-AddType application/n-triples .nt
-AddType text/csv .csv
-AddType {RESULTS_JSON_TYPE} .json
-AddCharset utf-8 .html .ttl .jsonld .rdf .nt .csv .json
-AddHandler type-map {TYPE_MAP_SUFFIX}
-<FilesMatch "\\.linkset\\.json$">
-  ForceType "{LINKSET.media_type}; charset=utf-8"
-</FilesMatch>
-<FilesMatch "^void$">
-  ForceType "text/turtle; charset=utf-8"
-</FilesMatch>
-
+{_APACHE_TYPES}
 # A resource's URL (id/city/kassel, ontology, catalog) goes to its type map, which chooses.
 RewriteEngine On
 RewriteBase {root}
@@ -208,9 +209,7 @@ def _dumps() -> list[Format]:
 
 def _types_block(indent: str) -> str:
     """nginx's `types` for the site's files (a location's own `types` replaces the inherited map)."""
-    entries = [(fmt.media_type, fmt.suffix.lstrip(".")) for fmt in (HTML, *GRAPH_FORMATS)]
-    entries += [(PARTNERSHIPS_CSV.media_type, "csv"), (RESULTS_JSON_TYPE, "json")]
-    inner = " ".join(f"{media} {ext};" for media, ext in entries)
+    inner = " ".join(f"{media} {suffix.lstrip('.')};" for media, suffix in _SITE_TYPES)
     return f"{indent}types {{ {inner} }}\n{indent}charset utf-8;\n{indent}charset_types *;\n"
 
 
