@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from tests.conftest import REPO
+from tests.conftest import FIXTURES, REPO
 from twingraph.errors import InputError
 from twingraph.rdf.load import load_graph
 from twingraph.sparql.guard import QueryRefused
@@ -189,3 +190,27 @@ def test_rdflib_fixes_apply_to_twingraphs_calls_only() -> None:
     assert run_local(graph, adhoc_query(text)).bindings == []
     untouched = graph.query(text)  # a library user's own call, after twingraph's
     assert untouched.bindings == [{}]  # rdflib 7's own answer (one unbound row), not changed by twingraph
+
+
+def test_the_current_status_is_that_of_the_latest_change(graph: Graph) -> None:
+    """Yaroslavl's partnership suspended in March 2022; Mulhouse's suspended in 2001 and revived in 2005."""
+    extra = Graph()
+    extra += graph
+    extra.parse(FIXTURES / "suspended.ttl")
+    suspended = rows(extra, "suspended")
+    assert [(r["name"], r["since"]) for r in suspended] == [("Kassel – Yaroslavl", "2022-03")]
+    assert suspended[0]["source"] == "https://w3id.org/twingraph/id/source/kassel-partner-cities"
+    by_country = {(r["country"], r["status"]): int(r["partnerships"]) for r in rows(extra, "status-by-country")}
+    assert by_country[("Russia", "suspended")] == 1
+    assert by_country[("France", "revived")] == 1
+    assert by_country[("Germany", "active")] == 7
+    assert by_country[("Germany", "suspended")] == 1
+    assert rows(graph, "suspended") == []  # Kassel's own sources name no suspension
+
+
+def test_status_changes_conform_to_the_shapes(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    shutil.copy(FIXTURES / "suspended.ttl", tmp_path / "suspended.ttl")
+    checked = run_cli("validate", str(REPO / "data" / "kassel.ttl"), str(tmp_path / "suspended.ttl"))
+    assert checked.returncode == 0, checked.stdout

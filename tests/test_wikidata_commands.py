@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 
 from tests.conftest import VENDOR, run_cli
 from tests.servers import OxigraphServer, Reply, ScriptedEndpoint, oxigraph_server
@@ -115,18 +115,29 @@ def test_import_writes_a_data_file_that_validates(wikidata: OxigraphServer, tmp_
     assert validated.returncode == 0, validated.stdout
 
 
-def test_import_with_depth_2_lists_why_places_do_not_conform(wikidata: OxigraphServer, tmp_path: Path) -> None:
+def test_import_with_depth_2_conforms_with_names_in_any_language_and_unknown_countries(
+    wikidata: OxigraphServer, tmp_path: Path
+) -> None:
+    """The crawl has no English label and no country for most items: places named in another
+    language validate, and an unknown country is a warning, not a violation (the model's
+    decisions of the any-city issue)."""
     out = tmp_path / "depth2.ttl"
     shown = wd(wikidata, "import", "Q2865", "--depth", "2", "-o", str(out))
-    assert shown.returncode == 1
+    assert shown.returncode == 0, shown.stderr
     places = int(re.search(r"Imported (\d+) places", shown.stderr).group(1))  # type: ignore[union-attr]
     assert places > 100
-    listed = [line for line in shown.stderr.splitlines() if line.startswith("  ")]
-    # The crawl has no English label and no country for most items: each such place is named with why.
-    assert listed
-    assert all("Needs a name in English" in line or "country" in line for line in listed)
-    assert not any("<https://w3id.org/twingraph/id/city/kassel>" in line for line in listed)
-    assert len(Graph().parse(out)) > 1000
+    graph = Graph().parse(out)
+    assert len(graph) > 1000
+    label = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+    municipality = URIRef("https://w3id.org/twingraph/ontology#Municipality")
+    named_otherwise = [
+        place for place in graph.subjects(RDF.type, municipality)
+        if not any(getattr(name, "language", None) == "en" for name in graph.objects(place, label))
+    ]  # fmt: skip
+    assert named_otherwise
+    checked = run_cli("validate", str(out))
+    assert checked.returncode == 0
+    assert "country is not known yet" in checked.stdout
 
 
 def test_link_proposes_the_right_items_for_wikipedia_spellings(wikidata: OxigraphServer, tmp_path: Path) -> None:

@@ -45,6 +45,7 @@ RESOURCE_KINDS = (
     "org",
     "partnership",
     "claim",
+    "status",
     "figure",
     "event",
     "activity",
