@@ -254,3 +254,72 @@ def test_build_opens_no_socket(tmp_path: Path) -> None:
     result, stderr = audited(tmp_path, "build", "--out", str(tmp_path / "dist"))
     assert result["code"] == 0, stderr
     assert result["events"] == []
+
+
+def test_init_makes_a_project_that_validates_builds_and_serves(wikidata: OxigraphServer, tmp_path: Path) -> None:
+    folder = tmp_path / "kassel-project"
+    made = run_cli("init", str(folder), "--wikidata", "Q2865", "--endpoint", wikidata.query_url, "--no-cache")
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith(f"Made {folder}: Town twinnings of Kassel, ")
+    assert "Check in " in made.stdout and "base_iri, publisher_name, licence, base_url" in made.stdout
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) == [
+        "data", "data/kassel.ttl", "twingraph.toml"
+    ]  # fmt: skip
+    settings = (folder / "twingraph.toml").read_text(encoding="utf-8")
+    assert 'base_iri = "https://example.org/kassel/"' in settings
+    assert "w3id.org/twingraph" not in settings
+    assert settings.count("# CHECK:") == 4
+    assert run_cli("--root", str(folder), "validate").returncode == 0
+    built = run_cli("--root", str(folder), "build", "--out", str(tmp_path / "dist"))
+    assert built.returncode == 0, built.stderr
+    warnings = [line for line in built.stderr.splitlines() if line.startswith("Warning:")]
+    assert len(warnings) == 2
+    assert "base_iri is a placeholder" in warnings[0]
+    assert "publisher_name" in warnings[1]
+    page = run_cli("--root", str(folder), "serve", "--get", "/id/city/kassel")
+    assert page.returncode == 0
+    assert "<h1>Kassel</h1>" in page.stdout
+    assert "https://example.org/kassel/id/city/florence" in run_cli(
+        "--root", str(folder), "serve", "--get", "/id/city/kassel", "--accept", "application/n-triples"
+    ).stdout
+
+
+def test_init_writes_the_settings_it_is_given(wikidata: OxigraphServer, tmp_path: Path) -> None:
+    folder = tmp_path / "new"
+    made = run_cli(
+        "init", str(folder), "--wikidata", "Q2865", "--endpoint", wikidata.query_url, "--no-cache",
+        "--base-iri", "https://data.kassel.example/twinnings/", "--publisher", "Stadt Kassel",
+        "--licence", "http://publications.europa.eu/resource/authority/licence/CC0",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    settings = (folder / "twingraph.toml").read_text(encoding="utf-8")
+    assert 'base_iri = "https://data.kassel.example/twinnings/"' in settings
+    assert 'publisher_name = "Stadt Kassel"' in settings
+    assert settings.count("# CHECK:") == 1  # base_url only
+    built = run_cli("--root", str(folder), "build", "--out", str(tmp_path / "dist"))
+    assert built.returncode == 0, built.stderr
+    assert "base_iri is a placeholder" not in built.stderr
+
+
+def test_init_refuses_a_folder_that_is_not_empty_and_changes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    refused = run_cli("init", str(folder), "--wikidata", "Q2865", "--endpoint", "http://127.0.0.1:9/", "--no-cache")
+    assert refused.returncode == 2
+    assert "is not empty" in refused.stderr
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+    bad = run_cli("init", str(tmp_path / "x"), "--wikidata", "Q2865", "--base-iri", "ftp://example.org/")
+    assert bad.returncode == 2
+    assert "must be an http(s) IRI" in bad.stderr
+
+
+def test_init_with_the_endpoint_down_writes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "city"
+    down = run_cli(
+        "init", str(folder), "--wikidata", "Q2865", "--endpoint", "http://127.0.0.1:9/sparql", "--no-cache",
+        "--timeout", "5",
+    )  # fmt: skip
+    assert down.returncode == 2
+    assert "Traceback" not in down.stderr
+    assert list(tmp_path.iterdir()) == []

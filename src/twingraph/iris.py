@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 DEFAULT_BASE_IRI = "https://w3id.org/twingraph/"
+# What `twingraph init` writes as a city's base IRI until the city sets its own (never ours).
+PLACEHOLDER_BASE_IRI = "https://example.org/"
 
 TW = "https://w3id.org/twingraph/ontology#"
 SHAPES = "https://w3id.org/twingraph/shapes#"

@@ -90,6 +90,13 @@ class Settings:
         return self.publishing.base_url or f"{self.base_iri}dist/{self.name}/"
 
 
+def checked_base_iri(base_iri: str, *, where: str = "--base-iri") -> str:
+    """A base IRI, checked: http(s), ending in '/' or '#' (IRIs are minted by appending)."""
+    if not base_iri.startswith(("http://", "https://")) or not base_iri.endswith(("/", "#")):
+        raise ProjectError(f"{where}: base_iri {base_iri!r} must be an http(s) IRI ending in '/' or '#'.")
+    return base_iri
+
+
 @dataclass(frozen=True)
 class Project:
     """A project folder with its settings; `bundled` is True for the Kassel project shipped with twingraph."""
@@ -227,9 +234,7 @@ def read_settings(path: Path) -> Settings:
     if not isinstance(section, dict) or not isinstance(limits, dict):
         raise ProjectError(f"{display_path(path)}: [project] and [limits] must be tables.")
     defaults = Settings()
-    base_iri = _string(section, "base_iri", defaults.base_iri, path)
-    if not base_iri.startswith(("http://", "https://")) or not base_iri.endswith(("/", "#")):
-        raise ProjectError(f"{display_path(path)}: base_iri {base_iri!r} must be an http(s) IRI ending in '/' or '#'.")
+    base_iri = checked_base_iri(_string(section, "base_iri", defaults.base_iri, path), where=display_path(path))
     max_mb = limits.get("max_input_mb", DEFAULT_MAX_INPUT_MB)
     if not isinstance(max_mb, int | float) or isinstance(max_mb, bool) or max_mb <= 0:
         raise ProjectError(f"{display_path(path)}: [limits] max_input_mb must be a positive number.")

@@ -186,6 +186,14 @@ def _warn_placeholders(project: Project, *, base_url: str | None = None) -> None
             "twingraph.toml sets no [publish] modified, so builds on other days differ. Set it, or SOURCE_DATE_EPOCH.",
             err=True,
         )
+    from twingraph.iris import PLACEHOLDER_BASE_IRI
+
+    if project.settings.base_iri.startswith(PLACEHOLDER_BASE_IRI):
+        click.echo(
+            f"Warning: twingraph.toml's base_iri is a placeholder ({project.settings.base_iri}); every IRI of the "
+            "data is minted under it. Set an address your city controls before you publish.",
+            err=True,
+        )
     unset = [key for key in pub.unset() if not (key == "base_url" and base_url)]
     if not unset:
         return

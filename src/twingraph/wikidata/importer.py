@@ -141,7 +141,7 @@ class _ImportWriter:
         g.add((node, _tw("partner"), place_a))
         g.add((node, _tw("partner"), place_b))
         g.add((node, _tw("kind"), _tw("TownTwinning")))
-        name_a, name_b = _name(self.entities.get(a), a), _name(self.entities.get(b), b)
+        name_a, name_b = entity_name(self.entities.get(a), a), entity_name(self.entities.get(b), b)
         g.add((node, RDFS.label, Literal(f"{name_a} – {name_b}", lang="en")))
         g.add((place_a, _tw("twinnedWith"), place_b))
         g.add((place_b, _tw("twinnedWith"), place_a))
@@ -198,7 +198,8 @@ def _finest(dates: list[WikiDate | None]) -> WikiDate | None:
     return max(known, key=lambda d: d.precision) if known else None
 
 
-def _name(entity: Entity | None, qid: str) -> str:
+def entity_name(entity: Entity | None, qid: str) -> str:
+    """An item's name: English, else German, else any label, else its QID."""
     if entity is None:
         return qid
     return entity.labels.get("en") or entity.labels.get("de") or next(iter(entity.labels.values()), qid)
@@ -209,7 +210,7 @@ def _slugs(entities: dict[str, Entity], qids: set[str]) -> dict[str, str]:
     wanted: dict[str, str] = {}
     for q in sorted(qids):
         try:
-            wanted[q] = slugify(_name(entities.get(q), q))
+            wanted[q] = slugify(entity_name(entities.get(q), q))
         except ValueError:
             wanted[q] = q.lower()
     counts: dict[str, int] = {}

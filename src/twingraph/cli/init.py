@@ -1,0 +1,56 @@
+"""`init`: a new project folder for a city, from Wikidata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from twingraph.cli.base import Options, cli, pass_options
+from twingraph.cli.wikidata import _client, _wikidata_options
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--wikidata", "qid", required=True, metavar="QID", help="The city's Wikidata item, such as Q1707 (Kiel).")
+@click.option(
+    "--base-iri",
+    metavar="IRI",
+    help="Where the data's IRIs are minted: an address the city controls, ending in '/'. Default: a placeholder "
+    "under https://example.org/ that build warns about.",
+)
+@click.option("--publisher", metavar="NAME", help="Who publishes the data. Default: left for you to set (marked CHECK).")
+@click.option(
+    "--licence", metavar="IRI", help="The data's licence (EU vocabulary IRI). Default: left for you to set (CHECK)."
+)
+@_wikidata_options
+@pass_options
+def init(
+    options: Options, folder: Path, qid: str, base_iri: str | None, publisher: str | None, licence: str | None,
+    **client_options: Any,
+) -> None:  # fmt: skip
+    """Make FOLDER (new or empty) a project for a city: twingraph.toml and data/CITY.ttl, the city
+    and its partners as Wikidata has them.
+
+    The bundled ontology, shapes and queries are used. Settings twingraph cannot know are marked
+    CHECK in twingraph.toml. A folder that is not empty is refused (exit 2) and left as it is.
+    """
+    from twingraph.project import checked_base_iri
+    from twingraph.wikidata.new_project import create_project
+
+    made = create_project(
+        folder,
+        _client(**client_options),
+        qid,
+        base_iri=checked_base_iri(base_iri) if base_iri else None,
+        publisher=publisher,
+        licence=licence,
+    )
+    click.echo(
+        f"Made {made.folder}: {made.title}, {made.places} places and {made.partnerships} partnerships in "
+        f"{made.data_file.relative_to(made.folder)}."
+    )
+    if made.unchecked:
+        click.echo(f"Check in {made.folder / 'twingraph.toml'}: {', '.join(made.unchecked)} (marked CHECK).")
+    click.echo(f"Next: twingraph --root {made.folder} validate")
