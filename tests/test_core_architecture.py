@@ -18,7 +18,8 @@ ALLOWED = {
     "wikidata": {CORE, "rdf", "sparql"},
     "server": {CORE, "rdf", "sparql", "shacl", "publish", "plots"},
     "static_site": {CORE, "rdf", "sparql", "shacl", "publish", "plots", "server"},
-    "cli": {CORE, "rdf", "sparql", "shacl", "publish", "plots", "wikidata", "server", "static_site"},
+    "partner_lists": {CORE, "rdf", "sparql", "shacl", "wikidata"},
+    "cli": {CORE, "rdf", "sparql", "shacl", "publish", "plots", "wikidata", "server", "static_site", "partner_lists"},
     "api": {CORE, "rdf", "sparql", "shacl", "publish"},
 }
 # The one documented exception: rdflib's API over Oxigraph asks the guard for a query's form.

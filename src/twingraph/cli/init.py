@@ -20,7 +20,9 @@ from twingraph.cli.wikidata import _client, _wikidata_options
     help="Where the data's IRIs are minted: an address the city controls, ending in '/'. Default: a placeholder "
     "under https://example.org/ that build warns about.",
 )
-@click.option("--publisher", metavar="NAME", help="Who publishes the data. Default: left for you to set (marked CHECK).")
+@click.option(
+    "--publisher", metavar="NAME", help="Who publishes the data. Default: left for you to set (marked CHECK)."
+)
 @click.option(
     "--licence", metavar="IRI", help="The data's licence (EU vocabulary IRI). Default: left for you to set (CHECK)."
 )

@@ -41,7 +41,9 @@ PREFIX wikibase: <http://wikiba.se/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX schema: <http://schema.org/>
 """
+NAME_BATCH = 50  # names per label lookup: the Wikidata Query Service answers these well within its limits
 
 
 class WikidataError(TwingraphError):
@@ -262,12 +264,16 @@ class WikidataClient:
         return found
 
     def items_named(self, names: Sequence[str], languages: Sequence[str]) -> dict[str, set[str]]:
-        """Items whose label or alias is exactly one of these names in one of these languages: QID -> names."""
+        """Items whose label or alias is exactly one of these names in one of these languages: QID -> names.
+
+        The names go in as a VALUES block of language-tagged literals, about 50 names at a time,
+        matched against labels and aliases by equality: never a string FILTER over all labels.
+        """
         from twingraph.sparql.text import string_literal
 
         found: dict[str, set[str]] = {}
         literals = [f"{string_literal(name)}@{language}" for name in names for language in languages]
-        for batch in _batches(literals):
+        for batch in _batches(literals, NAME_BATCH * max(1, len(languages))):
             for row in self.select(
                 f"""SELECT ?item ?name WHERE {{ VALUES ?name {{ {" ".join(batch)} }}
   {{ ?item rdfs:label ?name }} UNION {{ ?item skos:altLabel ?name }} }}"""
@@ -275,6 +281,33 @@ class WikidataClient:
                 if str(row["item"]).startswith(ENTITY):
                     found.setdefault(qid_of(str(row["item"])), set()).add(str(row["name"]))
         return found
+
+    def instances(self, qids: Iterable[str], classes: Iterable[str]) -> set[str]:
+        """Of these items, those that are instances of one of these classes or of their subclasses."""
+        found: set[str] = set()
+        wanted = " ".join(f"wd:{c}" for c in sorted(set(classes)))
+        for batch in _batches(sorted(set(qids))):
+            for row in self.select(
+                f"""SELECT DISTINCT ?item WHERE {{ VALUES ?item {{ {" ".join(f"wd:{q}" for q in batch)} }}
+  VALUES ?class {{ {wanted} }} ?item wdt:P31/wdt:P279* ?class }}"""
+            ):
+                found.add(qid_of(str(row["item"])))
+        return found
+
+    def descriptions(self, qids: Iterable[str], languages: Sequence[str]) -> dict[str, str]:
+        """A description of each item, in the first of these languages that has one."""
+        found: dict[str, dict[str, str]] = {}
+        for batch in _batches(sorted(set(qids))):
+            for row in self.select(
+                f"""SELECT ?item ?description WHERE {{ VALUES ?item {{ {" ".join(f"wd:{q}" for q in batch)} }}
+  ?item schema:description ?description }}"""
+            ):
+                language = getattr(row["description"], "language", None) or ""
+                found.setdefault(qid_of(str(row["item"])), {})[language] = str(row["description"])
+        return {
+            qid: next((texts[lang] for lang in [*languages, "en"] if lang in texts), next(iter(texts.values())))
+            for qid, texts in found.items()
+        }
 
 
 def _batches(items: Sequence[str], size: int = BATCH) -> Iterator[list[str]]:

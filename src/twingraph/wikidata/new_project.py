@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from twingraph.wikidata.client import WikidataClient
 
 
-
 @dataclass(frozen=True)
 class NewProject:
     """What `init` made."""
@@ -78,7 +77,8 @@ def create_project(
         _check_empty(folder)  # again: something may have appeared meanwhile
         os.rename(staging, folder)  # over an empty folder, or into its place
     except OSError as exc:
-        raise OutputError(f"{display_path(folder)}: the project could not be written ({exc.strerror or exc}).") from None
+        why = exc.strerror or exc
+        raise OutputError(f"{display_path(folder)}: the project could not be written ({why}).") from None
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -122,7 +122,10 @@ def _settings_text(
     lines += [f"base_iri = {json.dumps(base)}", "", "[publish]"]
     if publisher is None:
         unchecked.append("publisher_name")
-        lines += ["# CHECK: who publishes the data (the catalogue's publisher).", f"# publisher_name = \"City of {label}\""]
+        lines += [
+            "# CHECK: who publishes the data (the catalogue's publisher).",
+            f"# publisher_name = {json.dumps(f'City of {label}')}",
+        ]
     else:
         lines.append(f"publisher_name = {json.dumps(publisher)}")
     if licence is None:

@@ -1,0 +1,244 @@
+"""`twingraph import csv`: a city's partner list, read, matched to Wikidata and written as our data.
+
+Steps: read the list (`reading`), make entries of its rows (`entries`), match every place and
+country without a QID to Wikidata (`wikidata/reconcile.py`), write the graph (`writing`),
+validate it with the project's data, and write it whole (`rdf/output.py`). The file written
+carries the hash of its content in its first line; a later import may overwrite a file whose
+hash still matches (nobody edited it), and nothing else without `--force`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from twingraph.errors import display_path
+from twingraph.partner_lists.entries import Entry, Problems, entries_of
+from twingraph.partner_lists.reading import PartnerList, read_list
+from twingraph.partner_lists.writing import Known, ListWriter, ascii_slug
+from twingraph.rdf.output import OutputError
+from twingraph.wikidata.reconcile import Match, Name, read_review, reconcile, review_table
+
+if TYPE_CHECKING:
+    from twingraph.project import Project
+    from twingraph.shacl.validate import ValidationReport
+    from twingraph.wikidata.client import WikidataClient
+
+HEADER = (
+    "# Written by `twingraph import csv` from {name}; content sha256 {digest}. "
+    "Edit it, and the next import will not overwrite it.\n"
+)
+_HEADER = re.compile(r"^# Written by `twingraph import csv` from .*; content sha256 ([0-9a-f]{64})\.")
+
+
+@dataclass
+class ListImport:
+    """What an import did."""
+
+    out: Path
+    read: PartnerList
+    partnerships: int
+    matches: list[Match]
+    problems: Problems
+    report: ValidationReport
+    review: Path | None = None
+    places: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def needs_review(self) -> bool:
+        return any(m.needs_review for m in self.matches) or bool(self.problems.skipped or self.problems.cells)
+
+    def count(self, state: str) -> int:
+        return sum(1 for m in self.matches if m.state == state)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the command line says about the list."""
+
+    source_url: str
+    mapping: dict[str, str]
+    city: str | None = None  # a name or a QID: the place of every row
+    date_format: str | None = None
+    language: str = "en"
+    review: Path | None = None
+    force: bool = False
+
+
+def import_list(
+    project: Project, path: Path, out: Path, options: ImportOptions, client: WikidataClient | None, *, max_bytes: int
+) -> ListImport:
+    """Read, match, write and validate one list (the module's docstring)."""
+    from twingraph.rdf.export import serialize
+    from twingraph.rdf.output import write_atomic
+
+    check_overwrite(out, force=options.force)
+    read = read_list(path, mapping=options.mapping, max_bytes=max_bytes, city_given=options.city is not None)
+    city_qid = options.city if options.city and re.fullmatch(r"Q[1-9]\d*", options.city) else None
+    loaded = _project_graph(project, exclude=out, max_bytes=max_bytes)
+    entries, problems = entries_of(
+        read.rows, city=_city_name(options.city, city_qid, client), city_qid=city_qid,
+        date_format=options.date_format, themes=_themes(loaded),
+    )  # fmt: skip
+    names = _names(entries)
+    reviewed = read_review(options.review) if options.review else {}
+    given = {
+        **{e.place: e.place_qid for e in entries if e.place_qid},
+        **{e.partner: e.partner_qid for e in entries if e.partner_qid},
+    }
+    matches = _matches(names, given, reviewed, client, options.language)
+    writer = ListWriter(
+        base_iri=project.settings.base_iri, language=options.language, source_url=options.source_url,
+        source_title=path.name, known=_known(loaded, project.settings.base_iri),
+    )  # fmt: skip
+    partnerships, places = _write(writer, entries, matches)
+    body = serialize(writer.g, "turtle")
+    text = HEADER.format(name=path.name, digest=hashlib.sha256(body).hexdigest()).encode() + body
+    report = _validate(project, loaded, writer.g)
+    if options.review:
+        write_atomic(options.review, review_table(list(matches.values())))
+    write_atomic(out, text)
+    return ListImport(out, read, partnerships, list(matches.values()), problems, report, options.review, places)
+
+
+def default_output(project: Project, city: str | None, path: Path) -> Path:
+    """data/<city>-partners.ttl: the city named with --city, else the list's file name."""
+    stem = city if city and not re.fullmatch(r"Q[1-9]\d*", city) else path.stem
+    return project.root / "data" / f"{ascii_slug(stem)}-partners.ttl"
+
+
+def check_overwrite(out: Path, *, force: bool) -> None:
+    """Refuse to overwrite a file unless an import wrote it and nobody has edited it since."""
+    if force or not out.exists():
+        return
+    try:
+        text = out.read_bytes()
+    except OSError as exc:
+        raise OutputError(f"{display_path(out)} cannot be read ({exc.strerror or exc}).") from None
+    first, _, rest = text.partition(b"\n")
+    match = _HEADER.match(first.decode("utf-8", "replace"))
+    if match and hashlib.sha256(rest).hexdigest() == match[1]:
+        return
+    why = "was edited since the import wrote it" if match else "was not written by `twingraph import csv`"
+    raise OutputError(f"{display_path(out)} {why}; refusing to overwrite it. Give another -o, or --force.")
+
+
+def _city_name(city: str | None, city_qid: str | None, client: WikidataClient | None) -> str | None:
+    if not city_qid:
+        return city
+    if client is None:
+        return city_qid
+    from twingraph.wikidata.importer import entity_name
+
+    return entity_name(client.entities([city_qid]).get(city_qid), city_qid)
+
+
+def _project_graph(project: Project, *, exclude: Path, max_bytes: int):  # type: ignore[no-untyped-def]
+    from twingraph.rdf.load import load_graph
+
+    ontology, data = project.graph_inputs()
+    files = [p for folder in data for p in ([folder] if folder.is_file() else sorted(folder.glob("*.ttl")))]
+    keep = [p for p in files if p.resolve() != exclude.resolve()]
+    return load_graph([*ontology, *keep], max_bytes=max_bytes)
+
+
+def _themes(loaded) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    from twingraph.iris import TW
+
+    rows = loaded.graph.query(
+        f"""SELECT ?theme ?label WHERE {{ ?theme <http://www.w3.org/2004/02/skos/core#inScheme> <{TW}Themes> .
+        {{ ?theme <http://www.w3.org/2000/01/rdf-schema#label> ?label }}
+        UNION {{ ?theme <http://www.w3.org/2004/02/skos/core#altLabel> ?label }} }}"""
+    )
+    return {str(row.label).lower(): str(row.theme) for row in rows}
+
+
+def _known(loaded, base_iri: str) -> Known:  # type: ignore[no-untyped-def]
+    from twingraph.iris import TW
+
+    graph = loaded.graph
+    by_qid = {
+        str(wd).rsplit("/", 1)[-1]: str(s) for s, wd in graph.subject_objects(predicate=_uri(TW + "wikidataEntity"))
+    }
+    subjects = {str(s) for s in graph.subjects() if str(s).startswith(base_iri)}
+    countries = {
+        str(label).casefold(): str(country)
+        for country in graph.subjects(_uri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), _uri(TW + "Country"))
+        for label in graph.objects(country, _uri("http://www.w3.org/2000/01/rdf-schema#label"))
+    }
+    return Known(by_qid, frozenset(subjects), countries, frozenset(subjects))
+
+
+def _uri(iri: str):  # type: ignore[no-untyped-def]
+    from rdflib import URIRef
+
+    return URIRef(iri)
+
+
+def _names(entries: Sequence[Entry]) -> list[Name]:
+    """Every place, partner and country to match, once each."""
+    found: dict[Name, None] = {}
+    for entry in entries:
+        for place, qid in ((entry.place, entry.place_qid), (entry.partner, entry.partner_qid)):
+            if place.country:
+                found[Name("country", place.country)] = None
+            if not qid:
+                found[place] = None
+    return list(found)
+
+
+def _matches(
+    names: list[Name], given: dict[Name, str], reviewed: dict[Name, str], client: WikidataClient | None, language: str
+) -> dict[Name, Match]:
+    from twingraph.wikidata.reconcile import GIVEN, UNMATCHED
+
+    matches = {name: Match(name, GIVEN, qid) for name, qid in given.items()}
+    if client is None:
+        matches.update({n: Match(n, "reviewed", reviewed[n]) if n in reviewed else Match(n, UNMATCHED) for n in names})
+        return matches
+    matches.update(reconcile(names, client, languages=[language], reviewed=reviewed))
+    return matches
+
+
+def _write(writer: ListWriter, entries: Sequence[Entry], matches: dict[Name, Match]) -> tuple[int, int]:
+    """Countries, places and partnerships; returns the counts of partnerships and places."""
+    places: dict[Name, str] = {}
+
+    def place(name: Name, line: int, coordinates: tuple[str, str] | None) -> str:
+        if name not in places:
+            country = (
+                writer.country(Name("country", name.country), matches.get(Name("country", name.country)))
+                if name.country
+                else None
+            )
+            match = matches.get(name)
+            places[name] = writer.place(name, match.qid if match else None, country, line, coordinates)
+        return places[name]
+
+    pairs: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    labels: dict[tuple[str, str], tuple[str, str]] = {}
+    for entry in entries:
+        a = place(entry.place, entry.line, entry.place_coordinates)
+        b = place(entry.partner, entry.line, entry.partner_coordinates)
+        if a == b:
+            continue
+        key = (a, b) if a < b else (b, a)
+        pairs[key].append(entry)
+        labels.setdefault(
+            key, (entry.place.text, entry.partner.text) if a < b else (entry.partner.text, entry.place.text)
+        )
+    for (a, b), rows in sorted(pairs.items()):
+        writer.partnership(a, b, rows, labels[(a, b)])
+    return len(pairs), len(set(places.values()))
+
+
+def _validate(project: Project, loaded, graph) -> ValidationReport:  # type: ignore[no-untyped-def]
+    from twingraph.shacl.validate import load_shapes, validate_graph
+
+    return validate_graph(loaded.graph + graph, load_shapes(project))

@@ -1,0 +1,215 @@
+"""A list's entries, matched, as data in our ontology: places, countries, partnerships and sources.
+
+**Stable IRIs.** The same place gets the same IRI in every import: the IRI the project
+already has for its QID, else one minted from its name, transliterated to ASCII (anyascii:
+Korean and Cyrillic names work), with the QID added (or, for a place without one, its
+country) where the name's IRI is taken by another place. Never one IRI for two places.
+A place or country the project already describes is referred to, not described again.
+
+**Disagreeing rows.** Rows about the same pair are one partnership. Where they give different
+start dates, each is kept as a claim with its row as source; the preferred one (which the
+direct property carries) is the dated one over the undated, the more precise over the less,
+the earlier row over the later. The city's own list is the list being imported, so its
+claims are the data; Wikidata's and Wikipedia's stay in their own files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from twingraph.iris import DCT_SOURCE, RDF_TYPE, RDFS_LABEL, TW, WD, partnership_iri, resource_iri, slugify
+from twingraph.partner_lists.entries import Entry
+from twingraph.partner_lists.values import ListDate
+from twingraph.wikidata.reconcile import Match, Name
+
+if TYPE_CHECKING:
+    import rdflib
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SCHEMA = "https://schema.org/"
+SKOS_NOTE = "http://www.w3.org/2004/02/skos/core#note"
+_PRECISION_ORDER = {"DecadePrecision": 0, "YearPrecision": 1, "MonthPrecision": 2, "DayPrecision": 3}
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the project already has: IRIs by QID, every IRI in use, and country IRIs by name."""
+
+    by_qid: dict[str, str]
+    taken: frozenset[str]
+    countries_by_name: dict[str, str]
+    described: frozenset[str]
+
+
+def ascii_slug(name: str) -> str:
+    """A slug for any script: 'Kyiv' -> 'kyiv', '서울' -> 'seoul', 'Санкт-Петербург' -> 'sankt-peterburg'."""
+    from anyascii import anyascii
+
+    return slugify(anyascii(name))
+
+
+class ListWriter:
+    """Builds the graph of one imported list."""
+
+    def __init__(self, *, base_iri: str, language: str, source_url: str, source_title: str, known: Known) -> None:
+        import rdflib
+
+        self.g = rdflib.Graph()
+        self.base_iri = base_iri
+        self.language = language
+        self.known = known
+        self.iris: dict[tuple[str, str, str], str] = {}  # (kind, name or QID key, country) -> IRI
+        self.used = set(known.taken)
+        self.source_url = source_url
+        self.source = resource_iri("source", ascii_slug(source_url)[:80].strip("-"), base_iri=base_iri)
+        self._add(self.source, RDF_TYPE, TW + "Source", iri=True)
+        self._literal(self.source, "http://purl.org/dc/terms/title", source_title)
+        self._add(self.source, SCHEMA + "url", source_url, iri=True)
+
+    # --- the triples ---------------------------------------------------------------------------
+
+    def _add(self, subject: str, predicate: str, value: str, *, iri: bool = False, datatype: str | None = None) -> None:
+        from rdflib import Literal, URIRef
+
+        obj = URIRef(value) if iri else Literal(value, datatype=URIRef(datatype) if datatype else None)
+        self.g.add((URIRef(subject), URIRef(predicate), obj))
+
+    def _literal(self, subject: str, predicate: str, text: str) -> None:
+        from rdflib import Literal, URIRef
+
+        self.g.add((URIRef(subject), URIRef(predicate), Literal(text, lang=self.language)))
+
+    def row_source(self, line: int) -> str:
+        """The source of one row: the list, at that line."""
+        iri = f"{self.source}-line-{line}"
+        if (self._ref(iri), None, None) not in self.g:
+            self._add(iri, RDF_TYPE, TW + "Source", iri=True)
+            self._literal(iri, "http://purl.org/dc/terms/title", f"line {line} of the list")
+            self._add(iri, "http://purl.org/dc/terms/isPartOf", self.source, iri=True)
+            self._add(iri, SCHEMA + "url", self.source_url, iri=True)
+        return iri
+
+    @staticmethod
+    def _ref(iri: str) -> rdflib.URIRef:
+        from rdflib import URIRef
+
+        return URIRef(iri)
+
+    # --- IRIs ----------------------------------------------------------------------------------
+
+    def iri_for(self, kind: str, name: Name, qid: str | None, country_slug: str = "") -> str:
+        """The IRI of a place or country: the project's for its QID, else minted (module docstring)."""
+        key = (kind, qid or name.text, "" if qid else name.country)
+        if key in self.iris:
+            return self.iris[key]
+        if qid and qid in self.known.by_qid:
+            iri = self.known.by_qid[qid]
+        elif kind == "country" and not qid and name.text.casefold() in self.known.countries_by_name:
+            iri = self.known.countries_by_name[name.text.casefold()]
+        else:
+            slug = ascii_slug(name.text)
+            iri = resource_iri(kind, slug, base_iri=self.base_iri)
+            if iri in self.used:
+                suffix = qid.lower() if qid else country_slug or "2"
+                iri = resource_iri(kind, f"{slug}-{suffix}", base_iri=self.base_iri)
+                number = 2
+                while iri in self.used:
+                    number += 1
+                    iri = resource_iri(kind, f"{slug}-{suffix}-{number}", base_iri=self.base_iri)
+            self.used.add(iri)
+        self.iris[key] = iri
+        return iri
+
+    # --- resources ----------------------------------------------------------------------------
+
+    def country(self, name: Name, match: Match | None) -> str:
+        qid = match.qid if match else None
+        iri = self.iri_for("country", name, qid)
+        if iri not in self.known.described and (self._ref(iri), None, None) not in self.g:
+            self._add(iri, RDF_TYPE, TW + "Country", iri=True)
+            self._literal(iri, RDFS_LABEL, name.text)
+            self._add(iri, DCT_SOURCE, self.source, iri=True)
+            if qid:
+                self._add(iri, TW + "wikidataEntity", WD + qid, iri=True)
+        return iri
+
+    def place(
+        self, name: Name, qid: str | None, country: str | None, line: int, coordinates: tuple[str, str] | None
+    ) -> str:
+        country_slug = country.rsplit("/", 1)[-1] if country else ""
+        iri = self.iri_for("city", name, qid, country_slug)
+        if iri in self.known.described:
+            return iri
+        if (self._ref(iri), None, None) not in self.g:
+            self._add(iri, RDF_TYPE, TW + "Municipality", iri=True)
+            self._literal(iri, RDFS_LABEL, name.text)
+            self._add(iri, DCT_SOURCE, self.row_source(line), iri=True)
+            if country:
+                self._add(iri, TW + "country", country, iri=True)
+            if qid:
+                self._add(iri, TW + "wikidataEntity", WD + qid, iri=True)
+        if coordinates and (self._ref(iri), self._ref(SCHEMA + "latitude"), None) not in self.g:
+            self._add(iri, SCHEMA + "latitude", coordinates[0], datatype=XSD + "decimal")
+            self._add(iri, SCHEMA + "longitude", coordinates[1], datatype=XSD + "decimal")
+            self._add(iri, TW + "coordinateSource", self.row_source(line), iri=True)
+        return iri
+
+    def partnership(self, place: str, partner: str, entries: Sequence[Entry], names: tuple[str, str]) -> str:
+        """One partnership from the rows about one pair."""
+        iri = partnership_iri(place.rsplit("/", 1)[-1], partner.rsplit("/", 1)[-1], base_iri=self.base_iri)
+        self._add(iri, RDF_TYPE, TW + "Partnership", iri=True)
+        self._literal(iri, RDFS_LABEL, f"{names[0]} – {names[1]}")
+        for one, other in ((place, partner), (partner, place)):
+            self._add(iri, TW + "partner", one, iri=True)
+            self._add(one, TW + "twinnedWith", other, iri=True)
+        kinds = sorted({e.kind for e in entries}, key=lambda k: (k == "UnspecifiedKind", k))
+        self._add(iri, TW + "kind", TW + kinds[0], iri=True)
+        for entry in entries:
+            self._add(iri, DCT_SOURCE, self.row_source(entry.line), iri=True)
+            for theme in entry.themes:
+                self._add(iri, TW + "theme", theme, iri=True)
+            for note in entry.notes:
+                self._literal(iri, SKOS_NOTE, note)
+        self._dates(iri, "start", [(e.since, e.line) for e in entries if e.since])
+        self._dates(iri, "end", [(e.until, e.line) for e in entries if e.until])
+        for entry in entries:
+            if entry.status and entry.status_since:
+                self._status(iri, entry)
+        return iri
+
+    def _dates(self, iri: str, which: str, dated: list[tuple[ListDate, int]]) -> None:
+        if not dated:
+            return
+        distinct = {(d.value, d.precision) for d, _ in dated}
+        best, _ = sorted(dated, key=lambda pair: (-_PRECISION_ORDER[pair[0].precision], pair[1]))[0]
+        self._add(iri, TW + f"{which}Date", best.value, datatype=XSD + best.datatype)
+        self._add(iri, TW + f"{which}Precision", TW + best.precision, iri=True)
+        if len(distinct) < 2:
+            return
+        for date, line in dated:  # rows that disagree: each kept as a claim with its row as source
+            claim = resource_iri("claim", f"{iri.rsplit('/', 1)[-1]}-{which}-line-{line}", base_iri=self.base_iri)
+            self._add(iri, TW + "claim", claim, iri=True)
+            self._add(claim, RDF_TYPE, TW + "Claim", iri=True)
+            self._add(claim, TW + "claimProperty", TW + f"{which}Date", iri=True)
+            self._add(claim, TW + "claimValue", date.value, datatype=XSD + date.datatype)
+            self._add(claim, TW + "claimPrecision", TW + date.precision, iri=True)
+            preferred = date == best and line == min(n for d, n in dated if d == best)
+            self._add(claim, TW + "rank", TW + ("PreferredRank" if preferred else "NormalRank"), iri=True)
+            self._add(claim, DCT_SOURCE, self.row_source(line), iri=True)
+
+    def _status(self, iri: str, entry: Entry) -> None:
+        assert entry.status is not None
+        assert entry.status_since is not None
+        change = resource_iri(
+            "status",
+            f"{iri.rsplit('/', 1)[-1]}-{entry.status_since.value}-{entry.status.lower()}",
+            base_iri=self.base_iri,
+        )
+        self._add(iri, TW + "statusChange", change, iri=True)
+        self._add(change, RDF_TYPE, TW + "StatusChange", iri=True)
+        self._add(change, TW + "status", TW + entry.status, iri=True)
+        self._add(change, TW + "pointInTime", entry.status_since.value, datatype=XSD + entry.status_since.datatype)
+        self._add(change, TW + "pointInTimePrecision", TW + entry.status_since.precision, iri=True)
+        self._add(change, DCT_SOURCE, self.row_source(entry.line), iri=True)

@@ -1,0 +1,262 @@
+"""`twingraph import csv` on lists in the shapes cities publish, matched against a real Oxigraph
+server holding Wikidata-shaped data (tests/fixtures/lists/wikidata.ttl)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from tests.conftest import FIXTURES, run_cli
+from tests.servers import OxigraphServer, oxigraph_server
+
+LISTS = FIXTURES / "lists"
+TW = "https://w3id.org/twingraph/ontology#"
+BASE = "https://example.org/test/"
+
+
+@pytest.fixture(scope="module")
+def wikidata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    with oxigraph_server(tmp_path_factory.mktemp("lists-wikidata")) as server:
+        request = urllib.request.Request(
+            server.store_url + "?default", data=(LISTS / "wikidata.ttl").read_bytes(),
+            headers={"Content-Type": "text/turtle"}, method="POST",
+        )  # fmt: skip
+        urllib.request.urlopen(request, timeout=30).close()
+        yield server
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "city"
+    (root / "data").mkdir(parents=True)
+    (root / "twingraph.toml").write_text(f'[project]\nname = "test"\nbase_iri = "{BASE}"\n', encoding="utf-8")
+    return root
+
+
+def run_import(server: OxigraphServer | None, root: Path, *args: str):  # type: ignore[no-untyped-def]
+    endpoint = ["--endpoint", server.query_url, "--no-cache"] if server else ["--no-reconcile"]
+    return run_cli("--root", str(root), "import", "csv", *args, *endpoint)
+
+
+def test_an_alabama_style_list_with_its_own_columns(wikidata: OxigraphServer, project: Path) -> None:
+    out = project / "data" / "montgomery.ttl"
+    done = run_import(
+        wikidata, project, str(LISTS / "alabama.csv"), "--source", "https://example.org/al", "-o", str(out)
+    )
+    assert done.returncode == 1, done.stderr  # some names are unmatched: review
+    text = done.stdout
+    assert text.startswith("Read 4 rows of alabama.csv (comma-separated, UTF-8); wrote 3 partnerships and 4 places")
+    assert "Wikidata: 5 matched, 0 ambiguous, 2 unmatched" in text
+    assert "unmatched place 'Pietermaritzburg'" in text
+    assert "unmatched country 'South Africa'" in text
+    assert "line 4: skipped (no partner)" in text
+    assert "line 3: since: the date '05/06/1972' could be day/month or month/day" in text
+    graph = Graph().parse(out)
+    kiel = URIRef(BASE + "id/city/kiel")
+    assert (kiel, URIRef(TW + "wikidataEntity"), URIRef("http://www.wikidata.org/entity/Q1707")) in graph
+    brest = URIRef(BASE + "id/city/brest")
+    assert (brest, URIRef(TW + "wikidataEntity"), URIRef("http://www.wikidata.org/entity/Q12193")) in graph  # by `mul`
+    friendship = URIRef(BASE + "id/partnership/brest--montgomery")
+    assert (friendship, URIRef(TW + "kind"), URIRef(TW + "Friendship")) in graph
+    assert (
+        friendship,
+        URIRef(TW + "startDate"),
+        Literal("2001", datatype=URIRef("http://www.w3.org/2001/XMLSchema#gYear")),
+    ) in graph
+    unmatched = URIRef(BASE + "id/city/pietermaritzburg")
+    assert graph.value(unmatched, URIRef(TW + "wikidataEntity")) is None
+    assert "It conforms to the shapes; the names and lines above need review." in text
+
+
+def test_a_german_semicolon_windows_1252_list_with_a_suspension_and_the_review_loop(
+    wikidata: OxigraphServer, project: Path
+) -> None:
+    out = project / "data" / "kiel.ttl"
+    review = project / "review.csv"
+    args = [str(LISTS / "kiel.csv"), "--source", "https://www.kiel.de/partner", "--city", "Q1707", "--lang", "de",
+            "-o", str(out), "--review", str(review)]  # fmt: skip
+    first = run_import(wikidata, project, *args)
+    assert first.returncode == 1, first.stderr
+    assert "(semicolon-separated, Windows-1252)" in first.stdout
+    assert (
+        "ambiguous place 'Frankfurt': Q1794 city in Hesse, Germany; Q4024 town in Brandenburg, Germany" in first.stdout
+    )
+    rows = list(csv.DictReader(io.StringIO(review.read_text(encoding="utf-8"))))
+    frankfurt = next(r for r in rows if r["name"] == "Frankfurt")
+    assert frankfurt["state"] == "ambiguous"
+    assert frankfurt["candidates"].startswith("Q1794 (city in Hesse")
+    # A person chooses; the next run takes the choice.
+    frankfurt["qid"] = "Q4024"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    review.write_text(buffer.getvalue(), encoding="utf-8")
+    second = run_import(wikidata, project, *args)
+    assert second.returncode == 0, second.stdout
+    assert "0 ambiguous, 0 unmatched" in second.stdout
+    graph = Graph().parse(out)
+    frankfurt_iri = URIRef(BASE + "id/city/frankfurt")
+    assert (frankfurt_iri, URIRef(TW + "wikidataEntity"), URIRef("http://www.wikidata.org/entity/Q4024")) in graph
+    assert (
+        frankfurt_iri,
+        URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+        Literal("Frankfurt", lang="de"),
+    ) in graph
+    change = URIRef(BASE + "id/status/kaliningrad--kiel-2022-03-suspended")
+    assert (change, URIRef(TW + "status"), URIRef(TW + "Suspended")) in graph
+    notes = {
+        str(o)
+        for o in graph.objects(
+            URIRef(BASE + "id/partnership/kaliningrad--kiel"), URIRef("http://www.w3.org/2004/02/skos/core#note")
+        )
+    }
+    assert notes == {"Städtepartnerschaft ruht"}
+    suspended = run_cli("--root", str(project), "query", "run", "suspended", "-f", "csv")
+    assert "2022-03" in suspended.stdout
+    assert run_cli("--root", str(project), "validate").returncode == 0
+
+
+def test_a_korean_list_mapped_by_hand(wikidata: OxigraphServer, project: Path) -> None:
+    out = project / "data" / "seoul.ttl"
+    done = run_import(
+        wikidata, project, str(LISTS / "seoul.csv"), "--source", "https://example.org/seoul", "--city", "Q8684",
+        "--lang", "ko", "-o", str(out), "--map", "country=국가", "--map", "partner=도시", "--map", "kind=협정형태",
+        "--map", "themes=분야", "--map", "since=체결연도",
+    )  # fmt: skip
+    assert "0 ambiguous, 0 unmatched" in done.stdout, done.stdout
+    assert "line 2: the theme '문화' is none of ours: kept as a note" in done.stdout
+    graph = Graph().parse(out)
+    busan = URIRef(BASE + "id/city/busan")  # 부산, transliterated
+    assert (busan, URIRef(TW + "wikidataEntity"), URIRef("http://www.wikidata.org/entity/Q16520")) in graph
+    kiel = URIRef(BASE + "id/city/kil")  # 킬, transliterated: the list's own name
+    assert (kiel, URIRef(TW + "wikidataEntity"), URIRef("http://www.wikidata.org/entity/Q1707")) in graph
+    assert (URIRef(BASE + "id/partnership/kil--seoul"), URIRef(TW + "kind"), URIRef(TW + "TownTwinning")) in graph
+    assert (URIRef(BASE + "id/partnership/busan--seoul"), URIRef(TW + "kind"), URIRef(TW + "Friendship")) in graph
+    assert (kiel, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("킬", lang="ko")) in graph
+    assert done.returncode == 0  # an unknown theme is a warning, kept as a note
+
+
+def test_a_wikipedia_pair_list_with_place_and_partner_columns(wikidata: OxigraphServer, project: Path) -> None:
+    out = project / "data" / "wikipedia.ttl"
+    done = run_import(
+        wikidata,
+        project,
+        str(LISTS / "wikipedia-kiel.csv"),
+        "--source",
+        "https://en.wikipedia.org/wiki/List",
+        "-o",
+        str(out),
+    )
+    assert done.returncode == 0, done.stdout
+    assert "wrote 5 partnerships and 6 places" in done.stdout
+    assert (
+        "Wikidata: 12 matched, 0 ambiguous, 0 unmatched" in done.stdout
+    )  # 6 places, 6 countries; the ship is no place
+    graph = Graph().parse(out)
+    kiel = URIRef(BASE + "id/city/kiel")
+    partners = set(graph.objects(kiel, URIRef(TW + "twinnedWith")))
+    assert len(partners) == 5
+
+
+def test_the_same_place_keeps_its_iri_in_every_import(wikidata: OxigraphServer, project: Path) -> None:
+    first = run_import(wikidata, project, str(LISTS / "wikipedia-kiel.csv"), "--source", "https://example.org/w",
+                       "-o", str(project / "data" / "one.ttl"))  # fmt: skip
+    assert first.returncode == 0, first.stdout
+    second = run_import(wikidata, project, str(LISTS / "alabama.csv"), "--source", "https://example.org/al",
+                        "-o", str(project / "data" / "two.ttl"))  # fmt: skip
+    graph = Graph().parse(project / "data" / "two.ttl")
+    # Kiel (Q1707) and Brest (Q12193) are the IRIs the first import minted, referred to, not described again.
+    assert (
+        URIRef(BASE + "id/partnership/kiel--montgomery"),
+        URIRef(TW + "partner"),
+        URIRef(BASE + "id/city/kiel"),
+    ) in graph
+    assert graph.value(URIRef(BASE + "id/city/kiel"), URIRef(TW + "wikidataEntity")) is None
+    assert second.returncode == 1  # Pietermaritzburg and South Africa
+    assert run_cli("--root", str(project), "validate").returncode == 0
+
+
+def test_rows_that_disagree_are_kept_as_claims_and_duplicates_merged(project: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "list.csv"
+    listing.write_text(
+        "place,partner,since,kind\nKiel,Vaasa,1965,town twinning\nKiel,Vaasa,1965,town twinning\n"
+        "Vaasa,Kiel,1967-05-02,\nKiel,Tallinn,,\n",
+        encoding="utf-8",
+    )
+    out = project / "data" / "list.ttl"
+    done = run_import(None, project, str(listing), "--source", "https://example.org/l", "-o", str(out))
+    assert done.returncode == 1  # nothing matched without Wikidata: review
+    graph = Graph().parse(out)
+    pair = URIRef(BASE + "id/partnership/kiel--vaasa")
+    assert str(graph.value(pair, URIRef(TW + "startDate"))) == "1967-05-02"  # the more precise wins
+    claims = list(graph.objects(pair, URIRef(TW + "claim")))
+    assert len(claims) == 3
+    ranks = sorted(str(graph.value(c, URIRef(TW + "rank"))).rsplit("#", 1)[-1] for c in claims)
+    assert ranks == ["NormalRank", "NormalRank", "PreferredRank"]
+    assert (URIRef(BASE + "id/partnership/kiel--tallinn"), URIRef(TW + "kind"), URIRef(TW + "UnspecifiedKind")) in graph
+    checked = run_cli("--root", str(project), "validate")
+    assert checked.returncode == 0, checked.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"", "is empty"),
+        (b"\x00\x01PK\x03\x04binary", "is not a text file"),
+        (b"Stadt,Jahr\nKiel,1990\n", "no column holds partner. Its columns are 'Stadt', 'Jahr'; name them with --map"),
+    ],
+)
+def test_a_list_that_cannot_be_read_is_exit_2_and_writes_nothing(
+    project: Path, tmp_path: Path, content: bytes, words: str
+) -> None:
+    listing = tmp_path / "bad.csv"
+    listing.write_bytes(content)
+    out = project / "data" / "bad.ttl"
+    done = run_import(None, project, str(listing), "--source", "https://example.org/l", "-o", str(out))
+    assert done.returncode == 2
+    assert words in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_a_map_to_a_column_that_is_not_there_lists_the_columns(project: Path) -> None:
+    done = run_import(None, project, str(LISTS / "alabama.csv"), "--source", "https://e.org/", "--map", "partner=Town")
+    assert done.returncode == 2
+    assert "has no column 'Town'; its columns are 'OBJECTID', 'USCity'" in done.stderr
+
+
+def test_an_edited_import_is_not_overwritten_without_force(project: Path) -> None:
+    out = project / "data" / "al.ttl"
+    args = [str(LISTS / "alabama.csv"), "--source", "https://example.org/al", "-o", str(out)]
+    assert run_import(None, project, *args).returncode == 1
+    assert run_import(None, project, *args).returncode == 1  # its own, unedited: overwritten
+    out.write_text(out.read_text(encoding="utf-8") + "# my note\n", encoding="utf-8")
+    edited = out.read_bytes()
+    refused = run_import(None, project, *args)
+    assert refused.returncode == 2
+    assert "was edited since the import wrote it" in refused.stderr
+    assert out.read_bytes() == edited
+    assert run_import(None, project, *args, "--force").returncode == 1
+    other = project / "data" / "mine.ttl"
+    other.write_text("# someone's file\n", encoding="utf-8")
+    refused = run_import(None, project, str(LISTS / "alabama.csv"), "--source", "https://e.org/", "-o", str(other))
+    assert refused.returncode == 2
+    assert "was not written by `twingraph import csv`" in refused.stderr
+
+
+def test_an_endpoint_that_is_down_is_exit_2_with_nothing_written(project: Path) -> None:
+    out = project / "data" / "al.ttl"
+    done = run_cli(
+        "--root", str(project), "import", "csv", str(LISTS / "alabama.csv"), "--source", "https://e.org/",
+        "-o", str(out), "--endpoint", "http://127.0.0.1:9/sparql", "--no-cache", "--timeout", "5",
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
