@@ -52,7 +52,7 @@ def test_an_alabama_style_list_with_its_own_columns(wikidata: OxigraphServer, pr
     assert done.returncode == 1, done.stderr  # some names are unmatched: review
     text = done.stdout
     assert text.startswith("Read 4 rows of alabama.csv (comma-separated, UTF-8); wrote 3 partnerships and 4 places")
-    assert "Wikidata: 5 matched, 0 ambiguous, 2 unmatched" in text
+    assert "Wikidata: 5 matched, 0 ambiguous, 2 unmatched;" in text
     assert "unmatched place 'Pietermaritzburg'" in text
     assert "unmatched country 'South Africa'" in text
     assert "line 4: skipped (no partner)" in text
@@ -157,7 +157,7 @@ def test_a_wikipedia_pair_list_with_place_and_partner_columns(wikidata: Oxigraph
     assert done.returncode == 0, done.stdout
     assert "wrote 5 partnerships and 6 places" in done.stdout
     assert (
-        "Wikidata: 12 matched, 0 ambiguous, 0 unmatched" in done.stdout
+        "Wikidata: 12 matched, 0 ambiguous, 0 unmatched;" in done.stdout
     )  # 6 places, 6 countries; the ship is no place
     graph = Graph().parse(out)
     kiel = URIRef(BASE + "id/city/kiel")

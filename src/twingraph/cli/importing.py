@@ -10,6 +10,7 @@ import click
 
 from twingraph.cli.base import EXIT_NO, Options, cli, pass_options
 from twingraph.cli.wikidata import _client, _wikidata_options
+from twingraph.partner_lists.values import DATE_FORMATS
 
 
 @cli.group("import")
@@ -39,7 +40,7 @@ def import_group() -> None:
 @click.option("--city", metavar="QID|NAME", help="The city of every row, where the list has no place column.")
 @click.option(
     "--date-format",
-    type=click.Choice(["DMY", "MDY"]),
+    type=click.Choice(DATE_FORMATS),
     help="How to read dates such as 05/06/1972, which could be either.",
 )
 @click.option(
@@ -102,8 +103,8 @@ def describe(done: Any) -> list[str]:
     lines = [
         f"Read {len(read.rows)} rows of {read.path.name} ({read.delimiter}-separated, {read.encoding}); "
         f"wrote {done.partnerships} partnerships and {done.places} places to {done.out}.",
-        f"Wikidata: {done.count(MATCHED)} matched, {done.count(AMBIGUOUS)} ambiguous, {done.count(UNMATCHED)} unmatched"
-        f" ({done.count(GIVEN)} QIDs given in the list, {done.count(REVIEWED)} from the review).",
+        f"Wikidata: {done.count(MATCHED)} matched, {done.count(AMBIGUOUS)} ambiguous, {done.count(UNMATCHED)} unmatched;"
+        f" {done.count(GIVEN)} given in the list, {done.count(REVIEWED)} chosen in the review.",
     ]
     for match in sorted(done.matches, key=lambda m: (m.state, m.name.kind, m.name.text)):
         if match.state == AMBIGUOUS:
