@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Graph, URIRef
 
-from tests.conftest import VENDOR, run_cli
+from tests.conftest import FIXTURES, REPO, VENDOR, run_cli
 from tests.servers import OxigraphServer, Reply, ScriptedEndpoint, oxigraph_server
 from tests.test_core_offline import audited
 from tests.wikidata_fixture import wikidata_ntriples
@@ -84,14 +84,16 @@ def test_quickstatements_add_what_wikidata_lacks_both_ways(wikidata_without_flor
     shown = wd(wikidata_without_florence, "quickstatements")
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3
     pattern = re.compile(
         r'^Q\d+\tP190\tQ\d+(\tP58[02]\t\+\d{4}-\d\d-\d\dT00:00:00Z/(8|9|10|11))*\tS854\t"https?://[^"\s]+"$'
     )
     assert all(pattern.match(line) for line in lines), lines
     assert lines[0].startswith('Q2865\tP190\tQ2044\tP580\t+1952-00-00T00:00:00Z/9\tS854\t"http')
     assert lines[1].startswith("Q2044\tP190\tQ2865\t")
-    assert "2 statement(s) to review." in shown.stderr
+    # Arnstadt's statement back to Kassel is missing on Wikidata: only that direction is added.
+    assert lines[2].startswith('Q490665\tP190\tQ2865\tP580\t+1989-00-00T00:00:00Z/9\tS854\t"http')
+    assert "3 statement(s) to review." in shown.stderr
 
 
 def test_import_writes_a_data_file_that_validates(wikidata: OxigraphServer, tmp_path: Path) -> None:
@@ -327,3 +329,17 @@ def test_init_with_the_endpoint_down_writes_nothing(tmp_path: Path) -> None:
     assert down.returncode == 2
     assert "Traceback" not in down.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_diff_reports_a_suspension_for_a_person_and_quickstatements_never_write_it(
+    wikidata: OxigraphServer, tmp_path: Path
+) -> None:
+    """Wikidata has no established qualifier for a suspension: diff names it, nothing is written."""
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    shutil.copy(REPO / "twingraph.toml", tmp_path / "twingraph.toml")
+    shutil.copy(FIXTURES / "suspended.ttl", tmp_path / "data" / "suspended.ttl")
+    shown = wd(wikidata, "diff", "Kassel", cwd=tmp_path)
+    assert re.search(r"Suspended in our data .*:\n\s+Yaroslavl\s+Q2423\s+ours: suspended since 2022-03", shown.stdout)
+    statements = wd(wikidata, "quickstatements", cwd=tmp_path)
+    assert "Q2423\tP190" not in statements.stdout
+    assert "suspend" not in statements.stdout.lower()

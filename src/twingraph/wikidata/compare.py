@@ -22,6 +22,7 @@ KINDS = {
     "ended-one-side": "Ended on one side only",
     "deprecated-one-side": "Deprecated on Wikidata only",
     "one-directional": "One-directional P190 statements on Wikidata",
+    "suspended-ours": "Suspended in our data (Wikidata has no established qualifier for it: check by hand)",
 }
 
 
@@ -36,6 +37,7 @@ class OurPartnership:
     start: WikiDate | None
     end: WikiDate | None
     sources: tuple[str, ...]
+    suspended_since: str | None = None  # where its latest status change suspends it
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Difference:
     partner_qid: str
     ours: str = ""
     wikidata: str = ""
+    lacking: str = ""  # for a one-directional statement: the item whose statement is missing
 
 
 @dataclass(frozen=True)
@@ -105,9 +108,24 @@ def our_partnerships(graph: rdflib.Graph, city: str) -> list[OurPartnership]:
                 start=_date(graph, p, "start"),
                 end=_date(graph, p, "end"),
                 sources=tuple(sources),
+                suspended_since=_suspended_since(graph, p),
             )
         )
     return result
+
+
+def _suspended_since(graph: rdflib.Graph, partnership: rdflib.term.Node) -> str | None:
+    """When the partnership was suspended, where its latest status change suspends it."""
+    from rdflib import URIRef
+
+    changes = [
+        (str(graph.value(change, URIRef(TW + "pointInTime"))), graph.value(change, URIRef(TW + "status")))
+        for change in graph.objects(partnership, URIRef(TW + "statusChange"))
+    ]
+    if not changes:
+        return None
+    when, status = max(changes, key=lambda change: change[0])
+    return when if status == URIRef(TW + "Suspended") else None
 
 
 def _label(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
@@ -150,13 +168,16 @@ def diff(graph: rdflib.Graph, targets: Sequence[City], client: WikidataClient) -
                 theirs[s.partner] = s
 
         def add(
-            kind: str, qid: str, label: str, ours_text: str = "", wikidata_text: str = "", city: City = city
-        ) -> None:
-            differences.append(Difference(kind, city.label, city.qid, label, qid, ours_text, wikidata_text))
+            kind: str, qid: str, label: str, ours_text: str = "", wikidata_text: str = "", city: City = city,
+            lacking: str = "",
+        ) -> None:  # fmt: skip
+            differences.append(Difference(kind, city.label, city.qid, label, qid, ours_text, wikidata_text, lacking))
 
         for p in ours[city.qid]:
             if p.partner_qid is None:
                 add("only-ours", "", p.partner_label, "no Wikidata link", "")
+            if p.suspended_since:
+                add("suspended-ours", p.partner_qid or "", p.partner_label, f"suspended since {p.suspended_since}")
         for qid, p in sorted(mine.items()):
             statement = theirs.get(qid)
             if statement is None:
@@ -186,7 +207,8 @@ def diff(graph: rdflib.Graph, targets: Sequence[City], client: WikidataClient) -
                 continue
             other = partner if item == city.qid else item
             a, b = _name(item, city, names), _name(partner, city, names)
-            add("one-directional", other, names.get(other, other), "", f"{a} lists {b}; {b} does not list {a}")
+            wikidata_text = f"{a} lists {b}; {b} does not list {a}"
+            add("one-directional", other, names.get(other, other), "", wikidata_text, lacking=partner)
     return differences
 
 
@@ -238,10 +260,12 @@ def render(differences: Sequence[Difference], fmt: str, *, cities_compared: Sequ
 
 
 def quickstatements(graph: rdflib.Graph, differences: Sequence[Difference]) -> list[str]:
-    """QuickStatements (V1, tab-separated) adding P190 both ways for what we hold with a source and Wikidata lacks."""
+    """QuickStatements (V1, tab-separated) for what we hold with a source and Wikidata lacks: P190
+    both ways for a partnership it lacks, and the missing direction of a one-directional one.
+    A suspension is never written (Wikidata has no established qualifier for it)."""
     lines = []
     for d in differences:
-        if d.kind != "only-ours" or not d.partner_qid:
+        if d.kind not in ("only-ours", "one-directional") or not d.partner_qid:
             continue
         city_iri = next((c.iri for c in cities(graph) if c.qid == d.city_qid), None)
         if city_iri is None:
@@ -249,7 +273,10 @@ def quickstatements(graph: rdflib.Graph, differences: Sequence[Difference]) -> l
         partnership = next((p for p in our_partnerships(graph, city_iri) if p.partner_qid == d.partner_qid), None)
         if partnership is None or not partnership.sources:
             continue
-        for item, partner in ((d.city_qid, d.partner_qid), (d.partner_qid, d.city_qid)):
+        pairs = [(d.city_qid, d.partner_qid), (d.partner_qid, d.city_qid)]
+        if d.kind == "one-directional":
+            pairs = [pair for pair in pairs if pair[0] == d.lacking]
+        for item, partner in pairs:
             fields = [item, "P190", partner]
             if partnership.start:
                 fields += ["P580", _qs_time(partnership.start)]
