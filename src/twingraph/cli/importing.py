@@ -103,8 +103,9 @@ def describe(done: Any) -> list[str]:
     lines = [
         f"Read {len(read.rows)} rows of {read.path.name} ({read.delimiter}-separated, {read.encoding}); "
         f"wrote {done.partnerships} partnerships and {done.places} places to {done.out}.",
-        f"Wikidata: {done.count(MATCHED)} matched, {done.count(AMBIGUOUS)} ambiguous, {done.count(UNMATCHED)} unmatched;"
-        f" {done.count(GIVEN)} given in the list, {done.count(REVIEWED)} chosen in the review.",
+        f"Wikidata: {done.count(MATCHED)} matched, {done.count(AMBIGUOUS)} ambiguous, "
+        f"{done.count(UNMATCHED)} unmatched; {done.count(GIVEN)} given in the list, "
+        f"{done.count(REVIEWED)} chosen in the review.",
     ]
     for match in sorted(done.matches, key=lambda m: (m.state, m.name.kind, m.name.text)):
         if match.state == AMBIGUOUS:
