@@ -86,10 +86,12 @@ $(WRK):
 	@$(SUDO) apt-get install -y -q wrk >/dev/null 2>&1 || echo "make bench: could not install Debian's wrk (needs root or sudo, and apt)."
 
 ## bench: benchmarks against the plain rdflib + pyshacl way (prints a table, writes benchmarks/results.json),
-## then wrk on the static site's nginx beside serve (benchmarks/site-load.json)
+## then wrk on the static site's nginx beside serve (benchmarks/site-load.json), then `import csv` of the
+## Wikipedia list against the 2016 crawl in a local Oxigraph (benchmarks/reconcile.json)
 bench: $(TEST_STAMP) $(WEB_SERVERS) $(WRK)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/site_load.py
+	$(BIN)/python benchmarks/reconcile.py
 
 ## outline: fetch the Natural Earth country outlines again from the npm package world-atlas (needs npm)
 outline:
