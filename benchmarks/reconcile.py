@@ -66,7 +66,8 @@ def main() -> None:
         raise SystemExit(f"the import failed: {done.stderr.strip()}")
     counts = re.search(r"Wikidata: (\d+) matched, (\d+) ambiguous, (\d+) unmatched", done.stdout)
     rows = re.search(r"Read (\d+) rows .*wrote (\d+) partnerships and (\d+) places", done.stdout)
-    assert counts and rows, done.stdout[:2000]
+    if counts is None or rows is None:
+        raise SystemExit(f"the import's summary was not found: {done.stdout[:2000]}")
     matched, ambiguous, unmatched = (int(counts.group(i)) for i in (1, 2, 3))
     names = matched + ambiguous + unmatched
     result = {
