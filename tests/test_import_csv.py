@@ -141,6 +141,12 @@ def test_a_korean_list_mapped_by_hand(wikidata: OxigraphServer, project: Path) -
     assert (URIRef(BASE + "id/partnership/busan--seoul"), URIRef(TW + "kind"), URIRef(TW + "Friendship")) in graph
     assert (kiel, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("킬", lang="ko")) in graph
     assert done.returncode == 0  # an unknown theme is a warning, kept as a note
+    # Named only in Korean, Busan keeps its name in the tables; --lang chooses among names.
+    table = run_cli("--root", str(project), "export", "-f", "csv").stdout
+    assert ",부산," in table
+    assert ",서울," in table  # --city Q8684: Wikidata's label in the list's language
+    seoul = URIRef(BASE + "id/city/seoul")
+    assert (seoul, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("서울", lang="ko")) in graph
 
 
 def test_a_wikipedia_pair_list_with_place_and_partner_columns(wikidata: OxigraphServer, project: Path) -> None:

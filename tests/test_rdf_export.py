@@ -145,3 +145,15 @@ def test_the_long_csv_has_each_partnership_once_per_place() -> None:
     assert florence["partner_wikidata"] == "http://www.wikidata.org/entity/Q2865"
     assert florence["start"] == "1952"
     assert florence["partnership"] == "https://w3id.org/twingraph/id/partnership/florence--kassel"
+
+
+def test_csv_names_in_the_languages_asked_for_then_english_german_any() -> None:
+    german = list(csv.DictReader(io.StringIO(run_cli("--lang", "de", "export", "-f", "csv").stdout)))
+    florence = next(r for r in german if r["partnership"].endswith("florence--kassel"))
+    assert (florence["partner_a"], florence["kind"], florence["start_precision"]) == ("Florenz", "Städtepartnerschaft", "Jahr")
+    italian_first = list(csv.DictReader(io.StringIO(run_cli("--lang", "it,de", "export", "-f", "csv").stdout)))
+    rows = {r["partnership"].rsplit("/", 1)[-1]: r for r in italian_first}
+    assert rows["florence--kassel"]["partner_a"] == "Firenze"  # Italian where there is one
+    assert rows["florence--kassel"]["kind"] == "Städtepartnerschaft"  # else German, as asked
+    refused = run_cli("--lang", "not a tag", "export", "-f", "csv")
+    assert refused.returncode == 2

@@ -38,6 +38,10 @@ PREFIXES: dict[str, str] = {
     "sh": "http://www.w3.org/ns/shacl#",
 }
 
+# Where no label is in a language asked for: English, then German, then any (by tag, for
+# determinism). Pages (Accept-Language) and exports (--lang) choose names in this order.
+FALLBACK_LANGUAGES = ("en", "de")
+
 # Kinds of resource the data mints, each under {base}id/{kind}/{slug}.
 RESOURCE_KINDS = (
     "city",

@@ -86,9 +86,10 @@ def _fail(message: str) -> NoReturn:
 class Options:
     """Options of the `twingraph` group, handed to every command."""
 
-    def __init__(self, root: Path | None, max_input_mb: float | None):
+    def __init__(self, root: Path | None, max_input_mb: float | None, languages: tuple[str, ...] = ()):
         self.root = root
         self.max_input_mb = max_input_mb
+        self.languages = languages  # --lang: the languages names are shown in, best first
 
     def project(self) -> Project:
         from twingraph.project import find_project
@@ -165,8 +166,15 @@ output_option: Callable[..., Any] = click.option(
     type=click.FloatRange(min=0, min_open=True),
     help="Refuse input files larger than this many MiB (default: twingraph.toml, else 64).",
 )
+@click.option(
+    "--lang",
+    "languages",
+    metavar="LANG[,LANG…]",
+    default="",
+    help="Languages to name places in, best first (exports' tables); then English, German, any.",
+)
 @click.pass_context
-def cli(ctx: click.Context, root: Path | None, max_input_mb: float | None) -> None:
+def cli(ctx: click.Context, root: Path | None, max_input_mb: float | None, languages: str) -> None:
     """Town-twinning partnerships as validated, citable linked open data."""
     import gc
 
@@ -174,7 +182,11 @@ def cli(ctx: click.Context, root: Path | None, max_input_mb: float | None) -> No
     # default thresholds the cyclic collector rescans everything loaded, again and again
     # (a quarter of World×10's validation time). Collect far less often.
     gc.set_threshold(100_000, 50, 1000)
-    ctx.obj = Options(root, max_input_mb)
+    wanted = tuple(tag.strip().lower() for tag in languages.split(",") if tag.strip())
+    for tag in wanted:
+        if not all(part.isalnum() and len(part) <= 8 for part in tag.split("-")):
+            raise click.BadParameter(f"{tag!r} is not a language tag (such as de, en, ko).", param_hint="--lang")
+    ctx.obj = Options(root, max_input_mb, wanted)
 
 
 def _warn_placeholders(project: Project, *, base_url: str | None = None) -> None:

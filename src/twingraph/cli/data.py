@@ -108,5 +108,5 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: P
         to_file = output is not None and str(output) != "-"
         fmt = format_for_suffix(output, EXPORT_SUFFIXES, what="export") if to_file and output else "turtle"
     loaded = load_project_graph(project, paths, max_bytes=options.max_bytes(project))
-    body = serialize_loaded(loaded, fmt, data_paths=data_paths)
+    body = serialize_loaded(loaded, fmt, data_paths=data_paths, languages=options.languages)
     _emit(body, output, inputs=[*ontology_files, *data_paths])

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from twingraph.errors import display_path
+from twingraph.iris import FALLBACK_LANGUAGES
 from twingraph.partner_lists.entries import Entry, Problems, entries_of
 from twingraph.partner_lists.reading import PartnerList, read_list
 from twingraph.partner_lists.writing import Known, ListWriter, ascii_slug
@@ -82,10 +83,10 @@ def import_list(
     read = read_list(path, mapping=options.mapping, max_bytes=max_bytes, city_given=options.city is not None)
     city_qid = options.city if options.city and re.fullmatch(r"Q[1-9]\d*", options.city) else None
     loaded = _project_graph(project, exclude=out, max_bytes=max_bytes)
+    city_name, city_language = _city_name(options.city, city_qid, client, options.language)
     entries, problems = entries_of(
-        read.rows, city=_city_name(options.city, city_qid, client), city_qid=city_qid,
-        date_format=options.date_format, themes=_themes(loaded),
-    )  # fmt: skip
+        read.rows, city=city_name, city_qid=city_qid, date_format=options.date_format, themes=_themes(loaded)
+    )
     names = _names(entries)
     reviewed = read_review(options.review) if options.review else {}
     given = {
@@ -97,6 +98,8 @@ def import_list(
         base_iri=project.settings.base_iri, language=options.language, source_url=options.source_url,
         source_title=path.name, known=_known(loaded, project.settings.base_iri),
     )  # fmt: skip
+    if city_name:
+        writer.languages[Name("place", city_name)] = city_language
     partnerships, places = _write(writer, entries, matches)
     body = serialize(writer.g, "turtle")
     text = HEADER.format(name=path.name, digest=hashlib.sha256(body).hexdigest()).encode() + body
@@ -129,14 +132,19 @@ def check_overwrite(out: Path, *, force: bool) -> None:
     raise OutputError(f"{display_path(out)} {why}; refusing to overwrite it. Give another -o, or --force.")
 
 
-def _city_name(city: str | None, city_qid: str | None, client: WikidataClient | None) -> str | None:
-    if not city_qid:
-        return city
-    if client is None:
-        return city_qid
-    from twingraph.wikidata.importer import entity_name
-
-    return entity_name(client.entities([city_qid]).get(city_qid), city_qid)
+def _city_name(
+    city: str | None, city_qid: str | None, client: WikidataClient | None, language: str
+) -> tuple[str | None, str]:
+    """The name of the city of every row, and its language: `--city` as given, or for a QID its
+    Wikidata label in the list's language, else in English, German or any."""
+    if not city_qid or client is None:
+        return (city, language)
+    entity = client.entities([city_qid]).get(city_qid)
+    labels = entity.labels if entity else {}
+    for tag in (language, *FALLBACK_LANGUAGES, *sorted(labels)):
+        if tag in labels:
+            return labels[tag], tag
+    return city_qid, language
 
 
 def _project_graph(project: Project, *, exclude: Path, max_bytes: int):  # type: ignore[no-untyped-def]

@@ -59,6 +59,7 @@ class ListWriter:
         self.g = rdflib.Graph()
         self.base_iri = base_iri
         self.language = language
+        self.languages: dict[Name, str] = {}  # names in another language than the list's (a city from Wikidata)
         self.known = known
         self.iris: dict[tuple[str, str, str], str] = {}  # (kind, name or QID key, country) -> IRI
         self.used = set(known.taken)
@@ -143,8 +144,11 @@ class ListWriter:
         if iri in self.known.described:
             return iri
         if (self._ref(iri), None, None) not in self.g:
+            from rdflib import Literal
+
             self._add(iri, RDF_TYPE, TW + "Municipality", iri=True)
-            self._literal(iri, RDFS_LABEL, name.text)
+            language = self.languages.get(name, self.language)
+            self.g.add((self._ref(iri), self._ref(RDFS_LABEL), Literal(name.text, lang=language)))
             self._add(iri, DCT_SOURCE, self.row_source(line), iri=True)
             if country:
                 self._add(iri, TW + "country", country, iri=True)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import TwingraphError
 from twingraph.formats import GRAPH_FORMATS, TABLE_FORMATS, named, names
-from twingraph.iris import DCT_SOURCE, PREFIXES, RDF_TYPE, RDFS_LABEL, SCHEMA_URL, TW
+from twingraph.iris import DCT_SOURCE, FALLBACK_LANGUAGES, PREFIXES, RDF_TYPE, RDFS_LABEL, SCHEMA_URL, TW
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -101,10 +101,13 @@ def serialize(graph: rdflib.Graph, fmt: str, *, ontology: rdflib.Graph | None = 
     return serialize_triples(sorted_triples(to_oxigraph_triples(graph)), fmt)
 
 
-def serialize_loaded(loaded: LoadedGraph, fmt: str, *, data_paths: Sequence[Path]) -> bytes:
-    """The data files of a loaded project (the ontology beside them) in one export format."""
+def serialize_loaded(
+    loaded: LoadedGraph, fmt: str, *, data_paths: Sequence[Path], languages: Sequence[str] = ()
+) -> bytes:
+    """The data files of a loaded project (the ontology beside them) in one export format; the
+    tables name places in the best of `languages` there is."""
     if fmt in TABLE_NAMES:
-        return partnership_table(loaded.store, fmt)
+        return partnership_table(loaded.store, fmt, languages=languages)
     return serialize_triples(source_triples(loaded, data_paths), fmt)
 
 
@@ -186,18 +189,20 @@ def compact_jsonld(graph: rdflib.Graph, context: dict[str, Any]) -> bytes:
     return (json.dumps(out, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
-def partnership_tables(store: pyoxigraph.Store) -> dict[str, bytes]:
+def partnership_tables(store: pyoxigraph.Store, languages: Sequence[str] = ()) -> dict[str, bytes]:
     """Every partnership table, by format name, from one reading of the store (the rows take
-    0.7 s on World: read once, written twice)."""
-    rows = partnership_rows(store)
+    0.7 s on World: read once, written twice); names in the best of `languages` there is."""
+    rows = partnership_rows(store, languages)
     return {fmt: partnership_table(store, fmt, rows=rows) for fmt in TABLE_NAMES}
 
 
-def partnership_table(store: pyoxigraph.Store, fmt: str, *, rows: list[PartnershipRow] | None = None) -> bytes:
+def partnership_table(
+    store: pyoxigraph.Store, fmt: str, *, rows: list[PartnershipRow] | None = None, languages: Sequence[str] = ()
+) -> bytes:
     """The partnerships as CSV (RFC 4180, CRLF; lists joined with "; "): `csv` has a row per
     partnership, partners in IRI order; `csv-long` a row per place and partner, so each
     partnership twice, ordered by place and partnership."""
-    rows = partnership_rows(store) if rows is None else rows
+    rows = partnership_rows(store, languages) if rows is None else rows
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     if fmt == "csv":
@@ -230,7 +235,7 @@ def partnership_table(store: pyoxigraph.Store, fmt: str, *, rows: list[Partnersh
     return buffer.getvalue().encode("utf-8")
 
 
-def partnership_rows(store: pyoxigraph.Store) -> list[PartnershipRow]:
+def partnership_rows(store: pyoxigraph.Store, languages: Sequence[str] = ()) -> list[PartnershipRow]:
     """Every partnership with its partners and columns, in IRI order.
 
     The store holds the data and the ontology, whose labels name kinds and precisions. The
@@ -240,7 +245,7 @@ def partnership_rows(store: pyoxigraph.Store) -> list[PartnershipRow]:
     """
     import pyoxigraph
 
-    english = _english_labels(store)
+    english = _best_labels(store, languages)
 
     def objects(predicate: str) -> dict[str, list[Any]]:
         return _objects(store, predicate)
@@ -295,15 +300,25 @@ def _objects(store: pyoxigraph.Store, predicate: str) -> dict[str, list[Any]]:
     return found
 
 
-def _english_labels(store: pyoxigraph.Store) -> dict[str, list[str]]:
-    """Every English rdfs:label, by its subject's N-Triples form."""
+def _best_labels(store: pyoxigraph.Store, languages: Sequence[str]) -> dict[str, list[str]]:
+    """Every subject's rdfs:label in the best language there is, by its N-Triples form: the
+    languages asked for, then iris.FALLBACK_LANGUAGES, then any (the least tag)."""
     import pyoxigraph
 
-    english: dict[str, list[str]] = {}
+    order = [*languages, *(lang for lang in FALLBACK_LANGUAGES if lang not in languages)]
+    rank = {lang: i for i, lang in enumerate(order)}
+    best: dict[str, tuple[tuple[int, str], list[str]]] = {}
     for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(RDFS_LABEL), None):
-        if isinstance(quad.object, pyoxigraph.Literal) and quad.object.language == "en":
-            english.setdefault(str(quad.subject), []).append(quad.object.value)
-    return english
+        if not isinstance(quad.object, pyoxigraph.Literal):
+            continue
+        tag = (quad.object.language or "").lower()
+        key = (rank.get(tag, rank.get(tag.split("-")[0], len(order))), tag)
+        subject = str(quad.subject)
+        if subject not in best or key < best[subject][0]:
+            best[subject] = (key, [quad.object.value])
+        elif key == best[subject][0]:
+            best[subject][1].append(quad.object.value)
+    return {subject: values for subject, (_, values) in best.items()}
 
 
 def _first(values: list[Any] | None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from twingraph.formats import Format
+from twingraph.iris import FALLBACK_LANGUAGES
 
 # Aliases seen in the wild: generic JSON and XML for their RDF and SPARQL-results kin.
 _ACCEPT_ENTRY = re.compile(r"^\s*[A-Za-z0-9!#$&^_.+*-]+/[A-Za-z0-9!#$&^_.+*-]+\s*(;.*)?$")
@@ -120,7 +121,9 @@ def languages(header: str | None) -> list[str]:
     return [tag for _, _, tag in sorted(ranked)]
 
 
-def pick_label(labels: dict[str, str], wanted: list[str], *, fallback: tuple[str, ...] = ("en", "de")) -> str | None:
+def pick_label(
+    labels: dict[str, str], wanted: list[str], *, fallback: tuple[str, ...] = FALLBACK_LANGUAGES
+) -> str | None:
     """The label in the first wanted language that has one (`de-AT` also takes `de`), else a fallback.
 
     `labels` maps lowercase language tags ("" for none) to text. A wildcard takes any label.
