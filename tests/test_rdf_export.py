@@ -150,7 +150,11 @@ def test_the_long_csv_has_each_partnership_once_per_place() -> None:
 def test_csv_names_in_the_languages_asked_for_then_english_german_any() -> None:
     german = list(csv.DictReader(io.StringIO(run_cli("--lang", "de", "export", "-f", "csv").stdout)))
     florence = next(r for r in german if r["partnership"].endswith("florence--kassel"))
-    assert (florence["partner_a"], florence["kind"], florence["start_precision"]) == ("Florenz", "Städtepartnerschaft", "Jahr")
+    assert (florence["partner_a"], florence["kind"], florence["start_precision"]) == (
+        "Florenz",
+        "Städtepartnerschaft",
+        "Jahr",
+    )
     italian_first = list(csv.DictReader(io.StringIO(run_cli("--lang", "it,de", "export", "-f", "csv").stdout)))
     rows = {r["partnership"].rsplit("/", 1)[-1]: r for r in italian_first}
     assert rows["florence--kassel"]["partner_a"] == "Firenze"  # Italian where there is one
