@@ -313,3 +313,14 @@ def test_a_site_under_a_sub_path_negotiates_on_nginx_and_apache(tmp_path: Path) 
                 assert 'href="/twinnings/index.html"' in missing_page.text, server.name
     finally:
         remove(folder)
+
+
+@pytest.mark.parametrize("server", ["nginx", "apache"])
+def test_rdflib_reads_a_resource_of_the_static_site_by_its_url(static_servers: dict[str, str], server: str) -> None:
+    """rdflib's own HTTP client, with its own Accept header, gets RDF, not the page."""
+    from rdflib.namespace import RDFS
+
+    graph = rdflib.Graph().parse(static_servers[server] + "id/city/kassel")
+    kassel = rdflib.URIRef("https://w3id.org/twingraph/id/city/kassel")
+    assert rdflib.Literal("Kassel", lang="de") in set(graph.objects(kassel, RDFS.label))
+    assert len(graph) > 20
