@@ -266,3 +266,27 @@ def test_an_endpoint_that_is_down_is_exit_2_with_nothing_written(project: Path) 
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert not out.exists()
+
+
+def test_a_start_that_another_file_gives_otherwise_is_named_for_a_person(project: Path, tmp_path: Path) -> None:
+    """The city's list should win over Wikidata's; the other value is in another file, which the
+    import leaves alone and names."""
+    first = tmp_path / "wikidata-like.csv"
+    first.write_text("place,partner,since\nKiel,Vaasa,1965\n", encoding="utf-8")
+    assert (
+        run_import(
+            None, project, str(first), "--source", "https://example.org/w", "-o", str(project / "data" / "w.ttl")
+        ).returncode
+        == 1
+    )
+    before = (project / "data" / "w.ttl").read_bytes()
+    city = tmp_path / "city.csv"
+    city.write_text("place,partner,since\nKiel,Vaasa,1967\n", encoding="utf-8")
+    done = run_import(
+        None, project, str(city), "--source", "https://example.org/c", "-o", str(project / "data" / "c.ttl")
+    )
+    assert done.returncode == 1
+    assert "kiel--vaasa: the list gives startDate 1967, another data file 1965; the list should win" in done.stdout
+    assert (project / "data" / "w.ttl").read_bytes() == before
+    # Without QIDs, the same name is the same place: the IRIs of the first import are reused.
+    assert "kiel-2" not in (project / "data" / "c.ttl").read_text(encoding="utf-8")

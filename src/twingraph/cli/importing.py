@@ -117,6 +117,8 @@ def describe(done: Any) -> list[str]:
         lines.append(f"  line {line}: skipped ({why})")
     for line, why in [*done.problems.cells, *done.problems.warnings]:
         lines.append(f"  line {line}: {why}")
+    for conflict in done.problems.conflicts:
+        lines.append(f"  {conflict}")
     if done.review:
         lines.append(f"The matching table is in {done.review}: fill in the qid column and import again.")
     if not done.report.conforms:

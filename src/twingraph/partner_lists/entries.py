@@ -38,6 +38,7 @@ class Problems:
     skipped: list[tuple[int, str]] = field(default_factory=list)
     cells: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)  # with the project's other files
 
 
 def entries_of(

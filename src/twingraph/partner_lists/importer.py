@@ -53,7 +53,10 @@ class ListImport:
 
     @property
     def needs_review(self) -> bool:
-        return any(m.needs_review for m in self.matches) or bool(self.problems.skipped or self.problems.cells)
+        problems = self.problems
+        return any(m.needs_review for m in self.matches) or bool(
+            problems.skipped or problems.cells or problems.conflicts
+        )
 
     def count(self, state: str) -> int:
         return sum(1 for m in self.matches if m.state == state)
@@ -103,6 +106,7 @@ def import_list(
     partnerships, places = _write(writer, entries, matches)
     body = serialize(writer.g, "turtle")
     text = HEADER.format(name=path.name, digest=hashlib.sha256(body).hexdigest()).encode() + body
+    problems.conflicts = _conflicts(loaded, writer.g)
     report = _validate(project, loaded, writer.g)
     if options.review:
         write_atomic(options.review, review_table(list(matches.values())))
@@ -175,12 +179,21 @@ def _known(loaded, base_iri: str) -> Known:  # type: ignore[no-untyped-def]
         str(wd).rsplit("/", 1)[-1]: str(s) for s, wd in graph.subject_objects(predicate=_uri(TW + "wikidataEntity"))
     }
     subjects = {str(s) for s in graph.subjects() if str(s).startswith(base_iri)}
+    label = _uri("http://www.w3.org/2000/01/rdf-schema#label")
     countries = {
-        str(label).casefold(): str(country)
+        str(name).casefold(): str(country)
         for country in graph.subjects(_uri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), _uri(TW + "Country"))
-        for label in graph.objects(country, _uri("http://www.w3.org/2000/01/rdf-schema#label"))
+        for name in graph.objects(country, label)
     }
-    return Known(by_qid, frozenset(subjects), countries, frozenset(subjects))
+    places: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for place in set(graph.subjects(_uri(TW + "twinnedWith"))) | set(graph.objects(None, _uri(TW + "partner"))):
+        country = graph.value(place, _uri(TW + "country"))
+        country_names = [str(n).casefold() for n in graph.objects(country, label)] if country is not None else [""]
+        for name in graph.objects(place, label):
+            for country_name in country_names:
+                places[(str(name).casefold(), country_name)].add(str(place))
+    by_name = {key: frozenset(iris) for key, iris in places.items()}
+    return Known(by_qid, frozenset(subjects), countries, frozenset(subjects), by_name)
 
 
 def _uri(iri: str):  # type: ignore[no-untyped-def]
@@ -244,6 +257,30 @@ def _write(writer: ListWriter, entries: Sequence[Entry], matches: dict[Name, Mat
     for (a, b), rows in sorted(pairs.items()):
         writer.partnership(a, b, rows, labels[(a, b)])
     return len(pairs), len(set(places.values()))
+
+
+def _conflicts(loaded, graph) -> list[str]:  # type: ignore[no-untyped-def]
+    """Where the project's other files already give a partnership another start, end or kind.
+
+    The city's own list should win over Wikidata's and Wikipedia's, but the other value sits in
+    another file, which this import does not touch: it is named, for a person to remove.
+    """
+    from rdflib import RDF, URIRef
+
+    from twingraph.iris import TW
+
+    found = []
+    for partnership in sorted(graph.subjects(RDF.type, URIRef(TW + "Partnership"))):
+        for name in ("startDate", "endDate", "kind"):
+            ours = set(graph.objects(partnership, URIRef(TW + name)))
+            theirs = set(loaded.graph.objects(partnership, URIRef(TW + name)))
+            if ours and theirs and ours != theirs:
+                found.append(
+                    f"{partnership.rsplit('/', 1)[-1]}: the list gives {name} {', '.join(sorted(map(str, ours)))}, "
+                    f"another data file {', '.join(sorted(map(str, theirs)))}; the list should win: remove the "
+                    "other value (and its precision) there, or keep it as a tw:Claim"
+                )
+    return found
 
 
 def _validate(project: Project, loaded, graph) -> ValidationReport:  # type: ignore[no-untyped-def]

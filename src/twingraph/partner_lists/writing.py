@@ -16,7 +16,7 @@ claims are the data; Wikidata's and Wikipedia's stay in their own files.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from twingraph.iris import DCT_SOURCE, RDF_TYPE, RDFS_LABEL, TW, WD, partnership_iri, resource_iri, slugify
@@ -41,6 +41,17 @@ class Known:
     taken: frozenset[str]
     countries_by_name: dict[str, str]
     described: frozenset[str]
+    # Places by (name, country name), lower case; "" where the place has no country.
+    places_by_name: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+
+    def place_named(self, name: Name) -> str | None:
+        """The project's one place of this name (in this country, where the list gives one)."""
+        text, country = name.text.casefold(), name.country.casefold()
+        if country:
+            found = self.places_by_name.get((text, country), frozenset())
+        else:
+            found = frozenset(iri for (n, _), iris in self.places_by_name.items() if n == text for iri in iris)
+        return next(iter(found)) if len(found) == 1 else None
 
 
 def ascii_slug(name: str) -> str:
@@ -109,6 +120,8 @@ class ListWriter:
             iri = self.known.by_qid[qid]
         elif kind == "country" and not qid and name.text.casefold() in self.known.countries_by_name:
             iri = self.known.countries_by_name[name.text.casefold()]
+        elif kind == "city" and not qid and self.known.place_named(name):
+            iri = self.known.place_named(name) or ""
         else:
             slug = ascii_slug(name.text)
             iri = resource_iri(kind, slug, base_iri=self.base_iri)
