@@ -290,3 +290,16 @@ def test_a_start_that_another_file_gives_otherwise_is_named_for_a_person(project
     assert (project / "data" / "w.ttl").read_bytes() == before
     # Without QIDs, the same name is the same place: the IRIs of the first import are reused.
     assert "kiel-2" not in (project / "data" / "c.ttl").read_text(encoding="utf-8")
+
+
+def test_an_ended_status_gives_the_end_date_and_a_status_change(project: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "ended.csv"
+    listing.write_text("Stadt;Partnerstadt;seit;Status;Status seit\nKiel;Vaasa;1965;beendet;2014\n", encoding="utf-8")
+    out = project / "data" / "ended.ttl"
+    run_import(None, project, str(listing), "--source", "https://example.org/e", "-o", str(out))
+    graph = Graph().parse(out)
+    pair = URIRef(BASE + "id/partnership/kiel--vaasa")
+    assert str(graph.value(pair, URIRef(TW + "endDate"))) == "2014"
+    change = URIRef(BASE + "id/status/kiel--vaasa-2014-ended")
+    assert (change, URIRef(TW + "status"), URIRef(TW + "Ended")) in graph
+    assert run_cli("--root", str(project), "validate").returncode == 0

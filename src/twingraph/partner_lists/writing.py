@@ -190,7 +190,11 @@ class ListWriter:
             for note in entry.notes:
                 self._literal(iri, SKOS_NOTE, note)
         self._dates(iri, "start", [(e.since, e.line) for e in entries if e.since])
-        self._dates(iri, "end", [(e.until, e.line) for e in entries if e.until])
+        # An end is tw:endDate (Wikidata's P582): the list's `until`, else the date its status became "ended".
+        ends = [(e.until, e.line) for e in entries if e.until] or [
+            (e.status_since, e.line) for e in entries if e.status == "Ended" and e.status_since
+        ]
+        self._dates(iri, "end", ends)
         for entry in entries:
             if entry.status and entry.status_since:
                 self._status(iri, entry)
