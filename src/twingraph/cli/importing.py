@@ -119,8 +119,10 @@ def describe(done: Any) -> list[str]:
         lines.append(f"  line {line}: {why}")
     for conflict in done.problems.conflicts:
         lines.append(f"  {conflict}")
-    if done.review:
+    if done.review and done.needs_review:
         lines.append(f"The matching table is in {done.review}: fill in the qid column and import again.")
+    elif done.review:
+        lines.append(f"The matching table is in {done.review}.")
     if not done.report.conforms:
         lines.append(
             f"It does not conform to the shapes ({len(done.report.violations)} violations): `twingraph validate` "

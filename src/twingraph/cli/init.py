@@ -49,9 +49,10 @@ def init(
         publisher=publisher,
         licence=licence,
     )
+    places = f"{made.places} place{'' if made.places == 1 else 's'}"
+    partnerships = f"{made.partnerships} partnership{'' if made.partnerships == 1 else 's'}"
     click.echo(
-        f"Made {made.folder}: {made.title}, {made.places} places and {made.partnerships} partnerships in "
-        f"{made.data_file.relative_to(made.folder)}."
+        f"Made {made.folder}: {made.title}, {places} and {partnerships} in {made.data_file.relative_to(made.folder)}."
     )
     if made.unchecked:
         click.echo(f"Check in {made.folder / 'twingraph.toml'}: {', '.join(made.unchecked)} (marked CHECK).")

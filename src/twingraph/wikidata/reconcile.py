@@ -133,5 +133,7 @@ def read_review(path: Path) -> dict[Name, str]:
             continue
         if not QID.fullmatch(qid):
             raise InputError(f"{display_path(path)}, line {number}: {qid!r} is not a Wikidata QID (Q123).")
+        if row.get("state") in (MATCHED, GIVEN) and qid == (row.get("candidates") or qid).split(" ")[0]:
+            continue  # the matcher's own answer, echoed: matching gives it again
         chosen[Name(row.get("kind", "place"), row.get("name", ""), row.get("country", ""))] = qid
     return chosen
