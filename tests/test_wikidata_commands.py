@@ -343,3 +343,23 @@ def test_diff_reports_a_suspension_for_a_person_and_quickstatements_never_write_
     statements = wd(wikidata, "quickstatements", cwd=tmp_path)
     assert "Q2423\tP190" not in statements.stdout
     assert "suspend" not in statements.stdout.lower()
+
+
+def test_quickstatements_give_an_end_with_its_cause_at_normal_rank(
+    wikidata_without_florence: OxigraphServer, tmp_path: Path
+) -> None:
+    """P582 with P1534 where our data names the event that ended it (a made-up end, for the test)."""
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    shutil.copy(REPO / "twingraph.toml", tmp_path / "twingraph.toml")
+    (tmp_path / "data" / "ended.ttl").write_text(
+        "@prefix tw: <https://w3id.org/twingraph/ontology#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "<https://w3id.org/twingraph/id/partnership/florence--kassel> tw:endDate \"2020\"^^xsd:gYear ;\n"
+        "    tw:endPrecision tw:YearPrecision ; tw:endCause <https://w3id.org/twingraph/id/event/cold-war> .\n"
+        "<https://w3id.org/twingraph/id/event/cold-war> tw:wikidataEntity <http://www.wikidata.org/entity/Q8683> .\n",
+        encoding="utf-8",
+    )
+    assert run_cli("validate", cwd=tmp_path).returncode == 0
+    shown = wd(wikidata_without_florence, "quickstatements", cwd=tmp_path)
+    lines = [line for line in shown.stdout.splitlines() if "\tQ2044\t" in line or line.startswith("Q2044")]
+    assert lines
+    assert all("\tP582\t+2020-00-00T00:00:00Z/9\tP1534\tQ8683\t" in line for line in lines), lines

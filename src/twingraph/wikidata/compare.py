@@ -38,6 +38,7 @@ class OurPartnership:
     end: WikiDate | None
     sources: tuple[str, ...]
     suspended_since: str | None = None  # where its latest status change suspends it
+    end_cause_qid: str | None = None  # the Wikidata item of the event that ended it (P1534)
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,18 @@ def our_partnerships(graph: rdflib.Graph, city: str) -> list[OurPartnership]:
                 end=_date(graph, p, "end"),
                 sources=tuple(sources),
                 suspended_since=_suspended_since(graph, p),
+                end_cause_qid=_end_cause(graph, p),
             )
         )
     return result
+
+
+def _end_cause(graph: rdflib.Graph, partnership: rdflib.term.Node) -> str | None:
+    from rdflib import URIRef
+
+    cause = graph.value(partnership, URIRef(TW + "endCause"))
+    wikidata = graph.value(cause, URIRef(TW + "wikidataEntity")) if cause is not None else None
+    return qid_of(str(wikidata)) if wikidata is not None else None
 
 
 def _suspended_since(graph: rdflib.Graph, partnership: rdflib.term.Node) -> str | None:
@@ -282,6 +292,8 @@ def quickstatements(graph: rdflib.Graph, differences: Sequence[Difference]) -> l
                 fields += ["P580", _qs_time(partnership.start)]
             if partnership.end:
                 fields += ["P582", _qs_time(partnership.end)]
+                if partnership.end_cause_qid:  # at normal rank, as every statement here: an end is not an error
+                    fields += ["P1534", partnership.end_cause_qid]
             fields += ["S854", '"' + partnership.sources[0].replace('"', "%22") + '"']
             lines.append("\t".join(fields))
     return lines
