@@ -353,7 +353,7 @@ def test_quickstatements_give_an_end_with_its_cause_at_normal_rank(
     shutil.copy(REPO / "twingraph.toml", tmp_path / "twingraph.toml")
     (tmp_path / "data" / "ended.ttl").write_text(
         "@prefix tw: <https://w3id.org/twingraph/ontology#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
-        "<https://w3id.org/twingraph/id/partnership/florence--kassel> tw:endDate \"2020\"^^xsd:gYear ;\n"
+        '<https://w3id.org/twingraph/id/partnership/florence--kassel> tw:endDate "2020"^^xsd:gYear ;\n'
         "    tw:endPrecision tw:YearPrecision ; tw:endCause <https://w3id.org/twingraph/id/event/cold-war> .\n"
         "<https://w3id.org/twingraph/id/event/cold-war> tw:wikidataEntity <http://www.wikidata.org/entity/Q8683> .\n",
         encoding="utf-8",
