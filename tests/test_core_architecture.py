@@ -19,7 +19,20 @@ ALLOWED = {
     "server": {CORE, "rdf", "sparql", "shacl", "publish", "plots"},
     "static_site": {CORE, "rdf", "sparql", "shacl", "publish", "plots", "server"},
     "partner_lists": {CORE, "rdf", "sparql", "shacl", "wikidata"},
-    "cli": {CORE, "rdf", "sparql", "shacl", "publish", "plots", "wikidata", "server", "static_site", "partner_lists"},
+    "network": {CORE, "rdf"},
+    "cli": {
+        CORE,
+        "rdf",
+        "sparql",
+        "shacl",
+        "publish",
+        "plots",
+        "wikidata",
+        "server",
+        "static_site",
+        "partner_lists",
+        "network",
+    },
     "api": {CORE, "rdf", "sparql", "shacl", "publish"},
 }
 # The one documented exception: rdflib's API over Oxigraph asks the guard for a query's form.

@@ -77,6 +77,14 @@ TABLE_FORMATS: tuple[Format, ...] = (PARTNERSHIPS_CSV, PARTNERS_CSV)
 # What `export` writes and `build` publishes, in this order; a file is `{name}{suffix}`.
 EXPORT_FORMATS: tuple[Format, ...] = (TURTLE, JSON_LD, N_TRIPLES, RDF_XML, PARTNERSHIPS_CSV, PARTNERS_CSV)
 CATALOG_FORMATS: tuple[Format, ...] = (TURTLE, JSON_LD)
+# The partnership network for network tools (networkx, igraph, Gephi, QGIS, pandas): `export` writes
+# them. GraphML and GEXF have no IANA registration; their media types are the ones in common use.
+GRAPHML = Format("graphml", "GraphML", "application/graphml+xml", suffixes=(".graphml",))
+GEXF = Format("gexf", "GEXF", "application/gexf+xml", suffixes=(".gexf",))
+GEOJSON = Format("geojson", "GeoJSON", "application/geo+json", suffixes=(".geojson",), eu_file_type="GEOJSON")
+EDGES_CSV = Format("edges-csv", "CSV edge list", "text/csv", suffixes=("-edges.csv",), eu_file_type="CSV")
+NODES_CSV = Format("nodes-csv", "CSV node list", "text/csv", suffixes=("-nodes.csv",), eu_file_type="CSV")
+NETWORK_FORMATS: tuple[Format, ...] = (GRAPHML, GEXF, GEOJSON, EDGES_CSV, NODES_CSV)
 HTML = Format("html", "HTML", "text/html", ("application/xhtml+xml",), ("htm",), (".html",))
 PICTURE_FORMATS: tuple[Format, ...] = (
     Format("svg", "SVG", "image/svg+xml", (), (), (".svg",)),
@@ -124,7 +132,7 @@ def suffix_table(formats: tuple[Format, ...]) -> dict[str, str]:
     return table
 
 
-EXPORT_SUFFIXES = suffix_table(EXPORT_FORMATS)
+EXPORT_SUFFIXES = suffix_table((*EXPORT_FORMATS, *NETWORK_FORMATS))
 ROW_SUFFIXES = suffix_table(RESULT_FORMATS)
 GRAPH_SUFFIXES = suffix_table(GRAPH_FORMATS)
 PICTURE_SUFFIXES = suffix_table(PICTURE_FORMATS)

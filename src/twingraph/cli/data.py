@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from twingraph.cli.base import EXIT_NO, EXIT_OK, Options, _emit, cli, output_option, pass_options
-from twingraph.formats import EXPORT_FORMATS, names
+from twingraph.formats import EXPORT_FORMATS, NETWORK_FORMATS, names
 
 
 @cli.command()
@@ -86,9 +86,10 @@ def summary(options: Options, paths: tuple[Path, ...]) -> None:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(names(EXPORT_FORMATS)),
+    type=click.Choice(names(EXPORT_FORMATS) + names(NETWORK_FORMATS)),
     help="Default: from the -o suffix, else turtle. csv has one row per partnership; csv-long one row "
-    "per place and partner (each partnership twice), to filter by one column.",
+    "per place and partner (each partnership twice), to filter by one column. graphml, gexf (Gephi, with "
+    "the years as a timeline), geojson, edges-csv and nodes-csv give the network, keyed by Wikidata QID.",
 )
 @output_option
 @pass_options
@@ -108,5 +109,11 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: P
         to_file = output is not None and str(output) != "-"
         fmt = format_for_suffix(output, EXPORT_SUFFIXES, what="export") if to_file and output else "turtle"
     loaded = load_project_graph(project, paths, max_bytes=options.max_bytes(project))
-    body = serialize_loaded(loaded, fmt, data_paths=data_paths, languages=options.languages)
+    if fmt in names(NETWORK_FORMATS):
+        from twingraph.network.model import network
+        from twingraph.network.writers import write
+
+        body = write(network(loaded.store, options.languages), fmt)
+    else:
+        body = serialize_loaded(loaded, fmt, data_paths=data_paths, languages=options.languages)
     _emit(body, output, inputs=[*ontology_files, *data_paths])

@@ -245,7 +245,7 @@ def partnership_rows(store: pyoxigraph.Store, languages: Sequence[str] = ()) -> 
     """
     import pyoxigraph
 
-    english = _best_labels(store, languages)
+    english = best_labels(store, languages)
 
     def objects(predicate: str) -> dict[str, list[Any]]:
         return _objects(store, predicate)
@@ -300,7 +300,7 @@ def _objects(store: pyoxigraph.Store, predicate: str) -> dict[str, list[Any]]:
     return found
 
 
-def _best_labels(store: pyoxigraph.Store, languages: Sequence[str]) -> dict[str, list[str]]:
+def best_labels(store: pyoxigraph.Store, languages: Sequence[str]) -> dict[str, list[str]]:
     """Every subject's rdfs:label in the best language there is, by its N-Triples form: the
     languages asked for, then iris.FALLBACK_LANGUAGES, then any (the least tag)."""
     import pyoxigraph

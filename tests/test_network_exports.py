@@ -1,0 +1,98 @@
+"""The network exports, read by the real consumers available here: networkx (GraphML, GEXF), the
+`geojson` package (GeoJSON), pandas (the edge and node lists). Gephi and QGIS are desktop
+programs; these libraries' readers stand in for them."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from twingraph.network.model import Node
+from twingraph.network.writers import _line
+
+PARTNERSHIPS, PLACES = 9, 10
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("network")
+    files = {}
+    for fmt, name in [("graphml", "kassel.graphml"), ("gexf", "kassel.gexf"), ("geojson", "kassel.geojson"),
+                      ("edges-csv", "edges.csv"), ("nodes-csv", "nodes.csv")]:  # fmt: skip
+        done = run_cli("export", "-f", fmt, "-o", str(folder / name))
+        assert done.returncode == 0, done.stderr
+        files[fmt] = folder / name
+    return files
+
+
+def test_networkx_reads_graphml_and_gexf_with_every_attribute(exported: dict[str, Path]) -> None:
+    import networkx as nx
+
+    for graph in (nx.read_graphml(exported["graphml"]), nx.read_gexf(exported["gexf"])):
+        assert (graph.number_of_nodes(), graph.number_of_edges()) == (PLACES, PARTNERSHIPS)
+        kassel = graph.nodes["Q2865"]
+        assert kassel["label"] == "Kassel"
+        assert kassel["country"] == "Germany"
+        assert abs(float(kassel["latitude"]) - 51.3158) < 0.01
+        florence = graph.edges["Q2044", "Q2865"]
+        assert (florence["start"], florence["kind"], florence["status"]) == (1952, "town twinning", "active")
+        assert florence["iri"] == "https://w3id.org/twingraph/id/partnership/florence--kassel"
+        assert int(florence["sources"]) >= 1
+
+
+def test_the_gexf_edges_are_dynamic_for_gephis_timeline(exported: dict[str, Path]) -> None:
+    text = exported["gexf"].read_text(encoding="utf-8")
+    assert 'mode="dynamic"' in text
+    assert 'timeformat="integer"' in text
+    assert 'source="Q2044" target="Q2865" start="1952"' in text
+
+
+def test_geojson_is_valid_and_its_coordinates_are_the_datas(exported: dict[str, Path]) -> None:
+    import geojson
+
+    collection = geojson.loads(exported["geojson"].read_text(encoding="utf-8"))
+    assert collection.is_valid, collection.errors()
+    points = {f["id"]: f for f in collection["features"] if f["geometry"]["type"] == "Point"}
+    lines = [f for f in collection["features"] if f["geometry"]["type"] in ("LineString", "MultiLineString")]
+    assert len(points) == PLACES
+    assert len(lines) == PARTNERSHIPS
+    assert points["Q2865"]["geometry"]["coordinates"] == pytest.approx([9.4979, 51.3127], abs=0.02)
+    assert all(line["properties"]["kind"] for line in lines)
+
+
+def test_a_line_across_the_antimeridian_is_split_there() -> None:
+    fiji = Node("a", "a", "Suva", "", "", -18.14, 178.44)
+    samoa = Node("b", "b", "Apia", "", "", -13.83, -171.77)
+    line = _line(fiji, samoa)
+    assert line["type"] == "MultiLineString"
+    (first, second) = line["coordinates"]  # type: ignore[misc]
+    assert first[1][0] == 180
+    assert second[0][0] == -180
+    assert first[1][1] == second[0][1]
+    assert -18.14 < first[1][1] < -13.83
+    assert _line(fiji, Node("c", "c", "Nadi", "", "", -17.8, 177.4))["type"] == "LineString"
+
+
+def test_pandas_reads_the_edge_and_node_lists(exported: dict[str, Path]) -> None:
+    import pandas
+
+    edges = pandas.read_csv(exported["edges-csv"])
+    nodes = pandas.read_csv(exported["nodes-csv"])
+    assert list(edges.columns[:2]) == ["source", "target"]
+    assert len(edges) == PARTNERSHIPS
+    assert len(nodes) == PLACES
+    assert set(edges["source"]) | set(edges["target"]) == set(nodes["id"])
+    assert nodes.set_index("id").loc["Q2865", "label"] == "Kassel"
+
+
+def test_the_exports_are_deterministic_and_follow_the_suffix(tmp_path: Path, exported: dict[str, Path]) -> None:
+    again = run_cli("export", "-o", str(tmp_path / "again.graphml"))
+    assert again.returncode == 0
+    assert (tmp_path / "again.graphml").read_bytes() == exported["graphml"].read_bytes()
+    geo = json.loads(run_cli("export", "-f", "geojson").stdout)
+    assert geo["type"] == "FeatureCollection"
+    assert io.StringIO(run_cli("--lang", "de", "export", "-f", "nodes-csv").stdout).read().count("Florenz") == 1
