@@ -7,6 +7,7 @@ import io
 import json
 import re
 import shutil
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -363,3 +364,54 @@ def test_quickstatements_give_an_end_with_its_cause_at_normal_rank(
     lines = [line for line in shown.stdout.splitlines() if "\tQ2044\t" in line or line.startswith("Q2044")]
     assert lines
     assert all("\tP582\t+2020-00-00T00:00:00Z/9\tP1534\tQ8683\t" in line for line in lines), lines
+
+
+def test_reciprocity_of_p190_overall_per_country_and_one_way(wikidata: OxigraphServer) -> None:
+    shown = run_cli("report", "reciprocity", "-f", "json", "--endpoint", wikidata.query_url, "--no-cache")
+    assert shown.returncode == 0, shown.stderr
+    found = json.loads(shown.stdout)
+    # Read in ordered pages of 10,000: every truthy P190 statement of the fixture is counted.
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?a <http://www.wikidata.org/prop/direct/P190> ?b FILTER (?a != ?b) }"
+    url = wikidata.query_url + "?" + urllib.parse.urlencode({"query": count})
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "text/csv"}), timeout=30) as response:
+        statements = int(response.read().decode().split()[-1])
+    assert statements > 30_000
+    assert 2 * found["both_ways"] + len(found["one_way"]) == statements
+    assert found["share"] == pytest.approx(found["both_ways"] / found["pairs"], abs=1e-4)
+    assert {"lists": "Q2865", "lists_label": "Kassel", "does_not": "Q490665", "does_not_label": "Arnstadt"} in found[
+        "one_way"
+    ]
+    germany = next(c for c in found["by_country"] if c["qid"] == "Q183")
+    assert germany["country"] == "Germany"
+    assert 0 < germany["both_ways"] < germany["pairs"]
+    table = run_cli("report", "reciprocity", "--endpoint", wikidata.query_url, "--no-cache").stdout
+    assert re.match(r"P190 pairs: [\d,]+; stated both ways: [\d,]+ \(\d+\.\d %\)\.\n", table)
+    assert "Kassel (Q2865) lists Arnstadt (Q490665); Arnstadt does not list Kassel" in table
+
+
+def test_reciprocity_gives_quickstatements_for_our_sourced_one_way_pairs(wikidata: OxigraphServer) -> None:
+    shown = run_cli("report", "reciprocity", "--quickstatements", "--endpoint", wikidata.query_url, "--no-cache")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith('Q490665\tP190\tQ2865\tP580\t+1989-00-00T00:00:00Z/9\tS854\t"http')
+    assert "1 statement(s) to review." in shown.stderr
+
+
+def test_a_page_that_times_out_is_asked_again_in_halves_then_named() -> None:
+    from twingraph.sparql.remote import EndpointError
+    from twingraph.wikidata.client import WikidataError
+    from twingraph.wikidata.reciprocity import paged
+
+    class Slow:
+        def __init__(self) -> None:
+            self.queries: list[str] = []
+
+        def select(self, query: str) -> list[dict[str, object]]:
+            self.queries.append(query)
+            raise EndpointError("the endpoint took longer than 60 s")
+
+    slow = Slow()
+    with pytest.raises(WikidataError, match="the page of 625 rows from row 0 could not be read"):
+        list(paged(slow, "?a ?b ?c", "?a", page=10_000))  # type: ignore[arg-type]
+    sizes = [int(re.search(r"LIMIT (\d+)", q).group(1)) for q in slow.queries]  # type: ignore[union-attr]
+    assert sizes == [10_000, 5_000, 2_500, 1_250, 625]
+    assert all("ORDER BY ?a LIMIT" in q for q in slow.queries)  # never an OFFSET without an order

@@ -216,14 +216,9 @@ class WikidataClient:
 
     def entities(self, qids: Iterable[str]) -> dict[str, Entity]:
         """Labels, aliases, country, class, coordinates and population of these items."""
-        found: dict[str, Entity] = {}
+        found = self.labels(qids)
         for batch in _batches(sorted(set(qids))):
             values = " ".join(f"wd:{q}" for q in batch)
-            for row in self.select(
-                f"SELECT ?item ?label WHERE {{ VALUES ?item {{ {values} }} ?item rdfs:label ?label }}"
-            ):
-                entity = found.setdefault(qid_of(str(row["item"])), Entity(qid_of(str(row["item"]))))
-                entity.labels[getattr(row["label"], "language", None) or ""] = str(row["label"])
             for row in self.select(
                 f"SELECT ?item ?alias WHERE {{ VALUES ?item {{ {values} }} ?item skos:altLabel ?alias }}"
             ):
@@ -261,6 +256,18 @@ class WikidataClient:
         for entity in found.values():
             entity.countries = sorted(set(entity.countries))
             entity.instance_of = sorted(set(entity.instance_of))
+        return found
+
+    def labels(self, qids: Iterable[str]) -> dict[str, Entity]:
+        """The labels (in every language) of these items, as entities with nothing else."""
+        found: dict[str, Entity] = {}
+        for batch in _batches(sorted(set(qids))):
+            values = " ".join(f"wd:{q}" for q in batch)
+            for row in self.select(
+                f"SELECT ?item ?label WHERE {{ VALUES ?item {{ {values} }} ?item rdfs:label ?label }}"
+            ):
+                entity = found.setdefault(qid_of(str(row["item"])), Entity(qid_of(str(row["item"]))))
+                entity.labels[getattr(row["label"], "language", None) or ""] = str(row["label"])
         return found
 
     def items_named(self, names: Sequence[str], languages: Sequence[str]) -> dict[str, set[str]]:
