@@ -92,6 +92,7 @@ bench: $(TEST_STAMP) $(WEB_SERVERS) $(WRK)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/site_load.py
 	$(BIN)/python benchmarks/reconcile.py
+	$(BIN)/python benchmarks/world_import.py
 
 ## outline: fetch the Natural Earth country outlines again from the npm package world-atlas (needs npm)
 outline:

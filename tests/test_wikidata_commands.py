@@ -398,8 +398,7 @@ def test_reciprocity_gives_quickstatements_for_our_sourced_one_way_pairs(wikidat
 
 def test_a_page_that_times_out_is_asked_again_in_halves_then_named() -> None:
     from twingraph.sparql.remote import EndpointError
-    from twingraph.wikidata.client import WikidataError
-    from twingraph.wikidata.reciprocity import paged
+    from twingraph.wikidata.client import WikidataError, paged
 
     class Slow:
         def __init__(self) -> None:
@@ -415,3 +414,23 @@ def test_a_page_that_times_out_is_asked_again_in_halves_then_named() -> None:
     sizes = [int(re.search(r"LIMIT (\d+)", q).group(1)) for q in slow.queries]  # type: ignore[union-attr]
     assert sizes == [10_000, 5_000, 2_500, 1_250, 625]
     assert all("ORDER BY ?a LIMIT" in q for q in slow.queries)  # never an OFFSET without an order
+
+
+def test_import_all_reads_every_p190_statement_in_pages(wikidata: OxigraphServer, tmp_path: Path) -> None:
+    """The world's network from the 2016 crawl: every statement, one partnership per pair, and a
+    one-directional statement marked as such; it validates although the crawl has no countries."""
+    out = tmp_path / "world.ttl"
+    shown = wd(wikidata, "import", "--all", "-o", str(out))
+    assert shown.returncode == 0, shown.stderr
+    assert "Imported 10055 places and 17401 partnerships from Wikidata." in shown.stderr
+    graph = Graph().parse(out)
+    arnstadt = URIRef("https://w3id.org/twingraph/id/partnership/arnstadt--kassel")
+    notes = {str(n) for n in graph.objects(arnstadt, URIRef("http://www.w3.org/2004/02/skos/core#note"))}
+    assert notes == {"Stated on Wikidata (P190) by Kassel only."}
+
+
+def test_import_takes_a_qid_or_all_but_not_both(wikidata: OxigraphServer) -> None:
+    for args in ([], ["Q2865", "--all"]):
+        refused = wd(wikidata, "import", *args)
+        assert refused.returncode == 2
+        assert "either a city's QID or --all" in refused.stderr

@@ -159,25 +159,41 @@ def wikidata_link(
 
 
 @wikidata.command("import")
-@click.argument("qid")
+@click.argument("qid", required=False)
 @click.option(
     "--depth", type=click.IntRange(1, 3), default=1, show_default=True, help="2 also follows the partners' partners."
+)
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Every P190 statement on the endpoint (the world's network), read in ordered pages of 10,000.",
 )
 @output_option
 @_wikidata_options
 @pass_options
-def wikidata_import(options: Options, qid: str, depth: int, output: Path | None, **client_options: Any) -> None:
-    """Write a data file in our ontology for a city (QID) and its P190 partners, then validate it.
+def wikidata_import(
+    options: Options, qid: str | None, depth: int, everything: bool, output: Path | None, **client_options: Any
+) -> None:
+    """Write a data file in our ontology for a city (QID) and its P190 partners, or with --all for
+    every P190 statement on the endpoint, then validate it.
 
     Exit 0 if it conforms to the shapes, 1 if not (each place that does not is listed, with why).
     """
+    from twingraph.errors import InputError
     from twingraph.rdf.export import serialize
     from twingraph.rdf.load import load_graph
     from twingraph.shacl.validate import load_shapes, validate_graph
-    from twingraph.wikidata.importer import import_graph
+    from twingraph.wikidata.importer import import_all, import_graph
 
+    if (qid is None) == (not everything):
+        raise InputError("give either a city's QID or --all (every P190 statement on the endpoint), not both.")
     project = options.project()
-    imported = import_graph(_client(**client_options), qid, depth=depth, base_iri=project.settings.base_iri)
+    client = _client(**client_options)
+    base = project.settings.base_iri
+    imported = (
+        import_all(client, base_iri=base) if everything else import_graph(client, str(qid), depth=depth, base_iri=base)
+    )
     ontology_files, data_paths = project.graph_inputs()
     _emit(serialize(imported.graph, "turtle"), output, inputs=[*ontology_files, *data_paths])
     ontology = load_graph(ontology_files, max_bytes=options.max_bytes(project)).graph

@@ -13,13 +13,13 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import TwingraphError
-from twingraph.sparql.remote import Endpoint
+from twingraph.sparql.remote import Endpoint, EndpointError
 
 if TYPE_CHECKING:
     from rdflib.term import Identifier
@@ -43,6 +43,13 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX schema: <http://schema.org/>
 """
+PAGE = 10_000  # rows per page of a whole-endpoint read
+SMALLEST_PAGE = 500
+_STATEMENT_VARIABLES = "?item ?partner ?rank ?start ?startPrecision ?end ?endPrecision ?ref"
+_STATEMENT_PATTERN = """?item p:P190 ?statement . ?statement ps:P190 ?partner ; wikibase:rank ?rank .
+  OPTIONAL { ?statement pqv:P580 ?s . ?s wikibase:timeValue ?start ; wikibase:timePrecision ?startPrecision }
+  OPTIONAL { ?statement pqv:P582 ?e . ?e wikibase:timeValue ?end ; wikibase:timePrecision ?endPrecision }
+  OPTIONAL { ?statement prov:wasDerivedFrom ?reference . ?reference pr:P854 ?ref }"""
 NAME_BATCH = 50  # names per label lookup: the Wikidata Query Service answers these well within its limits
 
 
@@ -186,33 +193,19 @@ class WikidataClient:
 
     def statements(self, qids: Iterable[str]) -> list[Statement]:
         """Every P190 statement of these items, with rank, start, end and reference URLs."""
-        rows: list[dict[str, Identifier]] = []
+        rows: list[Mapping[str, Any]] = []
         for batch in _batches(sorted(set(qids))):
             rows += self.select(
-                f"""SELECT ?item ?partner ?rank ?start ?startPrecision ?end ?endPrecision ?ref WHERE {{
+                f"""SELECT {_STATEMENT_VARIABLES} WHERE {{
   VALUES ?item {{ {" ".join(f"wd:{q}" for q in batch)} }}
-  ?item p:P190 ?statement . ?statement ps:P190 ?partner ; wikibase:rank ?rank .
-  OPTIONAL {{ ?statement pqv:P580 ?s . ?s wikibase:timeValue ?start ; wikibase:timePrecision ?startPrecision }}
-  OPTIONAL {{ ?statement pqv:P582 ?e . ?e wikibase:timeValue ?end ; wikibase:timePrecision ?endPrecision }}
-  OPTIONAL {{ ?statement prov:wasDerivedFrom ?reference . ?reference pr:P854 ?ref }}
+  {_STATEMENT_PATTERN}
 }}"""
             )
-        merged: dict[tuple[str, str, str], dict[str, Any]] = {}
-        for row in rows:
-            if not str(row.get("partner", "")).startswith(ENTITY):
-                continue
-            key = (qid_of(str(row["item"])), qid_of(str(row["partner"])), str(row["rank"]).rsplit("#", 1)[-1])
-            entry = merged.setdefault(key, {"start": None, "end": None, "refs": set()})
-            if "start" in row and "startPrecision" in row:
-                entry["start"] = WikiDate.parse(str(row["start"]), int(row["startPrecision"]))
-            if "end" in row and "endPrecision" in row:
-                entry["end"] = WikiDate.parse(str(row["end"]), int(row["endPrecision"]))
-            if "ref" in row:
-                entry["refs"].add(str(row["ref"]))
-        return [
-            Statement(item, partner, rank, e["start"], e["end"], tuple(sorted(e["refs"])))
-            for (item, partner, rank), e in sorted(merged.items())
-        ]
+        return _merged_statements(rows)
+
+    def all_statements(self, *, page: int = PAGE) -> list[Statement]:
+        """Every P190 statement on the endpoint, in ordered pages (`paged`)."""
+        return _merged_statements(list(paged(self, _STATEMENT_PATTERN, _STATEMENT_VARIABLES, page=page)))
 
     def entities(self, qids: Iterable[str]) -> dict[str, Entity]:
         """Labels, aliases, country, class, coordinates and population of these items."""
@@ -315,6 +308,48 @@ class WikidataClient:
             qid: next((texts[lang] for lang in [*languages, "en"] if lang in texts), next(iter(texts.values())))
             for qid, texts in found.items()
         }
+
+
+def paged(client: WikidataClient, pattern: str, variables: str, *, page: int = PAGE) -> Iterator[Mapping[str, object]]:
+    """Every row of `SELECT variables WHERE { pattern }`, page by page in a fixed order."""
+    offset = 0
+    size = page
+    while True:
+        query = f"SELECT {variables} WHERE {{ {pattern} }} ORDER BY {variables} LIMIT {size} OFFSET {offset}"
+        try:
+            rows = client.select(query)
+        except (WikidataError, EndpointError) as exc:
+            if size // 2 < SMALLEST_PAGE:
+                raise WikidataError(
+                    f"the page of {size} rows from row {offset} could not be read ({exc}); try again later, "
+                    "or a closer --endpoint."
+                ) from None
+            size //= 2
+            continue
+        yield from rows
+        if len(rows) < size:
+            return
+        offset += size
+
+
+def _merged_statements(rows: Sequence[Mapping[str, Any]]) -> list[Statement]:
+    """Statement rows (one per reference) merged into one Statement each."""
+    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in rows:
+        if not str(row.get("partner", "")).startswith(ENTITY):
+            continue
+        key = (qid_of(str(row["item"])), qid_of(str(row["partner"])), str(row["rank"]).rsplit("#", 1)[-1])
+        entry = merged.setdefault(key, {"start": None, "end": None, "refs": set()})
+        if "start" in row and "startPrecision" in row:
+            entry["start"] = WikiDate.parse(str(row["start"]), int(row["startPrecision"]))
+        if "end" in row and "endPrecision" in row:
+            entry["end"] = WikiDate.parse(str(row["end"]), int(row["endPrecision"]))
+        if "ref" in row:
+            entry["refs"].add(str(row["ref"]))
+    return [
+        Statement(item, partner, rank, e["start"], e["end"], tuple(sorted(e["refs"])))
+        for (item, partner, rank), e in sorted(merged.items())
+    ]
 
 
 def _batches(items: Sequence[str], size: int = BATCH) -> Iterator[list[str]]:

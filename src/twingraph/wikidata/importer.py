@@ -60,6 +60,23 @@ def import_graph(client: WikidataClient, qid: str, *, depth: int = 1, base_iri: 
     """Our graph of a city and its partners (and theirs, with depth 2)."""
     entities, statements = collect(client, qid, depth=depth)
     place_qids = {s.item for s in statements} | {s.partner for s in statements} | {qid_of(qid)}
+    return _imported(entities, statements, place_qids, base_iri)
+
+
+def import_all(client: WikidataClient, *, base_iri: str) -> Imported:
+    """Our graph of every P190 statement on the endpoint (the world's network), read in ordered pages."""
+    statements = [s for s in client.all_statements() if s.rank != "DeprecatedRank"]
+    place_qids = {s.item for s in statements} | {s.partner for s in statements}
+    entities = client.entities(place_qids)
+    countries = {c for e in entities.values() for c in e.countries}
+    entities.update(client.entities(countries - set(entities)))
+    return _imported(entities, statements, place_qids, base_iri)
+
+
+def _imported(
+    entities: dict[str, Entity], statements: list[Statement], place_qids: set[str], base_iri: str
+) -> Imported:
+    """The graph of these places and statements: countries, places, a partnership per pair."""
     country_qids = {c for q in place_qids if q in entities for c in entities[q].countries[:1]}
     writer = _ImportWriter(entities, _slugs(entities, place_qids | country_qids), base_iri)
     for country in sorted(country_qids):
@@ -151,6 +168,11 @@ class _ImportWriter:
         if end:
             _date(g, node, "end", end)
         g.add((node, DCTERMS.source, self.source))
+        sides = {s.item for s in both}
+        if len(sides) == 1:  # one-directional on Wikidata: one partnership, said to be stated by one side
+            side = next(iter(sides))
+            stated = f"Stated on Wikidata (P190) by {entity_name(self.entities.get(side), side)} only."
+            g.add((node, URIRef("http://www.w3.org/2004/02/skos/core#note"), Literal(stated, lang="en")))
         for url in sorted({r for s in both for r in s.references}):
             if re.match(r"^https?://\S+$", url):
                 self.reference(node, url)

@@ -10,18 +10,13 @@ command stops with the page named. Answers are cached like every Wikidata comman
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from twingraph.sparql.remote import EndpointError
-from twingraph.wikidata.client import ENTITY, WikidataError, qid_of
+from twingraph.wikidata.client import ENTITY, PAGE, paged, qid_of
 
 if TYPE_CHECKING:
     from twingraph.wikidata.client import WikidataClient
-
-PAGE = 10_000
-SMALLEST_PAGE = 500
 
 
 @dataclass(frozen=True)
@@ -45,28 +40,6 @@ class Reciprocity:
     @property
     def share(self) -> float:
         return self.both_ways / self.pairs if self.pairs else 0.0
-
-
-def paged(client: WikidataClient, pattern: str, variables: str, *, page: int = PAGE) -> Iterator[Mapping[str, object]]:
-    """Every row of `SELECT variables WHERE { pattern }`, page by page in a fixed order."""
-    offset = 0
-    size = page
-    while True:
-        query = f"SELECT {variables} WHERE {{ {pattern} }} ORDER BY {variables} LIMIT {size} OFFSET {offset}"
-        try:
-            rows = client.select(query)
-        except (WikidataError, EndpointError) as exc:
-            if size // 2 < SMALLEST_PAGE:
-                raise WikidataError(
-                    f"the page of {size} rows from row {offset} could not be read ({exc}); try again later, "
-                    "or a closer --endpoint."
-                ) from None
-            size //= 2
-            continue
-        yield from rows
-        if len(rows) < size:
-            return
-        offset += size
 
 
 def reciprocity(client: WikidataClient, *, page: int = PAGE) -> Reciprocity:
