@@ -72,7 +72,10 @@ def test_no_english_title_is_tagged_german(new_city: Path) -> None:
 @pytest.mark.parametrize(
     ("command", "words"),
     [
-        (("export", "-o", "x.xlsx"), "which export format '.xlsx' means. Use one of .csv, .json, .json-ld, .jsonld"),
+        (
+            ("export", "-o", "x.xlsx"),
+            "which export format '.xlsx' means. Use one of .csv, .geojson, .gexf, .graphml, .json",
+        ),
         (("query", "run", "partners", "-o", "x.xlsx"), "which result format '.xlsx' means"),
         (("plot", "map", "-o", "t.jpg"), "which picture format '.jpg' means. Use one of .png, .svg"),
         (("plot", "timeline", "-o", "t.pdf"), "which picture format '.pdf' means"),

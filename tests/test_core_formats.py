@@ -24,7 +24,7 @@ def _choices(*path: str, option: str = "fmt") -> list[str]:
 
 
 def test_the_cli_choices_come_from_the_registry() -> None:
-    assert _choices("export") == formats.names(formats.EXPORT_FORMATS)
+    assert _choices("export") == formats.names(formats.EXPORT_FORMATS) + formats.names(formats.NETWORK_FORMATS)
     assert _choices("catalog") == formats.names(formats.CATALOG_FORMATS)
     assert _choices("plot") == formats.names(formats.PICTURE_FORMATS)
     expected = formats.names(formats.RESULT_FORMATS) + formats.names(formats.GRAPH_FORMATS)
