@@ -84,18 +84,14 @@ def network(store: pyoxigraph.Store, languages: Sequence[str] = ()) -> Network:
         pair = sorted({str(x) for x in partners.get(str(p), ())})
         if len(pair) != 2:
             continue
-        ids = []
         for place in pair:
             if place not in nodes:
-                qid_term = first(wikidata.get(place))
+                qid_term, iri = first(wikidata.get(place)), place.strip("<>")
                 qid = qid_term.value.removeprefix(WD) if isinstance(qid_term, pyoxigraph.NamedNode) else ""
-                lat, lng = first(lats.get(place)), first(lngs.get(place))
-                nodes[place] = Node(
-                    qid or place.strip("<>"), place.strip("<>"), label(pyoxigraph.NamedNode(place.strip("<>"))), qid,
-                    label(first(countries.get(place))),
-                    float(lat.value) if lat is not None else None, float(lng.value) if lng is not None else None,
-                )  # fmt: skip
-            ids.append(nodes[place].id)
+                lat, lng = _number(first(lats.get(place))), _number(first(lngs.get(place)))
+                nodes[place] = Node(qid or iri, iri, label(pyoxigraph.NamedNode(iri)), qid,
+                                    label(first(countries.get(place))), lat, lng)  # fmt: skip
+        ids = [nodes[place].id for place in pair]
         latest = max(
             ((str(first(when.get(str(c)))), first(status.get(str(c)))) for c in changes.get(str(p), ())),
             default=None,
@@ -109,6 +105,10 @@ def network(store: pyoxigraph.Store, languages: Sequence[str] = ()) -> Network:
             )
         )  # fmt: skip
     return Network(tuple(sorted(nodes.values(), key=lambda n: n.iri)), tuple(edges))
+
+
+def _number(term: Any | None) -> float | None:
+    return float(term.value) if term is not None else None
 
 
 def _year(term: Any | None) -> int | None:

@@ -177,11 +177,8 @@ def diff(graph: rdflib.Graph, targets: Sequence[City], client: WikidataClient) -
             if s.item == city.qid and (s.partner not in theirs or theirs[s.partner].rank == "DeprecatedRank"):
                 theirs[s.partner] = s
 
-        def add(
-            kind: str, qid: str, label: str, ours_text: str = "", wikidata_text: str = "", city: City = city,
-            lacking: str = "",
-        ) -> None:  # fmt: skip
-            differences.append(Difference(kind, city.label, city.qid, label, qid, ours_text, wikidata_text, lacking))
+        def add(kind: str, qid: str, label: str, ours: str = "", wikidata: str = "", lacking: str = "") -> None:
+            differences.append(Difference(kind, city.label, city.qid, label, qid, ours, wikidata, lacking))  # noqa: B023
 
         for p in ours[city.qid]:
             if p.partner_qid is None:
