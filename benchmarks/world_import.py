@@ -14,15 +14,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
 
-from tests.servers import oxigraph_server  # noqa: E402
-from tests.wikidata_fixture import wikidata_ntriples  # noqa: E402
+from local_wikidata import crawl_server, empty_project  # noqa: E402
 
 
 def timed(command: list[str]) -> tuple[float, str]:
@@ -37,18 +34,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, default=HERE / "world-import.json")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, oxigraph_server(Path(tmp) / "store") as server:
-        request = urllib.request.Request(
-            server.store_url + "?default", data=wikidata_ntriples(), headers={"Content-Type": "application/n-triples"},
-            method="POST",
-        )  # fmt: skip
-        urllib.request.urlopen(request, timeout=120).close()
-        project = Path(tmp) / "world"
-        (project / "data").mkdir(parents=True)
-        (project / "twingraph.toml").write_text(
-            '[project]\nname = "world"\nbase_iri = "https://example.org/world/"\n[limits]\nmax_input_mb = 4096\n',
-            encoding="utf-8",
-        )
+    with tempfile.TemporaryDirectory() as tmp, crawl_server(Path(tmp)) as server:
+        project = empty_project(Path(tmp) / "world", "world")
         twingraph = [sys.executable, "-m", "twingraph", "--root", str(project)]
         imported, said = timed([*twingraph, "wikidata", "import", "--all", "-o", str(project / "data" / "world.ttl"),
                                 "--endpoint", server.query_url, "--no-cache", "--timeout", "120"])  # fmt: skip

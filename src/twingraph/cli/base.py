@@ -189,6 +189,22 @@ def cli(ctx: click.Context, root: Path | None, max_input_mb: float | None, langu
     ctx.obj = Options(root, max_input_mb, wanted)
 
 
+def progress(message: str) -> None:
+    """A step of a long command, on stderr: "… validating"."""
+    click.echo(f"… {message}", err=True)
+
+
+def exit_unless_conforming(conforms: bool, violations: int, out: Path, *, verb: str) -> None:
+    """Exit 1, saying that `out` is unchanged, where the data did not conform."""
+    if not conforms:
+        click.echo(
+            f"Not {verb}: the data does not conform to the shapes ({violations} violation(s)); "
+            f"{out} is unchanged. Run `twingraph validate` to see them.",
+            err=True,
+        )
+        sys.exit(EXIT_NO)
+
+
 def _warn_placeholders(project: Project, *, base_url: str | None = None) -> None:
     """Say loudly which publishing settings are twingraph's placeholders, not the project's."""
     pub = project.settings.publishing

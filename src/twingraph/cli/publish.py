@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from twingraph.cli.base import EXIT_NO, Options, _emit, _warn_placeholders, cli, output_option, pass_options
+from twingraph.cli.base import (
+    Options,
+    _emit,
+    _warn_placeholders,
+    cli,
+    exit_unless_conforming,
+    output_option,
+    pass_options,
+    progress,
+)
 from twingraph.formats import CATALOG_FORMATS, names
 
 
@@ -76,13 +84,7 @@ def build(options: Options, out: Path, base_url: str | None) -> None:
         out=out,
         base_url=base_url,
         max_bytes=options.max_bytes(project),
-        progress=lambda message: click.echo(f"… {message}", err=True),
+        progress=progress,
     )
-    if not report.conforms:
-        click.echo(
-            f"Not built: the data does not conform to the shapes ({report.violations} violation(s)); "
-            f"{out} is unchanged. Run `twingraph validate` to see them.",
-            err=True,
-        )
-        sys.exit(EXIT_NO)
+    exit_unless_conforming(report.conforms, report.violations, out, verb="built")
     click.echo("\n".join(describe(report)))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from twingraph.cli.base import EXIT_NO, Options, _warn_placeholders, cli, pass_options
+from twingraph.cli.base import Options, _warn_placeholders, cli, exit_unless_conforming, pass_options, progress
 from twingraph.project import DEFAULT_SITE_PICTURES
 
 
@@ -60,15 +59,9 @@ def site(options: Options, out: Path, base_url: str | None, server_folder: str |
         server_folder=server_folder,
         pictures=pictures,
         max_bytes=options.max_bytes(project),
-        progress=lambda message: click.echo(f"… {message}", err=True),
+        progress=progress,
     )
-    if not report.conforms:
-        click.echo(
-            f"Not written: the data does not conform to the shapes ({report.violations} violation(s)); "
-            f"{out} is unchanged. Run `twingraph validate` to see them.",
-            err=True,
-        )
-        sys.exit(EXIT_NO)
+    exit_unless_conforming(report.conforms, report.violations, out, verb="written")
     for iri in report.skipped:
         click.echo(f"Warning: <{iri}> has no page: its path cannot be a file name.", err=True)
     click.echo(

@@ -124,18 +124,19 @@ def _line(a: Node, b: Node) -> dict[str, object]:
 
 
 def edges_csv(net: Network) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["source", "target", *(name for name, _ in EDGE_ATTRIBUTES)])
-    for edge in net.edges:
-        writer.writerow([edge.source, edge.target, *("" if v is None else v for _, v in _edge_values(edge))])
-    yield buffer.getvalue()
+    rows = ([e.source, e.target, *(v for _, v in _edge_values(e))] for e in net.edges)
+    yield _csv(["source", "target", *(name for name, _ in EDGE_ATTRIBUTES)], rows)
 
 
 def nodes_csv(net: Network) -> Iterator[str]:
+    rows = ([n.id, n.iri, *(v for _, v in _node_values(n))] for n in net.nodes)
+    yield _csv(["id", "iri", *(name for name, _ in NODE_ATTRIBUTES)], rows)
+
+
+def _csv(header: list[str], rows: Iterator[list[object]]) -> str:
+    """A CSV table (RFC 4180, CRLF), missing values as empty cells."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["id", "iri", *(name for name, _ in NODE_ATTRIBUTES)])
-    for node in net.nodes:
-        writer.writerow([node.id, node.iri, *("" if v is None else v for _, v in _node_values(node))])
-    yield buffer.getvalue()
+    writer.writerow(header)
+    writer.writerows(["" if value is None else value for value in row] for row in rows)
+    return buffer.getvalue()

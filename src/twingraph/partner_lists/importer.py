@@ -26,7 +26,10 @@ from twingraph.rdf.output import OutputError
 from twingraph.wikidata.reconcile import Match, Name, read_review, reconcile, review_table
 
 if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
+
     from twingraph.project import Project
+    from twingraph.rdf.load import LoadedGraph
     from twingraph.shacl.validate import ValidationReport
     from twingraph.wikidata.client import WikidataClient
 
@@ -151,7 +154,7 @@ def _city_name(
     return city_qid, language
 
 
-def _project_graph(project: Project, *, exclude: Path, max_bytes: int):  # type: ignore[no-untyped-def]
+def _project_graph(project: Project, *, exclude: Path, max_bytes: int) -> LoadedGraph:
     from twingraph.rdf.load import load_graph
 
     ontology, data = project.graph_inputs()
@@ -160,7 +163,7 @@ def _project_graph(project: Project, *, exclude: Path, max_bytes: int):  # type:
     return load_graph([*ontology, *keep], max_bytes=max_bytes)
 
 
-def _themes(loaded) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _themes(loaded: LoadedGraph) -> dict[str, str]:
     from twingraph.iris import TW
 
     rows = loaded.graph.query(
@@ -168,10 +171,10 @@ def _themes(loaded) -> dict[str, str]:  # type: ignore[no-untyped-def]
         {{ ?theme <http://www.w3.org/2000/01/rdf-schema#label> ?label }}
         UNION {{ ?theme <http://www.w3.org/2004/02/skos/core#altLabel> ?label }} }}"""
     )
-    return {str(row.label).lower(): str(row.theme) for row in rows}
+    return {str(row.label).lower(): str(row.theme) for row in rows}  # type: ignore[union-attr]
 
 
-def _known(loaded, base_iri: str) -> Known:  # type: ignore[no-untyped-def]
+def _known(loaded: LoadedGraph, base_iri: str) -> Known:
     from twingraph.iris import TW
 
     graph = loaded.graph
@@ -193,10 +196,10 @@ def _known(loaded, base_iri: str) -> Known:  # type: ignore[no-untyped-def]
             for country_name in country_names:
                 places[(str(name).casefold(), country_name)].add(str(place))
     by_name = {key: frozenset(iris) for key, iris in places.items()}
-    return Known(by_qid, frozenset(subjects), countries, frozenset(subjects), by_name)
+    return Known(by_qid, frozenset(subjects), countries, by_name)
 
 
-def _uri(iri: str):  # type: ignore[no-untyped-def]
+def _uri(iri: str) -> URIRef:
     from rdflib import URIRef
 
     return URIRef(iri)
@@ -259,7 +262,7 @@ def _write(writer: ListWriter, entries: Sequence[Entry], matches: dict[Name, Mat
     return len(pairs), len(set(places.values()))
 
 
-def _conflicts(loaded, graph) -> list[str]:  # type: ignore[no-untyped-def]
+def _conflicts(loaded: LoadedGraph, graph: Graph) -> list[str]:
     """Where the project's other files already give a partnership another start, end or kind.
 
     The city's own list should win over Wikidata's and Wikipedia's, but the other value sits in
@@ -270,20 +273,21 @@ def _conflicts(loaded, graph) -> list[str]:  # type: ignore[no-untyped-def]
     from twingraph.iris import TW
 
     found = []
-    for partnership in sorted(graph.subjects(RDF.type, URIRef(TW + "Partnership"))):
+    for partnership in sorted(graph.subjects(RDF.type, URIRef(TW + "Partnership")), key=str):
         for name in ("startDate", "endDate", "kind"):
             ours = set(graph.objects(partnership, URIRef(TW + name)))
             theirs = set(loaded.graph.objects(partnership, URIRef(TW + name)))
             if ours and theirs and ours != theirs:
+                pair = str(partnership).rsplit("/", 1)[-1]
                 found.append(
-                    f"{partnership.rsplit('/', 1)[-1]}: the list gives {name} {', '.join(sorted(map(str, ours)))}, "
-                    f"another data file {', '.join(sorted(map(str, theirs)))}; the list should win: remove the "
-                    "other value (and its precision) there, or keep it as a tw:Claim"
+                    f"{pair}: the list gives {name} {', '.join(sorted(map(str, ours)))}, another data file "
+                    f"{', '.join(sorted(map(str, theirs)))}; the list should win: remove the other value (and its "
+                    "precision) there, or keep it as a tw:Claim"
                 )
     return found
 
 
-def _validate(project: Project, loaded, graph) -> ValidationReport:  # type: ignore[no-untyped-def]
+def _validate(project: Project, loaded: LoadedGraph, graph: Graph) -> ValidationReport:
     from twingraph.shacl.validate import load_shapes, validate_graph
 
     return validate_graph(loaded.graph + graph, load_shapes(project))

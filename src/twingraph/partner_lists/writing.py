@@ -35,12 +35,11 @@ _PRECISION_ORDER = {"DecadePrecision": 0, "YearPrecision": 1, "MonthPrecision": 
 
 @dataclass(frozen=True)
 class Known:
-    """What the project already has: IRIs by QID, every IRI in use, and country IRIs by name."""
+    """What the project already has: IRIs by QID, every IRI it describes, and country and place IRIs by name."""
 
     by_qid: dict[str, str]
-    taken: frozenset[str]
+    described: frozenset[str]  # every IRI the project describes: referred to, never minted again
     countries_by_name: dict[str, str]
-    described: frozenset[str]
     # Places by (name, country name), lower case; "" where the place has no country.
     places_by_name: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
@@ -73,7 +72,7 @@ class ListWriter:
         self.languages: dict[Name, str] = {}  # names in another language than the list's (a city from Wikidata)
         self.known = known
         self.iris: dict[tuple[str, str, str], str] = {}  # (kind, name or QID key, country) -> IRI
-        self.used = set(known.taken)
+        self.used = set(known.described)
         self.source_url = source_url
         self.source = resource_iri("source", ascii_slug(source_url)[:80].strip("-"), base_iri=base_iri)
         self._add(self.source, RDF_TYPE, TW + "Source", iri=True)
@@ -120,8 +119,8 @@ class ListWriter:
             iri = self.known.by_qid[qid]
         elif kind == "country" and not qid and name.text.casefold() in self.known.countries_by_name:
             iri = self.known.countries_by_name[name.text.casefold()]
-        elif kind == "city" and not qid and self.known.place_named(name):
-            iri = self.known.place_named(name) or ""
+        elif kind == "city" and not qid and (named := self.known.place_named(name)):
+            iri = named
         else:
             slug = ascii_slug(name.text)
             iri = resource_iri(kind, slug, base_iri=self.base_iri)

@@ -85,7 +85,7 @@ def _match(
         candidates = sorted(q for q, texts in named.items() if name.text in texts and q in fitting)
         wanted_country = country_qids.get(name.country)
         if wanted_country:
-            candidates = [q for q in candidates if wanted_country in entities.get(q, _NO_ENTITY).countries]
+            candidates = [q for q in candidates if q in entities and wanted_country in entities[q].countries]
         state = MATCHED if len(candidates) == 1 else AMBIGUOUS if candidates else UNMATCHED
         matches[name] = Match(name, state, candidates[0] if state == MATCHED else None, [(q, "") for q in candidates])
     ambiguous = {q for m in matches.values() if m.state == AMBIGUOUS for q, _ in m.candidates}
@@ -94,13 +94,6 @@ def _match(
         for match in matches.values():
             match.candidates = [(q, described.get(q, "")) for q, _ in match.candidates]
     return matches
-
-
-class _NoEntity:
-    countries: tuple[str, ...] = ()
-
-
-_NO_ENTITY = _NoEntity()
 
 
 def review_table(matches: Sequence[Match]) -> bytes:
