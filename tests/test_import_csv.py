@@ -18,6 +18,8 @@ from tests.servers import OxigraphServer, oxigraph_server
 LISTS = FIXTURES / "lists"
 TW = "https://w3id.org/twingraph/ontology#"
 BASE = "https://example.org/test/"
+XSD_GYEAR = URIRef("http://www.w3.org/2001/XMLSchema#gYear")
+DCT_SOURCE = URIRef("http://purl.org/dc/terms/source")
 
 
 @pytest.fixture(scope="module")
@@ -268,26 +270,80 @@ def test_an_endpoint_that_is_down_is_exit_2_with_nothing_written(project: Path) 
     assert not out.exists()
 
 
-def test_a_start_that_another_file_gives_otherwise_is_named_for_a_person(project: Path, tmp_path: Path) -> None:
-    """The city's list should win over Wikidata's; the other value is in another file, which the
-    import leaves alone and names."""
-    first = tmp_path / "wikidata-like.csv"
-    first.write_text("place,partner,since\nKiel,Vaasa,1965\n", encoding="utf-8")
-    assert (
-        run_import(
-            None, project, str(first), "--source", "https://example.org/w", "-o", str(project / "data" / "w.ttl")
-        ).returncode
-        == 1
-    )
+def _two_lists(
+    project: Path,
+    tmp_path: Path,
+    wikipedia: str,
+    city: str,
+    *,
+    city_source: str,
+    first_source: str = "https://en.wikipedia.org/wiki/List",
+) -> tuple[str, str]:
+    """A list (by default from Wikipedia), then a second list, each imported into its own file:
+    the second import's output."""
+    first = tmp_path / "wikipedia.csv"
+    first.write_text(wikipedia, encoding="utf-8")
+    run_import(None, project, str(first), "--source", first_source, "-o", str(project / "data" / "w.ttl"))
+    second = tmp_path / "city.csv"
+    second.write_text(city, encoding="utf-8")
+    done = run_import(None, project, str(second), "--source", city_source, "-o", str(project / "data" / "c.ttl"))
+    return done.stdout, done.stderr
+
+
+def test_the_city_list_wins_over_wikipedia_across_files_and_both_are_kept(project: Path, tmp_path: Path) -> None:
+    wikipedia = "place,partner,since\nKiel,Vaasa,1965\nKiel,Tallinn,1986\n"
+    stdout, _ = _two_lists(
+        project, tmp_path, wikipedia, "place,partner,since,kind\nKiel,Vaasa,1967,friendship\n",
+        city_source="https://www.kiel.de/partner",
+    )  # fmt: skip
+    assert "kiel--vaasa: startDate 1967 (c.ttl) is preferred over 1965 (w.ttl)" in stdout
+    assert "kiel--vaasa: kind tw:Friendship (c.ttl) is preferred" in stdout
+    assert "It conforms to the shapes" in stdout
     before = (project / "data" / "w.ttl").read_bytes()
-    city = tmp_path / "city.csv"
-    city.write_text("place,partner,since\nKiel,Vaasa,1967\n", encoding="utf-8")
-    done = run_import(
-        None, project, str(city), "--source", "https://example.org/c", "-o", str(project / "data" / "c.ttl")
-    )
-    assert done.returncode == 1
-    assert "kiel--vaasa: the list gives startDate 1967, another data file 1965; the list should win" in done.stdout
+    assert run_cli("--root", str(project), "validate").returncode == 0  # the files are never changed
     assert (project / "data" / "w.ttl").read_bytes() == before
+    built = run_cli("--root", str(project), "build", "--out", str(tmp_path / "dist"))
+    assert built.returncode == 0, built.stderr
+    graph = Graph().parse(tmp_path / "dist" / "test.ttl")
+    vaasa = URIRef(BASE + "id/partnership/kiel--vaasa")
+    assert list(graph.objects(vaasa, URIRef(TW + "startDate"))) == [Literal("1967", datatype=XSD_GYEAR)]
+    assert list(graph.objects(vaasa, URIRef(TW + "kind"))) == [URIRef(TW + "Friendship")]
+    claims = {
+        (str(graph.value(c, URIRef(TW + "claimValue"))), str(graph.value(c, URIRef(TW + "rank"))).rsplit("#")[-1])
+        for c in graph.objects(vaasa, URIRef(TW + "claim"))
+        if graph.value(c, URIRef(TW + "claimProperty")) == URIRef(TW + "startDate")
+    }
+    assert claims == {("1967", "PreferredRank"), ("1965", "NormalRank")}
+    sources = {str(s) for c in graph.objects(vaasa, URIRef(TW + "claim")) for s in graph.objects(c, DCT_SOURCE)}
+    assert any("en-wikipedia-org" in s for s in sources)
+    assert any("www-kiel-de" in s for s in sources)
+    # Tallinn is only on Wikipedia's list: nothing to settle.
+    tallinn = URIRef(BASE + "id/partnership/kiel--tallinn")
+    assert list(graph.objects(tallinn, URIRef(TW + "claim"))) == []
+
+
+def test_a_named_kind_wins_over_an_unspecified_one_and_a_finer_date_over_a_vaguer(
+    project: Path, tmp_path: Path
+) -> None:
+    """Between sources of one standing (two reference works), the more informative value wins."""
+    stdout, _ = _two_lists(
+        project, tmp_path, "place,partner,since\nKiel,Vaasa,1965\n",
+        "place,partner,since,kind\nKiel,Vaasa,14.08.1965,Partnerschaft\nKiel,Brest,,\n",
+        city_source="https://de.wikipedia.org/wiki/Liste",
+    )  # fmt: skip
+    assert "kiel--vaasa: startDate 1965-08-14 (c.ttl) is preferred over 1965 (w.ttl)" in stdout
+    assert "kind tw:TownTwinning (c.ttl) is preferred" in stdout
+    assert run_cli("--root", str(project), "validate").returncode == 0
+
+
+def test_values_no_rule_can_choose_between_are_named_for_a_person(project: Path, tmp_path: Path) -> None:
+    """Two city lists with different years: neither outranks the other, so nothing is preferred."""
+    stdout, _ = _two_lists(
+        project, tmp_path, "place,partner,since\nKiel,Vaasa,1965\n", "place,partner,since\nKiel,Vaasa,1967\n",
+        city_source="https://example.org/c", first_source="https://example.org/w",
+    )  # fmt: skip
+    assert "kiel--vaasa: the project's files give startDate 1965 and 1967, and no source outranks the other" in stdout
+    assert "does not conform" in stdout
     # Without QIDs, the same name is the same place: the IRIs of the first import are reused.
     assert "kiel-2" not in (project / "data" / "c.ttl").read_text(encoding="utf-8")
 

@@ -291,6 +291,43 @@ def test_init_makes_a_project_that_validates_builds_and_serves(wikidata: Oxigrap
     )
 
 
+def test_init_then_the_city_list_wins_over_wikidata_in_the_build(wikidata: OxigraphServer, tmp_path: Path) -> None:
+    """The three commands of the README: the city's list says 1951 where Wikidata says 1952."""
+    folder = tmp_path / "kassel-project"
+    assert (
+        run_cli("init", str(folder), "--wikidata", "Q2865", "--endpoint", wikidata.query_url, "--no-cache").returncode
+        == 0
+    )
+    listing = tmp_path / "partnerstaedte.csv"
+    listing.write_text("Partnerstadt,Wikidata,seit\nFlorenz,Q2044,1951\n", encoding="utf-8")
+    imported = run_cli(
+        "--root", str(folder), "import", "csv", str(listing), "--city", "Q2865", "--source", "https://www.kassel.de/p",
+        "--endpoint", wikidata.query_url, "--no-cache",
+    )  # fmt: skip
+    said = imported.stdout
+    assert "florence--kassel: startDate 1951 (partnerstaedte-partners.ttl) is preferred over 1952 (kassel.ttl)" in said
+    # The list names no kind: Wikidata's town twinning stays, the list's "unspecified" a claim beside it.
+    assert "florence--kassel: kind tw:TownTwinning (kassel.ttl) is preferred over tw:UnspecifiedKind" in said
+    assert "It conforms to the shapes" in imported.stdout, imported.stdout
+    built = run_cli("--root", str(folder), "build", "--out", str(tmp_path / "dist"))
+    assert built.returncode == 0, built.stderr
+    graph = Graph().parse(tmp_path / "dist" / "kassel.ttl")
+    florence = URIRef("https://example.org/kassel/id/partnership/florence--kassel")
+    assert [str(v) for v in graph.objects(florence, URIRef(TW + "startDate"))] == ["1951"]
+    assert list(graph.objects(florence, URIRef(TW + "kind"))) == [URIRef(TW + "TownTwinning")]
+    ranks = {
+        (
+            str(graph.value(c, URIRef(TW + "claimValue"))).rsplit("#")[-1],
+            str(graph.value(c, URIRef(TW + "rank"))).rsplit("#")[-1],
+        )
+        for c in graph.objects(florence, URIRef(TW + "claim"))
+    }
+    assert ranks == {
+        ("1951", "PreferredRank"), ("1952", "NormalRank"),
+        ("TownTwinning", "PreferredRank"), ("UnspecifiedKind", "NormalRank"),
+    }  # fmt: skip
+
+
 def test_init_writes_the_settings_it_is_given(wikidata: OxigraphServer, tmp_path: Path) -> None:
     folder = tmp_path / "new"
     made = run_cli(

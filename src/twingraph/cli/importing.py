@@ -119,6 +119,8 @@ def describe(done: Any) -> list[str]:
         lines.append(f"  line {line}: {why}")
     for conflict in done.problems.conflicts:
         lines.append(f"  {conflict}")
+    for note in done.notes:
+        lines.append(f"  {note}")
     if done.review and done.needs_review:
         lines.append(f"The matching table is in {done.review}: fill in the qid column and import again.")
     elif done.review:

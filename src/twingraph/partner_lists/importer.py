@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from twingraph.project import Project
     from twingraph.rdf.load import LoadedGraph
+    from twingraph.rdf.precedence import Decision, Given
     from twingraph.shacl.validate import ValidationReport
     from twingraph.wikidata.client import WikidataClient
 
@@ -103,18 +104,37 @@ def import_list(
     writer = ListWriter(
         base_iri=project.settings.base_iri, language=options.language, source_url=options.source_url,
         source_title=path.name, known=_known(loaded, project.settings.base_iri),
+        city_list=is_city_list(entries, options.source_url),
     )  # fmt: skip
     if city_name:
         writer.languages[Name("place", city_name)] = city_language
     partnerships, places = _write(writer, entries, matches)
+    _keep_project_names(writer.g, loaded)
     body = serialize(writer.g, "turtle")
     text = HEADER.format(name=path.name, digest=hashlib.sha256(body).hexdigest()).encode() + body
-    problems.conflicts = _conflicts(loaded, writer.g)
-    report = _validate(project, loaded, writer.g)
+    together = _project_graph(project, exclude=out, max_bytes=max_bytes, written=(out, text))
+    problems.conflicts = _conflicts(together, writer.g)
+    report = _validate(project, together)
     if options.review:
         write_atomic(options.review, review_table(list(matches.values())))
     write_atomic(out, text)
-    return ListImport(out, read, partnerships, list(matches.values()), problems, report, options.review, places)
+    done = ListImport(out, read, partnerships, list(matches.values()), problems, report, options.review, places)
+    done.notes = [_preferred(d, together) for d in together.decisions]
+    return done
+
+
+# Lists on these hosts are reference works that collect many cities' partners, not a city's own.
+REFERENCE_WORK_HOSTS = ("wikipedia.org", "wikidata.org", "wikimedia.org")
+
+
+def is_city_list(entries: Sequence[Entry], source_url: str) -> bool:
+    """Whether the list is one city's own list of its partners: one place in every row, published
+    elsewhere than on a reference work. Its values win over other sources' (rdf/precedence.py)."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(source_url).hostname or "").lower()
+    reference_work = any(host == h or host.endswith("." + h) for h in REFERENCE_WORK_HOSTS)
+    return not reference_work and len({(e.place.text, e.place_qid) for e in entries}) == 1
 
 
 def default_output(project: Project, city: str | None, path: Path) -> Path:
@@ -154,13 +174,16 @@ def _city_name(
     return city_qid, language
 
 
-def _project_graph(project: Project, *, exclude: Path, max_bytes: int) -> LoadedGraph:
+def _project_graph(
+    project: Project, *, exclude: Path, max_bytes: int, written: tuple[Path, bytes] | None = None
+) -> LoadedGraph:
+    """The project's ontology and data without the file being replaced (with its new content, if given)."""
     from twingraph.rdf.load import load_graph
 
     ontology, data = project.graph_inputs()
     files = [p for folder in data for p in ([folder] if folder.is_file() else sorted(folder.glob("*.ttl")))]
     keep = [p for p in files if p.resolve() != exclude.resolve()]
-    return load_graph([*ontology, *keep], max_bytes=max_bytes)
+    return load_graph([*ontology, *keep], max_bytes=max_bytes, written=[written] if written else [])
 
 
 def _themes(loaded: LoadedGraph) -> dict[str, str]:
@@ -262,12 +285,28 @@ def _write(writer: ListWriter, entries: Sequence[Entry], matches: dict[Name, Mat
     return len(pairs), len(set(places.values()))
 
 
-def _conflicts(loaded: LoadedGraph, graph: Graph) -> list[str]:
-    """Where the project's other files already give a partnership another start, end or kind.
+def _keep_project_names(graph: Graph, loaded: LoadedGraph) -> None:
+    """A resource the project already names in a language keeps that name; the list's other
+    spelling becomes an alternative name (skos:altLabel), since one label per language is allowed."""
+    from rdflib import RDFS, Literal, URIRef
 
-    The city's own list should win over Wikidata's and Wikipedia's, but the other value sits in
-    another file, which this import does not touch: it is named, for a person to remove.
-    """
+    alternative = URIRef("http://www.w3.org/2004/02/skos/core#altLabel")
+    for subject, label in list(graph.subject_objects(RDFS.label)):
+        if not isinstance(label, Literal):
+            continue
+        theirs = [
+            o
+            for o in loaded.graph.objects(subject, RDFS.label)
+            if isinstance(o, Literal) and o.language == label.language
+        ]
+        if theirs and label not in theirs:
+            graph.remove((subject, RDFS.label, label))
+            graph.add((subject, alternative, label))
+
+
+def _conflicts(together: LoadedGraph, graph: Graph) -> list[str]:
+    """Where the project's files give a partnership of the list different values that the
+    precedence rule cannot choose between (rdf/precedence.py): named, for a person to settle."""
     from rdflib import RDF, URIRef
 
     from twingraph.iris import TW
@@ -275,19 +314,39 @@ def _conflicts(loaded: LoadedGraph, graph: Graph) -> list[str]:
     found = []
     for partnership in sorted(graph.subjects(RDF.type, URIRef(TW + "Partnership")), key=str):
         for name in ("startDate", "endDate", "kind"):
-            ours = set(graph.objects(partnership, URIRef(TW + name)))
-            theirs = set(loaded.graph.objects(partnership, URIRef(TW + name)))
-            if ours and theirs and ours != theirs:
+            values = sorted(map(str, together.graph.objects(partnership, URIRef(TW + name))))
+            if len(values) > 1:
                 pair = str(partnership).rsplit("/", 1)[-1]
                 found.append(
-                    f"{pair}: the list gives {name} {', '.join(sorted(map(str, ours)))}, another data file "
-                    f"{', '.join(sorted(map(str, theirs)))}; the list should win: remove the other value (and its "
-                    "precision) there, or keep it as a tw:Claim"
+                    f"{pair}: the project's files give {name} {' and '.join(values)}, and no source outranks the "
+                    "other; remove one value (and its precision), or keep them as tw:Claim with one preferred"
                 )
     return found
 
 
-def _validate(project: Project, loaded: LoadedGraph, graph: Graph) -> ValidationReport:
+def _preferred(decision: Decision, together: LoadedGraph) -> str:
+    """One line on a value the precedence rule chose, each value with the file that gives it."""
+    import pyoxigraph
+
+    from twingraph.iris import compact
+
+    files = {f.graph_name: f.path.name for f in together.files}
+    pair = decision.subject.rsplit("/", 1)[-1]
+    name = decision.prop.rsplit("#", 1)[-1]
+
+    def said(given: Given) -> str:
+        value = given.value
+        return (
+            f"{compact(value.value) if isinstance(value, pyoxigraph.NamedNode) else value.value} ({files[given.graph]})"
+        )
+
+    return (
+        f"{pair}: {name} {said(decision.preferred)} is preferred over "
+        f"{', '.join(map(said, decision.others))}; each is kept as a claim with its source"
+    )
+
+
+def _validate(project: Project, together: LoadedGraph) -> ValidationReport:
     from twingraph.shacl.validate import load_shapes, validate_graph
 
-    return validate_graph(loaded.graph + graph, load_shapes(project))
+    return validate_graph(together.graph, load_shapes(project))

@@ -63,7 +63,9 @@ def ascii_slug(name: str) -> str:
 class ListWriter:
     """Builds the graph of one imported list."""
 
-    def __init__(self, *, base_iri: str, language: str, source_url: str, source_title: str, known: Known) -> None:
+    def __init__(
+        self, *, base_iri: str, language: str, source_url: str, source_title: str, known: Known, city_list: bool = False
+    ) -> None:
         import rdflib
 
         self.g = rdflib.Graph()
@@ -76,6 +78,8 @@ class ListWriter:
         self.source_url = source_url
         self.source = resource_iri("source", ascii_slug(source_url)[:80].strip("-"), base_iri=base_iri)
         self._add(self.source, RDF_TYPE, TW + "Source", iri=True)
+        if city_list:  # its values win where other sources differ (rdf/precedence.py)
+            self._add(self.source, RDF_TYPE, TW + "CityList", iri=True)
         self._literal(self.source, "http://purl.org/dc/terms/title", source_title)
         self._add(self.source, SCHEMA + "url", source_url, iri=True)
 

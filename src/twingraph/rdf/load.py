@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from twingraph.project import Project
+    from twingraph.rdf.precedence import Decision
 
 _XML_DECLARATIONS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _LANGUAGE_TAG_NEAR = re.compile(r'["\']\s*@[^\s,;.\])]*$')
@@ -59,6 +60,9 @@ class ParsedFile:
     graph_name: str
     triples: int
     data: bytes = field(repr=False)
+    # What the precedence rule (rdf/precedence.py) took out of this file and added to it.
+    removed: frozenset[pyoxigraph.Triple] = field(default=frozenset(), repr=False)
+    added: tuple[pyoxigraph.Triple, ...] = field(default=(), repr=False)
 
     @property
     def may_hold_rewritten_datatypes(self) -> bool:
@@ -66,8 +70,12 @@ class ParsedFile:
         return _REWRITTEN_DATATYPES.search(self.data) is not None
 
     def exact_triples(self) -> list[pyoxigraph.Triple]:
-        """The file's triples exactly as written, read again from its bytes (the store canonicalises literals)."""
-        return _parse_exact(self.data, self.format, self.path)
+        """The file's triples exactly as written, read again from its bytes (the store canonicalises
+        literals), with the precedence rule's changes."""
+        triples = _parse_exact(self.data, self.format, self.path)
+        if not (self.removed or self.added):
+            return triples
+        return [t for t in triples if t not in self.removed] + list(self.added)
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,8 @@ class LoadedGraph:
 
     store: pyoxigraph.Store = field(repr=False)
     files: tuple[ParsedFile, ...]
+    # Where files gave one resource different values, and which the precedence rule preferred.
+    decisions: tuple[Decision, ...] = ()
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -231,32 +241,62 @@ def _parse_exact(data: bytes, fmt: Format, path: Path) -> list[pyoxigraph.Triple
 
 def read_exact_triples(paths: Sequence[Path], *, max_bytes: int) -> list[pyoxigraph.Triple]:
     """The files' triples exactly as written, without a store: what a build exports, read
-    beside the loading (the same checks as `load_file`; errors are the loader's to report)."""
-    triples: list[pyoxigraph.Triple] = []
+    beside the loading (the same checks as `load_file`; errors are the loader's to report), with
+    the precedence rule applied as the loader applies it."""
+    from twingraph.rdf.precedence import resolved_triples
+
+    files: list[list[pyoxigraph.Triple]] = []
     for path in expand_paths(paths):
         fmt = _format_of(path)
         data = _read_checked(path, fmt, max_bytes=max_bytes)
         try:
-            triples += _parse_exact(data, fmt, path)
+            files.append(_parse_exact(data, fmt, path))
         except (SyntaxError, ValueError, OSError) as exc:
             raise InputError(f"not valid {fmt.label}: {exc}", path=path) from None
-    return triples
+    return resolved_triples(files)
 
 
-def load_graph(paths: Sequence[Path], *, max_bytes: int) -> LoadedGraph:
-    """Load every file (folders expanded) into one store, each into a named graph of its own.
+def load_graph(paths: Sequence[Path], *, max_bytes: int, written: Sequence[tuple[Path, bytes]] = ()) -> LoadedGraph:
+    """Load every file (folders expanded) into one store, each into a named graph of its own,
+    and apply the precedence rule where files disagree (rdf/precedence.py).
 
+    `written` are files about to be written, given by their path and content: a command
+    validates its output with the project before it writes it.
     Oxigraph gives every loaded blank node a fresh identifier, so two files never share one.
     """
     import pyoxigraph
 
     store = pyoxigraph.Store()
+    paths = expand_paths(paths)
     with offline():
-        files = tuple(
+        files = [
             load_file(store, p, graph_name=f"{FILE_GRAPH_PREFIX}{index}", max_bytes=max_bytes)
-            for index, p in enumerate(expand_paths(paths))
-        )
-    return LoadedGraph(store=store, files=files)
+            for index, p in enumerate(paths)
+        ]
+        for index, (path, data) in enumerate(written, start=len(paths)):
+            fmt = _format_of(path)
+            graph_name = f"{FILE_GRAPH_PREFIX}{index}"
+            count = _load_with_oxigraph(store, data, fmt, path, graph_name)
+            files.append(ParsedFile(path=path, format=fmt, graph_name=graph_name, triples=count, data=data))
+    return _resolved(store, files)
+
+
+def _resolved(store: pyoxigraph.Store, files: list[ParsedFile]) -> LoadedGraph:
+    from dataclasses import replace
+
+    from twingraph.rdf import precedence
+
+    resolution = precedence.resolve(store, [f.graph_name for f in files])
+    if not resolution:
+        return LoadedGraph(store=store, files=tuple(files))
+    precedence.apply(store, resolution)
+    amended = []
+    for file in files:
+        removed = frozenset(resolution.removed.get(file.graph_name, ()))
+        added = tuple(resolution.added.get(file.graph_name, ()))
+        count = file.triples - len(removed) + len(added)
+        amended.append(replace(file, removed=removed, added=added, triples=count))
+    return LoadedGraph(store=store, files=tuple(amended), decisions=tuple(resolution.decided))
 
 
 def load_project_graph(project: Project, data_paths: Sequence[Path] = (), *, max_bytes: int) -> LoadedGraph:
