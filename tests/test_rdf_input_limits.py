@@ -24,7 +24,7 @@ def test_named_graph_triples_are_data_and_counted(tmp_path: Path) -> None:
     assert ontology_only.returncode == 0, ontology_only.stderr
     assert "(880 triples in 3 files)" in ontology_only.stdout
     both = run_cli("validate", str(quads), str(trig))
-    assert "(875 triples in 4 files)" in both.stdout
+    assert "(882 triples in 4 files)" in both.stdout
     summary = run_cli("summary", str(trig))
     assert summary.returncode == 0, summary.stderr
     assert "graphs.trig (2 triples)" in summary.stdout
