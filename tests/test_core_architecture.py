@@ -13,7 +13,7 @@ ALLOWED = {
     "rdf": {CORE},
     "sparql": {CORE, "rdf"},
     "shacl": {CORE, "rdf", "sparql"},
-    "publish": {CORE, "rdf", "sparql", "shacl"},
+    "publish": {CORE, "rdf", "sparql", "shacl", "network"},
     "plots": {CORE, "rdf"},
     "wikidata": {CORE, "rdf", "sparql"},
     "server": {CORE, "rdf", "sparql", "shacl", "publish", "plots"},

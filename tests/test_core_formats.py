@@ -47,14 +47,15 @@ def test_the_builds_files_and_the_catalogues_media_types_come_from_the_registry(
     from rdflib import Graph, URIRef
 
     written = {p.name for p in first_build.iterdir()}
-    for fmt in formats.EXPORT_FORMATS:
+    for fmt in formats.PUBLISHED_FORMATS:
         assert f"kassel{fmt.suffix}" in written
     catalogue = Graph().parse(first_build / "catalog.ttl")
     media = {
         str(o).rsplit("media-types/", 1)[1]
         for o in catalogue.objects(None, URIRef("http://www.w3.org/ns/dcat#mediaType"))
     }
-    assert media == {fmt.media_type for fmt in formats.EXPORT_FORMATS}
+    assert media == {fmt.media_type for fmt in formats.PUBLISHED_FORMATS}
+    assert {"application/geo+json", "application/graphml+xml", "application/gexf+xml"} <= media
 
 
 def test_suffix_tables_are_derived_per_command() -> None:

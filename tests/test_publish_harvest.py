@@ -31,14 +31,19 @@ def test_ckan_reads_one_dataset_with_one_resource_per_distribution(harvested: li
     assert dataset["title"] == "Town twinnings of Kassel"
     assert {tag["name"] for tag in dataset["tags"]} >= {"town twinning", "Kassel"}
     resources = dataset["resources"]
-    assert len(resources) == 6
+    assert len(resources) == 11
     formats = sorted(r["format"].rsplit("/", 1)[1] for r in resources)
-    assert formats == ["CSV", "CSV", "JSON_LD", "RDF_N_TRIPLES", "RDF_TURTLE", "RDF_XML"]  # the CSV twice: wide, long
+    # The CSV four times (wide, long, edges, nodes); GraphML and GEXF as XML, the nearest EU file type.
+    assert formats == [
+        "CSV", "CSV", "CSV", "CSV", "GEOJSON", "JSON_LD", "RDF_N_TRIPLES", "RDF_TURTLE", "RDF_XML", "XML", "XML"
+    ]  # fmt: skip
+    media = sorted(r["mimetype"].rsplit("media-types/", 1)[-1] for r in resources if r.get("mimetype"))
+    assert "application/geo+json" in media
     for resource in resources:
         assert resource["url"] == resource["download_url"]
         assert resource["download_url"].startswith("https://w3id.org/twingraph/dist/kassel/kassel")
         assert resource["license"] == "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
-        assert resource["size"] > 1000
+        assert resource["size"] > 500
         assert len(resource["hash"]) == 64
 
 

@@ -298,6 +298,11 @@ def test_init_then_the_city_list_wins_over_wikidata_in_the_build(wikidata: Oxigr
         run_cli("init", str(folder), "--wikidata", "Q2865", "--endpoint", wikidata.query_url, "--no-cache").returncode
         == 0
     )
+    # Data only from Wikidata: the catalogue states Wikidata's CC0, a public-domain licence.
+    catalogue = run_cli("--root", str(folder), "catalog").stdout
+    assert "<http://publications.europa.eu/resource/authority/licence/CC0>" in catalogue
+    assert "<http://purl.org/adms/licencetype/PublicDomain>" in catalogue
+    assert "CC_BY_4_0" not in catalogue
     listing = tmp_path / "partnerstaedte.csv"
     listing.write_text("Partnerstadt,Wikidata,seit\nFlorenz,Q2044,1951\n", encoding="utf-8")
     imported = run_cli(
@@ -311,6 +316,10 @@ def test_init_then_the_city_list_wins_over_wikidata_in_the_build(wikidata: Oxigr
     assert "It conforms to the shapes" in imported.stdout, imported.stdout
     built = run_cli("--root", str(folder), "build", "--out", str(tmp_path / "dist"))
     assert built.returncode == 0, built.stderr
+    # The city's list is not under CC0: the catalogue keeps the project's licence (a placeholder here).
+    catalogue = (tmp_path / "dist" / "catalog.ttl").read_text(encoding="utf-8")
+    assert "licence/CC_BY_4_0" in catalogue
+    assert "licence/CC0" not in catalogue
     graph = Graph().parse(tmp_path / "dist" / "kassel.ttl")
     florence = URIRef("https://example.org/kassel/id/partnership/florence--kassel")
     assert [str(v) for v in graph.objects(florence, URIRef(TW + "startDate"))] == ["1951"]
@@ -464,6 +473,32 @@ def test_import_all_reads_every_p190_statement_in_pages(wikidata: OxigraphServer
     arnstadt = URIRef("https://w3id.org/twingraph/id/partnership/arnstadt--kassel")
     notes = {str(n) for n in graph.objects(arnstadt, URIRef("http://www.w3.org/2004/02/skos/core#note"))}
     assert notes == {"Stated on Wikidata (P190) by Kassel only."}
+    base = "https://w3id.org/twingraph/id/"
+    # Two directions with different years: both kept as claims, each sourced to the item stating it.
+    pair = URIRef(base + "partnership/herford--voiron")
+    assert [str(v) for v in graph.objects(pair, URIRef(TW + "startDate"))] == ["1966"]
+    claims = {
+        (str(graph.value(c, URIRef(TW + "claimValue"))), str(graph.value(c, URIRef(TW + "rank"))).rsplit("#")[-1],
+         str(graph.value(graph.value(c, URIRef("http://purl.org/dc/terms/source")), URIRef("https://schema.org/url"))))
+        for c in graph.objects(pair, URIRef(TW + "claim"))
+    }  # fmt: skip
+    assert claims == {
+        ("1966", "PreferredRank", "https://www.wikidata.org/wiki/Q238205"),
+        ("1967", "NormalRank", "https://www.wikidata.org/wiki/Q3971"),
+    }
+    # A deprecated statement: a deprecated claim of the place stating it, not a partnership.
+    (deprecated,) = graph.objects(URIRef(base + "city/voiron"), URIRef(TW + "claim"))
+    assert graph.value(deprecated, URIRef(TW + "rank")) == URIRef(TW + "DeprecatedRank")
+    assert graph.value(deprecated, URIRef(TW + "claimValue")) == URIRef("http://www.wikidata.org/entity/Q42")
+    assert "1 deprecated statement kept as a deprecated claim" in shown.stderr
+    # The world's data is Wikidata's: its catalogue states CC0.
+    project = tmp_path / "world"
+    (project / "data").mkdir(parents=True)
+    (project / "twingraph.toml").write_text('[project]\nname = "world"\n', encoding="utf-8")
+    out.rename(project / "data" / "world.ttl")
+    catalogue = run_cli("--root", str(project), "catalog")
+    assert catalogue.returncode == 0, catalogue.stderr
+    assert "<http://publications.europa.eu/resource/authority/licence/CC0>" in catalogue.stdout
 
 
 def test_import_takes_a_qid_or_all_but_not_both(wikidata: OxigraphServer) -> None:

@@ -84,6 +84,10 @@ STARTS = {  # Kassel's statements: (time, precision)
 ENDS = {"Q2423": ("2022-01-01", 9)}
 REFERENCE = "https://www.kassel.de/buerger/stadtgeschichte/staedtepartnerschaften.php"
 REMOVED = {("Q490665", KASSEL)}
+# Voiron and Herford each state their twinning, with a different year: two claims for `import --all`.
+BOTH_SIDES_STARTS = {("Q238205", "Q3971"): ("1966-01-01", 9), ("Q3971", "Q238205"): ("1967-01-01", 9)}
+# A statement Wikidata deprecates (Voiron twinned with a person): a deprecated claim, no partnership.
+DEPRECATED = ("Q238205", "Q42")
 
 
 def _literal(text: str, lang: str | None = None, datatype: str | None = None) -> str:
@@ -140,10 +144,15 @@ def wikidata_ntriples(*, remove: frozenset[tuple[str, str]] = frozenset()) -> by
             reference = f"{WDREF}{_hash('ref', partner)}"
             triple(node, PROV_DERIVED, f"<{reference}>")
             triple(reference, PR + "P854", f"<{REFERENCE}>")
+        if (item, partner) in BOTH_SIDES_STARTS:
+            value = f"{WDV}{_hash('start', item, partner)}"
+            triple(node, PQV + "P580", f"<{value}>")
+            time_value(value, *BOTH_SIDES_STARTS[(item, partner)])
         if item == KASSEL and partner in ENDS:
             value = f"{WDV}{_hash('end', partner)}"
             triple(node, PQV + "P582", f"<{value}>")
             time_value(value, *ENDS[partner])
+    statement(DEPRECATED[0], "P190", f"<{WD}{DEPRECATED[1]}>", "DeprecatedRank")
     _weimar(statement, triple, time_value)
     for qid, (en, de, country, (lon, lat), population, when) in PLACES.items():
         triple(WD + qid, RDFS_LABEL, _literal(en, "en"))

@@ -79,12 +79,16 @@ EXPORT_FORMATS: tuple[Format, ...] = (TURTLE, JSON_LD, N_TRIPLES, RDF_XML, PARTN
 CATALOG_FORMATS: tuple[Format, ...] = (TURTLE, JSON_LD)
 # The partnership network for network tools (networkx, igraph, Gephi, QGIS, pandas): `export` writes
 # them. GraphML and GEXF have no IANA registration; their media types are the ones in common use.
-GRAPHML = Format("graphml", "GraphML", "application/graphml+xml", suffixes=(".graphml",))
-GEXF = Format("gexf", "GEXF", "application/gexf+xml", suffixes=(".gexf",))
+# The EU file-type table has no GraphML or GEXF: their dct:format is XML, the nearest it has.
+GRAPHML = Format("graphml", "GraphML", "application/graphml+xml", suffixes=(".graphml",), eu_file_type="XML")
+GEXF = Format("gexf", "GEXF", "application/gexf+xml", suffixes=(".gexf",), eu_file_type="XML")
+UNREGISTERED_MEDIA_TYPES = frozenset({GRAPHML.media_type, GEXF.media_type})
 GEOJSON = Format("geojson", "GeoJSON", "application/geo+json", suffixes=(".geojson",), eu_file_type="GEOJSON")
 EDGES_CSV = Format("edges-csv", "CSV edge list", "text/csv", suffixes=("-edges.csv",), eu_file_type="CSV")
 NODES_CSV = Format("nodes-csv", "CSV node list", "text/csv", suffixes=("-nodes.csv",), eu_file_type="CSV")
 NETWORK_FORMATS: tuple[Format, ...] = (GRAPHML, GEXF, GEOJSON, EDGES_CSV, NODES_CSV)
+# What `build` publishes and its catalogue lists, in this order: the data, then the network.
+PUBLISHED_FORMATS: tuple[Format, ...] = (*EXPORT_FORMATS, *NETWORK_FORMATS)
 HTML = Format("html", "HTML", "text/html", ("application/xhtml+xml",), ("htm",), (".html",))
 PICTURE_FORMATS: tuple[Format, ...] = (
     Format("svg", "SVG", "image/svg+xml", (), (), (".svg",)),

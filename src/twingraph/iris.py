@@ -20,6 +20,8 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 DCT_SOURCE = "http://purl.org/dc/terms/source"
 SCHEMA_URL = "https://schema.org/url"
+# Wikidata's structured data is CC0; its EU licence IRI, which a catalogue of data from Wikidata states.
+WIKIDATA_LICENCE = "http://publications.europa.eu/resource/authority/licence/CC0"
 
 # Prefixes used when showing IRIs to people and when writing RDF.
 PREFIXES: dict[str, str] = {

@@ -227,7 +227,8 @@ def _warn_placeholders(project: Project, *, base_url: str | None = None) -> None
         return
     shown = {
         "publisher_name": f"publisher_name (now {pub.publisher_name!r})",
-        "licence": f"licence (now {pub.licence.rsplit('/', 1)[-1]})",
+        "licence": f"licence (now {pub.licence.rsplit('/', 1)[-1]}, unless one licence covers every partnership's "
+        "sources, as CC0 does for data from Wikidata)",
         "base_url": f"base_url (now {project.settings.base_url})",
     }
     click.echo(

@@ -199,6 +199,11 @@ def wikidata_import(
     ontology = load_graph(ontology_files, max_bytes=options.max_bytes(project)).graph
     report = validate_graph(imported.graph + ontology, load_shapes(project))
     click.echo(f"Imported {imported.places} places and {imported.partnerships} partnerships from Wikidata.", err=True)
+    if imported.deprecated:
+        click.echo(f"  {imported.deprecated} deprecated statement kept as a deprecated claim, not as a partnership."
+                   if imported.deprecated == 1 else
+                   f"  {imported.deprecated} deprecated statements kept as deprecated claims, not as partnerships.",
+                   err=True)  # fmt: skip
     if report.conforms:
         click.echo("It conforms to the shapes.", err=True)
         return

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import ProjectError, display_path
-from twingraph.formats import EXPORT_FORMATS
+from twingraph.formats import EXPORT_FORMATS, NETWORK_FORMATS, PUBLISHED_FORMATS
 from twingraph.rdf import folder_swap
 from twingraph.rdf.folder_swap import MANIFEST, manifest_bytes
 from twingraph.rdf.output import OutputError
@@ -129,8 +129,11 @@ def build(
         progress(f"exporting {names}")
         tables = partnership_tables(loaded.store)
         facts = data_facts(loaded, data_paths)
+        progress("exporting the network: " + ", ".join(f"{settings.name}{fmt.suffix}" for fmt in NETWORK_FORMATS))
+        networks = network_bodies(loaded)
         bodies = {name: path.read_bytes() for name, path in rdf.result().items()}
         bodies.update(tables)
+        bodies.update(networks)
         shutil.rmtree(handover)
         progress("describing the files: catalog.ttl, catalog.jsonld, catalog-de.ttl, void.ttl")
         contents = assemble(settings, bodies, facts)
@@ -215,12 +218,21 @@ def rdf_files(triples: Sequence[Any], folder: Path) -> dict[str, Path]:
     return files
 
 
+def network_bodies(loaded: LoadedGraph) -> dict[str, bytes]:
+    """The partnership network in each network format, by format name (names in the fallback languages)."""
+    from twingraph.network.model import network
+    from twingraph.network.writers import write
+
+    net = network(loaded.store)
+    return {fmt.name: write(net, fmt.name) for fmt in NETWORK_FORMATS}
+
+
 def data_bodies(loaded: LoadedGraph, data_paths: Sequence[Path]) -> dict[str, bytes]:
-    """The data in every export format, by format name."""
+    """The data in every published format, by format name."""
     from twingraph.rdf.export import partnership_tables, source_triples
 
     tables = partnership_tables(loaded.store)
-    return {**dict(rdf_formats(source_triples(loaded, data_paths))), **tables}
+    return {**dict(rdf_formats(source_triples(loaded, data_paths))), **tables, **network_bodies(loaded)}
 
 
 def distribution_files(settings: Settings, loaded: LoadedGraph, data_paths: Sequence[Path]) -> list[DistributionFile]:
@@ -236,9 +248,10 @@ def _distributions(
     from twingraph.rdf.export import jsonld_context_bytes
 
     files = []
-    for fmt in EXPORT_FORMATS:
+    for fmt in PUBLISHED_FORMATS:
         name, body = f"{settings.name}{fmt.suffix}", bodies[fmt.name]
-        contents[name] = (body, f"the data as {fmt.label}")
+        what = "the data" if fmt in EXPORT_FORMATS else "the network"
+        contents[name] = (body, f"{what} as {fmt.label}")
         files.append(DistributionFile(name, fmt, len(body), hashlib.sha256(body).hexdigest()))
     contents["context.jsonld"] = (jsonld_context_bytes(), "the JSON-LD context of the data")
     return files
@@ -274,7 +287,7 @@ def refuse_source_folders(project: Project, out: Path) -> None:
 
 def output_names(settings: Settings) -> list[str]:
     """The names of the files a build writes (the manifest aside)."""
-    data = [f"{settings.name}{fmt.suffix}" for fmt in EXPORT_FORMATS]
+    data = [f"{settings.name}{fmt.suffix}" for fmt in PUBLISHED_FORMATS]
     return [*data, "context.jsonld", *CATALOG_FILES, "void.ttl"]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import TwingraphError
-from twingraph.formats import Format
+from twingraph.formats import GRAPH_FORMATS, Format
 from twingraph.iris import TW, WD, XSD, dataset_iri, resource_iri, slugify
 
 if TYPE_CHECKING:
@@ -62,6 +62,8 @@ _CONCEPT_LABELS = {
     EU + "file-type/RDF_N_TRIPLES": "RDF N-Triples",
     EU + "file-type/RDF_XML": "RDF/XML",
     EU + "file-type/CSV": "CSV",
+    EU + "file-type/GEOJSON": "GeoJSON",
+    EU + "file-type/XML": "XML",
     EU + "language/ENG": "English",
     EU + "language/DEU": "German",
     EU + "access-right/PUBLIC": "public",
@@ -78,6 +80,7 @@ _CONCEPT_LABELS = {
     "http://purl.org/adms/publishertype/NonProfitOrganisation": "Non-Profit Organisation",
     "http://purl.org/adms/publishertype/LocalAuthority": "Local Authority",
     "http://purl.org/adms/licencetype/Attribution": "Attribution",
+    "http://purl.org/adms/licencetype/PublicDomain": "Public domain",
     "http://dcat-ap.de/def/politicalGeocoding/Level/municipality": "Gemeinde",
     "http://dcat-ap.de/def/licenses/cc-by/4.0": "Creative Commons Namensnennung – 4.0 International (CC BY 4.0)",
     "http://dcat-ap.de/def/licenses/cc-zero": "Creative Commons Zero (CC0)",
@@ -105,10 +108,65 @@ class Coverage:
 
     start: rdflib.Literal | None
     end: rdflib.Literal | None
+    # The licence every partnership's facts come under, where one source licence covers them all
+    # (CC0 for data imported from Wikidata); the catalogue states it unless twingraph.toml sets one.
+    licence: str | None = None
+
+
+# A licence a source states (its EU IRI) -> its DCAT-AP.de IRI and its ADMS licence type.
+LICENCES = {
+    EU + "licence/CC0": ("http://dcat-ap.de/def/licenses/cc-zero", "http://purl.org/adms/licencetype/PublicDomain"),
+    EU + "licence/CC_BY_4_0": (
+        "http://dcat-ap.de/def/licenses/cc-by/4.0",
+        "http://purl.org/adms/licencetype/Attribution",
+    ),
+}
+
+
+def data_licence(loaded: LoadedGraph, data_paths: Sequence[Path] | None = None) -> str | None:
+    """The one licence (dct:license) that covers every source of every partnership, if there is
+    one: a source states it, or is a reference cited by a source that states it (dct:isReferencedBy,
+    as a Wikidata statement's reference URLs are)."""
+    total = loaded.select(f"SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a <{TW}Partnership> }}", data_paths)
+    covered = loaded.select(
+        f"""PREFIX dct: <http://purl.org/dc/terms/>
+        SELECT ?licence (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+            ?p a <{TW}Partnership> ; dct:source ?licensed . ?licensed dct:license ?licence .
+            FILTER NOT EXISTS {{
+                ?p dct:source ?source .
+                FILTER NOT EXISTS {{ {{ ?source dct:license ?licence }} UNION
+                                    {{ ?source dct:isReferencedBy ?citing . ?citing dct:license ?licence }} }}
+            }}
+        }} GROUP BY ?licence""",
+        data_paths,
+    )
+    partnerships = int(total[0][0].value) if total else 0
+    every = [row[0].value for row in covered if partnerships and int(row[1].value) == partnerships]
+    return every[0] if len(every) == 1 and every[0] in LICENCES else None
+
+
+def with_data_licence(settings: Settings, licence: str | None) -> Settings:
+    """The settings with the data's own licence where twingraph.toml sets none."""
+    import dataclasses
+
+    pub = settings.publishing
+    if licence is None or "licence" in pub.given:
+        return settings
+    given = pub.given | {"licence"} | (set() if "licence_de" in pub.given else {"licence_de"})
+    licence_de = pub.licence_de if "licence_de" in pub.given else LICENCES[licence][0]
+    publishing = dataclasses.replace(pub, licence=licence, licence_de=licence_de, given=frozenset(given))
+    return dataclasses.replace(settings, publishing=publishing)
 
 
 def coverage(loaded: LoadedGraph, data_paths: Sequence[Path] | None = None) -> Coverage:
-    """The temporal coverage of the data, from partnership start dates."""
+    """The temporal coverage of the data, from partnership start dates, and its licence."""
+    import dataclasses
+
+    found = _period(loaded, data_paths)
+    return dataclasses.replace(found, licence=data_licence(loaded, data_paths))
+
+
+def _period(loaded: LoadedGraph, data_paths: Sequence[Path] | None) -> Coverage:
     from twingraph.rdf.terms import to_rdflib
 
     rows = loaded.select(
@@ -181,7 +239,7 @@ def catalog_graph(
     """A DCAT-AP 3.0.1 catalogue with one dataset and one distribution per file."""
     if profile not in PROFILES:
         raise CatalogError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}.")
-    writer = _CatalogWriter(settings, profile)
+    writer = _CatalogWriter(with_data_licence(settings, covers.licence), profile)
     writer.catalogue()
     writer.dataset(covers)
     writer.agents()
@@ -258,7 +316,8 @@ class _CatalogWriter:
         g.add((catalog, DCTERMS.issued, self.issued))
         g.add((catalog, DCTERMS.modified, self.modified))
         g.add((catalog, DCTERMS.license, self.concept(str(self.licence), DCTERMS.LicenseDocument)))
-        g.add((self.licence, DCTERMS.type, self.concept("http://purl.org/adms/licencetype/Attribution")))
+        licence_type = LICENCES.get(self.pub.licence, ("", "http://purl.org/adms/licencetype/Attribution"))[1]
+        g.add((self.licence, DCTERMS.type, self.concept(licence_type)))
         g.add((catalog, self.dcat["themeTaxonomy"], URIRef(EU + "data-theme")))
         g.add((URIRef(EU + "data-theme"), RDF.type, SKOS.ConceptScheme))
         g.add((URIRef(EU + "data-theme"), DCTERMS.title, Literal("Data theme", lang="en")))
@@ -489,7 +548,7 @@ def void_graph(settings: Settings, facts: DataFacts, distributions: Sequence[Dis
     for example in facts.examples:
         g.add((dataset, void("exampleResource"), u(example)))
     for file in distributions:
-        if file.format.media_type != "text/csv":  # a dump is RDF
+        if file.format in GRAPH_FORMATS:  # a dump is RDF
             g.add((dataset, void("dataDump"), u(settings.base_url + file.name)))
     namespaces = {_namespace(p) for p in properties} | {_namespace(c) for c in classes}
     for namespace in sorted(namespaces):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from twingraph.formats import UNREGISTERED_MEDIA_TYPES
 from twingraph.publish.catalog import DCAT, EU, IANA
 
 if TYPE_CHECKING:
@@ -20,8 +21,10 @@ if TYPE_CHECKING:
 
 MAXIMUM = 405
 # File types the MQA counts as non-proprietary and as machine-readable (EU file-type codes).
-NON_PROPRIETARY = frozenset({"RDF_TURTLE", "JSON_LD", "RDF_N_TRIPLES", "RDF_XML", "CSV", "JSON", "XML", "TSV"})
-MACHINE_READABLE = frozenset({"RDF_TURTLE", "JSON_LD", "RDF_N_TRIPLES", "RDF_XML", "CSV", "JSON", "XML", "TSV"})
+NON_PROPRIETARY = frozenset(
+    {"RDF_TURTLE", "JSON_LD", "RDF_N_TRIPLES", "RDF_XML", "CSV", "JSON", "XML", "TSV", "GEOJSON"}
+)
+MACHINE_READABLE = NON_PROPRIETARY
 LICENCE_VOCABULARIES = (EU + "licence/", "http://dcat-ap.de/def/licenses/")
 
 
@@ -128,12 +131,21 @@ def _interoperability(c: _Checks, compliance: tuple[bool, str]) -> tuple[Indicat
     from rdflib.namespace import DCTERMS
 
     from_vocabularies = c.every(DCTERMS.format, lambda v: v.startswith(EU + "file-type/")) and c.every(
-        _dcat("mediaType"), lambda v: v.startswith(IANA)
-    )
+        _dcat("mediaType"), lambda v: v.startswith(IANA) and v[len(IANA) :] not in UNREGISTERED_MEDIA_TYPES
+    )  # GraphML's and GEXF's media types are in common use but not registered with IANA
     return (
         Indicator("Interoperability", "format", 20, c.every(DCTERMS.format)),
         Indicator("Interoperability", "mediaType", 10, c.every(_dcat("mediaType"))),
-        Indicator("Interoperability", "format and mediaType from vocabularies", 10, from_vocabularies),
+        Indicator(
+            "Interoperability",
+            "format and mediaType from vocabularies",
+            10,
+            from_vocabularies,
+            ""
+            if from_vocabularies
+            else "a format or media type is not from the EU or IANA vocabularies "
+            "(GraphML's and GEXF's media types are in common use but not registered with IANA)",
+        ),
         Indicator("Interoperability", "non-proprietary", 20, c.every(DCTERMS.format, _file_type_in(NON_PROPRIETARY))),
         Indicator("Interoperability", "machine-readable", 20, c.every(DCTERMS.format, _file_type_in(MACHINE_READABLE))),
         Indicator("Interoperability", "DCAT-AP compliance", 30, *compliance),

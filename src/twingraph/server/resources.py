@@ -175,6 +175,11 @@ def purpose(name: str, dataset: str) -> str:
         "catalog.jsonld": "the same catalogue as JSON-LD",
         "catalog-de.ttl": "the DCAT-AP.de catalogue, for GovData",
         "void.ttl": "the VoID description, for linked-data crawlers",
+        f"{dataset}.graphml": "the network as GraphML: nodes keyed by Wikidata QID, for networkx, igraph and Gephi",
+        f"{dataset}.gexf": "the network as GEXF, with the years as Gephi's timeline",
+        f"{dataset}.geojson": "places as points and partnerships as lines, for QGIS and web maps",
+        f"{dataset}-edges.csv": "the network's edge list (source,target by QID), for pandas, R and Gephi",
+        f"{dataset}-nodes.csv": "the network's node list, with labels, countries and coordinates",
     }
     return purposes.get(name, "")
 

@@ -28,7 +28,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from twingraph.formats import GRAPH_FORMATS, HTML, PARTNERSHIPS_CSV, Format
+from twingraph.formats import GEOJSON, GEXF, GRAPH_FORMATS, GRAPHML, HTML, PARTNERSHIPS_CSV, Format
 from twingraph.server.responses import RESOURCE_CHOICES
 from twingraph.server.signposting import ABOUT_PAGE, KIND_TYPES, LINKSET, Signpost, documents
 
@@ -95,7 +95,7 @@ def _acceptable_pattern() -> str:
     return rf"(?:^|,)\s*(?:{alternatives})\s*{not_zero}\s*(?:,|$)"
 
 
-_SITE_TYPES = [*((fmt.media_type, fmt.suffix) for fmt in (HTML, *GRAPH_FORMATS)),
+_SITE_TYPES = [*((fmt.media_type, fmt.suffix) for fmt in (HTML, *GRAPH_FORMATS, GRAPHML, GEXF, GEOJSON)),
                (PARTNERSHIPS_CSV.media_type, ".csv"), (RESULTS_JSON_TYPE, ".json")]  # fmt: skip
 _APACHE_TYPES = (
     "# Media types, each with its charset (RDF and pages are UTF-8).\n"

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from twingraph.iris import SCHEMA_URL, TW, WD, partnership_iri, resource_iri, slugify
+from twingraph.iris import SCHEMA_URL, TW, WD, WIKIDATA_LICENCE, partnership_iri, resource_iri, slugify
 from twingraph.wikidata.client import Entity, Statement, WikidataClient, WikiDate, qid_of
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ class Imported:
     graph: rdflib.Graph
     places: int
     partnerships: int
+    deprecated: int = 0  # deprecated statements kept as deprecated claims
 
 
 def collect(client: WikidataClient, qid: str, *, depth: int) -> tuple[dict[str, Entity], list[Statement]]:
@@ -65,16 +66,23 @@ def import_graph(client: WikidataClient, qid: str, *, depth: int = 1, base_iri: 
 
 def import_all(client: WikidataClient, *, base_iri: str) -> Imported:
     """Our graph of every P190 statement on the endpoint (the world's network), read in ordered pages."""
-    statements = [s for s in client.all_statements() if s.rank != "DeprecatedRank"]
+    every = client.all_statements()
+    statements = [s for s in every if s.rank != "DeprecatedRank"]
     place_qids = {s.item for s in statements} | {s.partner for s in statements}
     entities = client.entities(place_qids)
     countries = {c for e in entities.values() for c in e.countries}
     entities.update(client.entities(countries - set(entities)))
-    return _imported(entities, statements, place_qids, base_iri)
+    deprecated = [s for s in every if s.rank == "DeprecatedRank"]
+    return _imported(entities, statements, place_qids, base_iri, deprecated=deprecated)
 
 
 def _imported(
-    entities: dict[str, Entity], statements: list[Statement], place_qids: set[str], base_iri: str
+    entities: dict[str, Entity],
+    statements: list[Statement],
+    place_qids: set[str],
+    base_iri: str,
+    *,
+    deprecated: list[Statement] | None = None,
 ) -> Imported:
     """The graph of these places and statements: countries, places, a partnership per pair."""
     country_qids = {c for q in place_qids if q in entities for c in entities[q].countries[:1]}
@@ -88,7 +96,12 @@ def _imported(
         pairs.setdefault(tuple(sorted((s.item, s.partner))), []).append(s)  # type: ignore[arg-type]
     for (a, b), both in sorted(pairs.items()):
         writer.partnership(a, b, both)
-    return Imported(writer.g, len(place_qids), len(pairs))
+    # A deprecated statement is no partnership: it is kept as a deprecated claim of the place
+    # that states it, where that place is one of ours (a statement about a non-place is left out).
+    kept = [s for s in deprecated or [] if s.item in place_qids]
+    for s in sorted(kept, key=lambda s: (s.item, s.partner)):
+        writer.deprecated(s, place_qids)
+    return Imported(writer.g, len(place_qids), len(pairs), len(kept))
 
 
 class _ImportWriter:
@@ -104,6 +117,7 @@ class _ImportWriter:
         self.g.add((self.source, RDF.type, _tw("Source")))
         self.g.add((self.source, DCTERMS.title, Literal("Wikidata", lang="en")))
         self.g.add((self.source, URIRef(SCHEMA_URL), URIRef("https://www.wikidata.org/")))
+        self.g.add((self.source, DCTERMS.license, URIRef(WIKIDATA_LICENCE)))
 
     def iri(self, kind: str, qid: str) -> rdflib.URIRef:
         from rdflib import URIRef
@@ -162,11 +176,8 @@ class _ImportWriter:
         g.add((node, RDFS.label, Literal(f"{name_a} – {name_b}", lang="en")))
         g.add((place_a, _tw("twinnedWith"), place_b))
         g.add((place_b, _tw("twinnedWith"), place_a))
-        start, end = _finest([s.start for s in both]), _finest([s.end for s in both])
-        if start:
-            _date(g, node, "start", start)
-        if end:
-            _date(g, node, "end", end)
+        for which in ("start", "end"):
+            self.dated(node, which, [(s.item, getattr(s, which)) for s in both if getattr(s, which)])
         g.add((node, DCTERMS.source, self.source))
         sides = {s.item for s in both}
         if len(sides) == 1:  # one-directional on Wikidata: one partnership, said to be stated by one side
@@ -176,6 +187,64 @@ class _ImportWriter:
         for url in sorted({r for s in both for r in s.references}):
             if re.match(r"^https?://\S+$", url):
                 self.reference(node, url)
+
+    def dated(self, node: rdflib.URIRef, which: str, stated: list[tuple[str, WikiDate]]) -> None:
+        """The partnership's start or end: the finest date stated; where the statements (the two
+        directions, say) give different dates, each is kept as a claim sourced to its item."""
+        from rdflib import RDF, Literal, URIRef
+        from rdflib.namespace import DCTERMS
+
+        dates = sorted({d for _, d in stated}, key=lambda d: (-d.precision, d.value))
+        if not dates:
+            return
+        _date(self.g, node, which, dates[0])
+        if len(dates) == 1:
+            return
+        tied = dates[1].precision == dates[0].precision
+        for number, date in enumerate(dates, start=1):
+            claim = URIRef(f"{resource_iri('claim', node.rsplit('/', 1)[-1], base_iri=self.base_iri)}-{which}-{number}")
+            self.g.add((node, _tw("claim"), claim))
+            self.g.add((claim, RDF.type, _tw("Claim")))
+            self.g.add((claim, _tw("claimProperty"), _tw(f"{which}Date")))
+            _claimed_date(self.g, claim, date)
+            self.g.add((claim, _tw("rank"), _tw("PreferredRank" if number == 1 else "NormalRank")))
+            if number == 1:
+                reason = "The earlier of equally precise dates; a person should check." if tied else "The finest date."
+                self.g.add((claim, _tw("rankReason"), Literal(reason, lang="en")))
+            for item in sorted({item for item, d in stated if d == date}):
+                self.g.add((claim, DCTERMS.source, self.item_source(item)))
+
+    def item_source(self, qid: str) -> rdflib.URIRef:
+        """An item's page on Wikidata, as the source of what its statements say."""
+        from rdflib import RDF, Literal, URIRef
+        from rdflib.namespace import DCTERMS
+
+        source = URIRef(resource_iri("source", f"wikidata-{qid.lower()}", base_iri=self.base_iri))
+        if (source, RDF.type, _tw("Source")) not in self.g:
+            self.g.add((source, RDF.type, _tw("Source")))
+            name = entity_name(self.entities.get(qid), qid)
+            self.g.add((source, DCTERMS.title, Literal(f"{name} ({qid}) on Wikidata", lang="en")))
+            self.g.add((source, URIRef(SCHEMA_URL), URIRef(f"https://www.wikidata.org/wiki/{qid}")))
+            self.g.add((source, DCTERMS.isPartOf, self.source))
+            self.g.add((source, DCTERMS.license, URIRef(WIKIDATA_LICENCE)))
+        return source
+
+    def deprecated(self, statement: Statement, places: set[str]) -> None:
+        """A deprecated P190 statement as a deprecated claim of the place that states it."""
+        from rdflib import RDF, Literal, URIRef
+        from rdflib.namespace import DCTERMS
+
+        place, partner = statement.item, statement.partner
+        value = self.iri("city", partner) if partner in places else URIRef(WD + partner)
+        slug = f"{self.slugs[place]}--{partner.lower()}-deprecated"
+        claim = URIRef(resource_iri("claim", slug, base_iri=self.base_iri))
+        self.g.add((self.iri("city", place), _tw("claim"), claim))
+        self.g.add((claim, RDF.type, _tw("Claim")))
+        self.g.add((claim, _tw("claimProperty"), _tw("twinnedWith")))
+        self.g.add((claim, _tw("claimValue"), value))
+        self.g.add((claim, _tw("rank"), _tw("DeprecatedRank")))
+        self.g.add((claim, _tw("rankReason"), Literal("Deprecated on Wikidata.", lang="en")))
+        self.g.add((claim, DCTERMS.source, self.item_source(place)))
 
     def reference(self, node: rdflib.URIRef, url: str) -> None:
         """A reference URL of a statement, as a source of its own."""
@@ -187,6 +256,7 @@ class _ImportWriter:
         self.g.add((source, RDF.type, _tw("Source")))
         self.g.add((source, DCTERMS.title, Literal(url.split("/")[2], lang="en")))
         self.g.add((source, URIRef(SCHEMA_URL), URIRef(url)))
+        self.g.add((source, DCTERMS.isReferencedBy, self.source))  # cited by Wikidata, whose licence covers the facts
 
 
 def _tw(local: str) -> rdflib.URIRef:
@@ -206,18 +276,26 @@ def _labels(g: rdflib.Graph, node: rdflib.URIRef, entity: Entity | None, local: 
 
 
 def _date(g: rdflib.Graph, node: rdflib.URIRef, which: str, date: WikiDate) -> None:
-    from rdflib import XSD, Literal, URIRef
+    from rdflib import URIRef
 
-    datatype = {11: XSD.date, 10: XSD.gYearMonth}.get(date.precision, XSD.gYear)
     prop = "pointInTime" if which == "pointInTime" else f"{which}Date"
     precision_prop = "pointInTimePrecision" if which == "pointInTime" else f"{which}Precision"
-    g.add((node, URIRef(TW + prop), Literal(date.value, datatype=datatype)))
+    g.add((node, URIRef(TW + prop), _literal(date)))
     g.add((node, URIRef(TW + precision_prop), URIRef(TW + _PRECISIONS[date.precision])))
 
 
-def _finest(dates: list[WikiDate | None]) -> WikiDate | None:
-    known = [d for d in dates if d is not None]
-    return max(known, key=lambda d: d.precision) if known else None
+def _claimed_date(g: rdflib.Graph, claim: rdflib.URIRef, date: WikiDate) -> None:
+    from rdflib import URIRef
+
+    g.add((claim, URIRef(TW + "claimValue"), _literal(date)))
+    g.add((claim, URIRef(TW + "claimPrecision"), URIRef(TW + _PRECISIONS[date.precision])))
+
+
+def _literal(date: WikiDate) -> rdflib.Literal:
+    """A date as the literal of its precision: xsd:date, xsd:gYearMonth or xsd:gYear."""
+    from rdflib import XSD, Literal
+
+    return Literal(date.value, datatype={11: XSD.date, 10: XSD.gYearMonth}.get(date.precision, XSD.gYear))
 
 
 def entity_name(entity: Entity | None, qid: str) -> str:
