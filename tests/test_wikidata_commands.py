@@ -104,7 +104,7 @@ def test_import_writes_a_data_file_that_validates(wikidata: OxigraphServer, tmp_
     assert "Imported 11 places and 10 partnerships from Wikidata." in shown.stderr
     graph = Graph().parse(out)
     kassel = URIRef("https://w3id.org/twingraph/id/city/kassel")
-    assert str(graph.value(kassel, URIRef("http://www.w3.org/2003/01/geo/wgs84_pos#lat"))) == "51.3158"
+    assert str(graph.value(kassel, URIRef("https://schema.org/latitude"))) == "51.3158"
     figure = graph.value(kassel, URIRef(TW + "hasFigure"))
     assert int(graph.value(figure, URIRef("https://schema.org/value"))) == 201048
     yaroslavl = URIRef("https://w3id.org/twingraph/id/partnership/kassel--yaroslavl")

@@ -19,7 +19,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 DCT_SOURCE = "http://purl.org/dc/terms/source"
-SCHEMA_URL = "https://schema.org/url"
+SCHEMA = "https://schema.org/"
+SCHEMA_URL = SCHEMA + "url"
 # Wikidata's structured data is CC0; its EU licence IRI, which a catalogue of data from Wikidata states.
 WIKIDATA_LICENCE = "http://publications.europa.eu/resource/authority/licence/CC0"
 
@@ -36,7 +37,7 @@ PREFIXES: dict[str, str] = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dct": "http://purl.org/dc/terms/",
     "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
+    "schema": SCHEMA,
     "sh": "http://www.w3.org/ns/shacl#",
 }
 

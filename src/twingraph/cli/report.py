@@ -1,4 +1,4 @@
-"""`report reciprocity`: what researchers and Wikidata editors ask of the network."""
+"""`report reciprocity` and `report coverage`: what researchers and Wikidata editors ask of the network."""
 
 from __future__ import annotations
 
@@ -76,6 +76,95 @@ def render(found: Any, fmt: str) -> str:
         name_a, name_b = found.names.get(a, a), found.names.get(b, b)
         lines.append(f"  {name_a} ({a}) lists {name_b} ({b}); {name_b} does not list {name_a}")
     return "\n".join(lines) + "\n"
+
+
+@report.command("coverage")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Places shown in the table (csv and json list all).",
+)
+@pass_options
+def coverage_report(options: Options, fmt: str, top: int) -> None:
+    """Which partnerships each source (each data file: Wikidata's import, a city's list,
+    Wikipedia's list) has and the others lack, in total and per place. Reads only the project's
+    files. A place has the same IRI in every file (the stable-IRI rule), so the files compare."""
+    from twingraph.network.coverage import coverage
+    from twingraph.rdf.load import load_project_graph
+
+    project = options.project()
+    _, data_paths = project.graph_inputs()
+    loaded = load_project_graph(project, max_bytes=options.max_bytes(project))
+    found = coverage(loaded, data_paths, options.languages)
+    click.echo(render_coverage(found, fmt, top=top), nl=False)
+
+
+def render_coverage(found: Any, fmt: str, *, top: int = 20) -> str:
+    """The coverage report as a table (the places where sources differ most), CSV (a row per
+    place, the whole first) or JSON (everything)."""
+    import csv
+    import io
+
+    names = [s.source for s in found.sources]
+    if fmt == "json":
+        body = {
+            "partnerships": found.partnerships, "in_every_source": found.in_every_source,
+            "sources": [vars(s) for s in found.sources],
+            "places": [{"place": p.iri, "label": p.label, "qid": p.qid, "total": p.total,
+                        "partnerships": dict(zip(names, p.partnerships, strict=True)),
+                        "only_here": dict(zip(names, p.only_here, strict=True))} for p in found.places],
+        }  # fmt: skip
+        return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(
+            ["place", "label", "qid", "total", *(f"{n} {what}" for n in names for what in ("partnerships", "only"))]
+        )
+        sums = (v for s in found.sources for v in (s.partnerships, s.only_here))
+        writer.writerow(["(all)", "", "", found.partnerships, *sums])
+        for p in found.places:
+            writer.writerow(
+                [
+                    p.iri,
+                    p.label,
+                    p.qid,
+                    p.total,
+                    *(v for pair in zip(p.partnerships, p.only_here, strict=True) for v in pair),
+                ]
+            )
+        return buffer.getvalue()
+    return "\n".join(_coverage_table(found, top)) + "\n"
+
+
+def _coverage_table(found: Any, top: int) -> list[str]:
+    total = found.partnerships
+    share = lambda n: f"{100 * n / total:.1f} %" if total else "0.0 %"  # noqa: E731
+    lines = [
+        f"Partnerships in {len(found.sources)} source(s): {total:,} in all; "
+        f"{found.in_every_source:,} ({share(found.in_every_source)}) in every source."
+    ]
+    width = max((len(s.source) for s in found.sources), default=0)
+    for s in found.sources:
+        lines.append(
+            f"  {s.source:<{width}}  {s.partnerships:>7,} ({share(s.partnerships)})  "
+            f"only here: {s.only_here:,}; lacks {total - s.partnerships:,}"
+        )
+    differing = sorted((p for p in found.places if p.lacking), key=lambda p: (-p.lacking, p.label))
+    if differing and top:
+        shown = min(top, len(differing))
+        lines.append(
+            f"Places whose partnerships some source lacks: {len(differing):,} of {len(found.places):,}; "
+            f"the first {shown}:"
+        )
+        for p in differing[:top]:
+            sources = zip((s.source for s in found.sources), p.partnerships, p.only_here, strict=True)
+            counts = "; ".join(f"{name} {n}, {only} only there" for name, n, only in sources)
+            lines.append(f"  {p.label}{f' ({p.qid})' if p.qid else ''}: {p.total} in all; {counts}")
+    return lines
 
 
 def _quickstatements(options: Options, one_way: list[tuple[str, str]]) -> None:

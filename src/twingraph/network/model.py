@@ -11,12 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from twingraph.iris import DCT_SOURCE, RDF_TYPE, TW, WD
+from twingraph.iris import DCT_SOURCE, RDF_TYPE, SCHEMA, TW, WD
 
 if TYPE_CHECKING:
     import pyoxigraph
-
-SCHEMA = "https://schema.org/"
 
 
 @dataclass(frozen=True)

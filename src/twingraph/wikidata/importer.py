@@ -1,7 +1,7 @@
 """A city and its partners from Wikidata, as a data file in our ontology.
 
 Places come with labels (English, German and the local language), country, coordinates
-(P625, as W3C Basic Geo lat/long) and population with its point in time (P1082/P585).
+(P625, as schema:latitude/longitude) and population with its point in time (P1082/P585).
 Partnerships come from P190 with start and end at their precision, and Wikidata's
 references (P854) as sources beside a source for Wikidata itself. The result is validated
 against our shapes, and every place that does not conform is listed with the reason.
@@ -13,13 +13,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from twingraph.iris import SCHEMA_URL, TW, WD, WIKIDATA_LICENCE, partnership_iri, resource_iri, slugify
+from twingraph.iris import SCHEMA, SCHEMA_URL, TW, WD, WIKIDATA_LICENCE, partnership_iri, resource_iri, slugify
 from twingraph.wikidata.client import Entity, Statement, WikidataClient, WikiDate, qid_of
 
 if TYPE_CHECKING:
     import rdflib
 
-GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 # The local language of a country, for the third label.
 LOCAL_LANGUAGE = {
     "Q183": "de", "Q38": "it", "Q33": "fi", "Q43": "tr", "Q142": "fr", "Q801": "he", "Q34": "sv", "Q159": "ru",
@@ -150,8 +149,11 @@ class _ImportWriter:
             g.add((node, _tw("country"), self.iri("country", country_qid)))
         point = re.fullmatch(r"\s*Point\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)\s*", entity.coordinates or "", re.IGNORECASE)
         if point:
-            g.add((node, URIRef(GEO + "long"), Literal(point.group(1), datatype=XSD.decimal)))
-            g.add((node, URIRef(GEO + "lat"), Literal(point.group(2), datatype=XSD.decimal)))
+            # As the model gives coordinates (schema:latitude/longitude, with their source), which
+            # the network files, the map and the shapes read.
+            g.add((node, URIRef(SCHEMA + "longitude"), Literal(point.group(1), datatype=XSD.decimal)))
+            g.add((node, URIRef(SCHEMA + "latitude"), Literal(point.group(2), datatype=XSD.decimal)))
+            g.add((node, _tw("coordinateSource"), self.source))
         if entity.population is not None and entity.population_date is not None:
             year = entity.population_date.value[:4]
             figure = URIRef(resource_iri("figure", f"{self.slugs[qid]}-population-{year}", base_iri=self.base_iri))

@@ -1,0 +1,113 @@
+"""`report coverage`: which partnerships each source of a project has and the others lack.
+
+A source here is a data file: each import writes one (`wikidata import --all` the world from
+Wikidata, `import csv` a city's list or Wikipedia's). The same pair of places gets the same
+partnership IRI in every file (the stable-IRI rule), so comparing the files' sets of
+partnerships answers "how much of Wikipedia's list is on Wikidata, and the other way round".
+Counted in total and per place; nothing is read from the network.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from twingraph.iris import RDF_TYPE, TW, WD
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    from twingraph.rdf.load import LoadedGraph
+
+
+@dataclass(frozen=True)
+class SourceCoverage:
+    """One data file: its partnerships, and those no other file has."""
+
+    source: str
+    partnerships: int
+    only_here: int
+
+
+@dataclass(frozen=True)
+class PlaceCoverage:
+    """One place: its partnerships in each source (in the sources' order), and those only there."""
+
+    iri: str
+    label: str
+    qid: str
+    total: int  # its partnerships in any source
+    partnerships: tuple[int, ...]
+    only_here: tuple[int, ...]
+
+    @property
+    def lacking(self) -> int:
+        """How many of its partnerships the sources lack (one counted for each source lacking it)."""
+        return sum(self.total - n for n in self.partnerships)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The whole report."""
+
+    sources: tuple[SourceCoverage, ...]
+    partnerships: int  # distinct, over every source
+    in_every_source: int
+    places: tuple[PlaceCoverage, ...]
+
+
+def coverage(loaded: LoadedGraph, data_paths: Sequence[Path], languages: Sequence[str] = ()) -> Coverage:
+    """Compare the data files that describe partnerships."""
+    import pyoxigraph
+
+    from twingraph.rdf.export import best_labels
+
+    store = loaded.store
+    typed, partnership = pyoxigraph.NamedNode(RDF_TYPE), pyoxigraph.NamedNode(TW + "Partnership")
+    held: dict[str, set[str]] = {}
+    for file in loaded.files_for(data_paths):
+        graph = pyoxigraph.NamedNode(file.graph_name)
+        found = {q.subject.value for q in store.quads_for_pattern(None, typed, partnership, graph)}
+        if found:
+            held[file.path.name] = found
+    names = sorted(held)
+    every = set().union(*held.values()) if held else set()
+    owners = {p: tuple(name for name in names if p in held[name]) for p in every}
+    partners: dict[str, set[str]] = defaultdict(set)
+    for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(TW + "partner"), None, None):
+        if quad.subject.value in every:
+            partners[quad.subject.value].add(quad.object.value)
+    sources = tuple(
+        SourceCoverage(name, len(held[name]), sum(1 for p in held[name] if owners[p] == (name,))) for name in names
+    )
+    in_every = sum(1 for who in owners.values() if len(who) == len(names))
+    return Coverage(
+        sources, len(every), in_every, _places(store, names, owners, partners, best_labels(store, languages))
+    )
+
+
+def _places(
+    store: pyoxigraph.Store,
+    names: list[str],
+    owners: dict[str, tuple[str, ...]],
+    partners: dict[str, set[str]],
+    labels: dict[str, list[str]],
+) -> tuple[PlaceCoverage, ...]:
+    import pyoxigraph
+
+    per_place: dict[str, list[str]] = defaultdict(list)
+    for p, places in partners.items():
+        for place in places:
+            per_place[place].append(p)
+    wikidata = pyoxigraph.NamedNode(TW + "wikidataEntity")
+    found = []
+    for place, ps in sorted(per_place.items()):
+        entities = store.quads_for_pattern(pyoxigraph.NamedNode(place), wikidata, None)
+        qid = next((q.object.value.removeprefix(WD) for q in entities), "")
+        counts = tuple(sum(1 for p in ps if name in owners[p]) for name in names)
+        only = tuple(sum(1 for p in ps if owners[p] == (name,)) for name in names)
+        found.append(PlaceCoverage(place, min(labels.get(f"<{place}>", [place])), qid, len(ps), counts, only))
+    return tuple(found)
