@@ -142,7 +142,10 @@ def render_coverage(found: Any, fmt: str, *, top: int = 20) -> str:
 
 def _coverage_table(found: Any, top: int) -> list[str]:
     total = found.partnerships
-    share = lambda n: f"{100 * n / total:.1f} %" if total else "0.0 %"  # noqa: E731
+
+    def share(n: int) -> str:
+        return f"{100 * n / total:.1f} %" if total else "0.0 %"
+
     lines = [
         f"Partnerships in {len(found.sources)} source(s): {total:,} in all; "
         f"{found.in_every_source:,} ({share(found.in_every_source)}) in every source."

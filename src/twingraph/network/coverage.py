@@ -70,7 +70,7 @@ def coverage(loaded: LoadedGraph, data_paths: Sequence[Path], languages: Sequenc
     held: dict[str, set[str]] = {}
     for file in loaded.files_for(data_paths):
         graph = pyoxigraph.NamedNode(file.graph_name)
-        found = {q.subject.value for q in store.quads_for_pattern(None, typed, partnership, graph)}
+        found = {_value(q.subject) for q in store.quads_for_pattern(None, typed, partnership, graph)}
         if found:
             held[file.path.name] = found
     names = sorted(held)
@@ -78,8 +78,8 @@ def coverage(loaded: LoadedGraph, data_paths: Sequence[Path], languages: Sequenc
     owners = {p: tuple(name for name in names if p in held[name]) for p in every}
     partners: dict[str, set[str]] = defaultdict(set)
     for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(TW + "partner"), None, None):
-        if quad.subject.value in every:
-            partners[quad.subject.value].add(quad.object.value)
+        if _value(quad.subject) in every:
+            partners[_value(quad.subject)].add(_value(quad.object))
     sources = tuple(
         SourceCoverage(name, len(held[name]), sum(1 for p in held[name] if owners[p] == (name,))) for name in names
     )
@@ -106,8 +106,13 @@ def _places(
     found = []
     for place, ps in sorted(per_place.items()):
         entities = store.quads_for_pattern(pyoxigraph.NamedNode(place), wikidata, None)
-        qid = next((q.object.value.removeprefix(WD) for q in entities), "")
+        qid = next((_value(q.object).removeprefix(WD) for q in entities), "")
         counts = tuple(sum(1 for p in ps if name in owners[p]) for name in names)
         only = tuple(sum(1 for p in ps if owners[p] == (name,)) for name in names)
         found.append(PlaceCoverage(place, min(labels.get(f"<{place}>", [place])), qid, len(ps), counts, only))
     return tuple(found)
+
+
+def _value(term: object) -> str:
+    """A term's IRI or lexical form (a triple term has none)."""
+    return str(getattr(term, "value", ""))
