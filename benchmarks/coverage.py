@@ -11,7 +11,11 @@ German) label per item and no aliases or countries, so most of the list's names 
 unmatched and their partnerships count as Wikipedia's alone. The figures measure the tool on
 real lists; against the live Wikidata the overlap would be larger.
 
-Usage: python benchmarks/coverage.py [--json benchmarks/coverage.json]
+It then draws the README's world map (`plot map --world`, docs/world-map.png) and the flows
+between countries (`plot network --by-country`, docs/world-flows.png) from the same project:
+the coordinates are the Wikipedia list's, the countries its names.
+
+Usage: python benchmarks/coverage.py [--json benchmarks/coverage.json] [--pictures docs]
 """
 
 from __future__ import annotations
@@ -45,6 +49,9 @@ def run(command: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, default=HERE / "coverage.json")
+    parser.add_argument(
+        "--pictures", type=Path, default=REPO / "docs", help="where world-map.png and world-flows.png go"
+    )
     args = parser.parse_args()
     twingraph = [sys.executable, "-m", "twingraph"]
     with tempfile.TemporaryDirectory() as tmp, crawl_server(Path(tmp)) as server:
@@ -60,12 +67,27 @@ def main() -> None:
         )  # fmt: skip
         report_seconds, table = run([*twingraph, *root, "report", "coverage", "--top", "10"])
         _, as_json = run([*twingraph, *root, "report", "coverage", "-f", "json"])
+        map_seconds, _ = run([*twingraph, *root, "plot", "map", "--world", "-o", str(args.pictures / "world-map.png")])
+        flows_seconds, _ = run(
+            [
+                *twingraph,
+                *root,
+                "plot",
+                "network",
+                "--by-country",
+                "--top",
+                "30",
+                "-o",
+                str(args.pictures / "world-flows.png"),
+            ]
+        )
     found = json.loads(as_json)
     result = {
         "partnerships": found["partnerships"], "in_every_source": found["in_every_source"],
         "sources": found["sources"],
         "seconds": {"import_all": round(world_seconds, 1), "import_csv": round(list_seconds, 1),
-                    "report": round(report_seconds, 1)},
+                    "report": round(report_seconds, 1), "plot_map": round(map_seconds, 1),
+                    "plot_flows": round(flows_seconds, 1)},
         "import_summary": summary.splitlines()[:2],
     }  # fmt: skip
     args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -14,7 +14,7 @@ ALLOWED = {
     "sparql": {CORE, "rdf"},
     "shacl": {CORE, "rdf", "sparql"},
     "publish": {CORE, "rdf", "sparql", "shacl", "network"},
-    "plots": {CORE, "rdf"},
+    "plots": {CORE, "rdf", "network"},
     "wikidata": {CORE, "rdf", "sparql"},
     "server": {CORE, "rdf", "sparql", "shacl", "publish", "plots"},
     "static_site": {CORE, "rdf", "sparql", "shacl", "publish", "plots", "server"},

@@ -359,3 +359,49 @@ def test_an_ended_status_gives_the_end_date_and_a_status_change(project: Path, t
     change = URIRef(BASE + "id/status/kiel--vaasa-2014-ended")
     assert (change, URIRef(TW + "status"), URIRef(TW + "Ended")) in graph
     assert run_cli("--root", str(project), "validate").returncode == 0
+
+
+def test_the_coverage_report_compares_the_sources(project: Path, tmp_path: Path) -> None:
+    """Which partnerships each data file has and the others lack: the same pair is the same
+    partnership in every file, so a city's list and Wikipedia's compare."""
+    import json
+
+    import pandas
+
+    _two_lists(
+        project, tmp_path, "place,partner\nKiel,Vaasa\nKiel,Tallinn\nKiel,Brest\n",
+        "place,partner,since\nKiel,Vaasa,1967\nKiel,Gdynia,1985\n", city_source="https://www.kiel.de/partner",
+    )  # fmt: skip
+    table = run_cli("--root", str(project), "report", "coverage")
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.splitlines()[:3] == [
+        "Partnerships in 2 source(s): 4 in all; 1 (25.0 %) in every source.",
+        "  c.ttl        2 (50.0 %)  only here: 1; lacks 2",
+        "  w.ttl        3 (75.0 %)  only here: 2; lacks 1",
+    ]
+    assert "  Kiel: 4 in all; c.ttl 2, 1 only there; w.ttl 3, 2 only there" in table.stdout
+    report = json.loads(run_cli("--root", str(project), "report", "coverage", "-f", "json").stdout)
+    assert report["partnerships"] == 4
+    assert report["in_every_source"] == 1
+    assert {s["source"]: s["only_here"] for s in report["sources"]} == {"c.ttl": 1, "w.ttl": 2}
+    rows = pandas.read_csv(io.StringIO(run_cli("--root", str(project), "report", "coverage", "-f", "csv").stdout))
+    assert list(rows.columns) == [
+        "place", "label", "qid", "total", "c.ttl partnerships", "c.ttl only", "w.ttl partnerships", "w.ttl only"
+    ]  # fmt: skip
+    vaasa = rows[rows["label"] == "Vaasa"].iloc[0]
+    assert (vaasa["total"], vaasa["c.ttl partnerships"], vaasa["w.ttl partnerships"]) == (1, 1, 1)
+    assert rows.iloc[0]["place"] == "(all)"
+
+
+def test_a_known_place_without_coordinates_gets_the_lists(project: Path, tmp_path: Path) -> None:
+    """A place another file describes is not described again, but coordinates it lacks are added."""
+    _two_lists(
+        project, tmp_path, "place,partner\nKiel,Vaasa\n",
+        "place,partner,lat,lng\nKiel,Vaasa,63.096,21.616\nKiel,Brest,48.39,-4.49\n", city_source="https://kiel.de/p",
+    )  # fmt: skip
+    graph = Graph().parse(project / "data" / "c.ttl")
+    vaasa = URIRef(BASE + "id/city/vaasa")
+    assert str(graph.value(vaasa, URIRef("https://schema.org/latitude"))) == "63.096"
+    assert graph.value(vaasa, URIRef(TW + "coordinateSource")) is not None
+    assert (vaasa, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), None) not in graph  # described in w.ttl
+    assert run_cli("--root", str(project), "validate").returncode == 0

@@ -166,3 +166,113 @@ def test_the_world_network_shows_the_best_connected_places(tmp_path: Path, pictu
     for place in best:
         assert names[place] in texts
     (pictures / "world-network.png").write_bytes(render(figure, "png"))
+
+
+@pytest.fixture(scope="module")
+def world_store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The benchmark's world (the Wikipedia list's 25,000 partnerships, with coordinates and countries)."""
+    spec = importlib.util.spec_from_file_location("world", REPO / "benchmarks" / "world.py")
+    assert spec is not None
+    assert spec.loader is not None
+    world = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(world)
+    path = world.write(tmp_path_factory.mktemp("world") / "world.ttl")
+    return load_graph([REPO / "ontology", path], max_bytes=512 * 1024 * 1024).store
+
+
+def _located_world(places: int = 10_055, partnerships: int = 17_401):  # type: ignore[no-untyped-def]
+    """A network the size of the 2016 crawl, every place at a seeded random point; some without one."""
+    import random
+
+    from twingraph.network.model import Edge, Network, Node
+
+    rng = random.Random(190)
+    nodes = tuple(
+        Node(f"Q{i}", f"https://example.org/id/city/p{i}", f"Place {i}", f"Q{i}", "",
+             None if i % 50 == 0 else round(rng.uniform(-50, 70), 4),
+             None if i % 50 == 0 else round(rng.uniform(-180, 180), 4))
+        for i in range(places)
+    )  # fmt: skip
+    pairs = sorted({tuple(sorted(rng.sample(range(places), 2))) for _ in range(partnerships)})
+    edges = tuple(Edge(f"Q{a}", f"Q{b}", f"https://example.org/id/partnership/{a}--{b}", None, None, "", "", 1)
+                  for a, b in pairs)  # fmt: skip
+    return Network(nodes, edges)
+
+
+def test_the_world_map_draws_every_located_partnership_as_one_faint_collection(pictures: Path) -> None:
+    from matplotlib.collections import LineCollection
+
+    from twingraph.plots.world import world_map
+
+    net = _located_world()
+    nodes = {n.id: n for n in net.nodes}
+    located = [e for e in net.edges if all(nodes[i].latitude is not None for i in (e.source, e.target))]
+    assert 15_000 < len(located) < len(net.edges)
+    figure = world_map(net)
+    (lines,) = [c for c in figure.axes[0].collections if isinstance(c, LineCollection)]
+    crossing = sum(1 for e in located if abs((nodes[e.source].longitude or 0) - (nodes[e.target].longitude or 0)) > 180)
+    assert crossing > 0
+    assert len(lines.get_segments()) == len(located) + crossing  # the antimeridian splits a line in two
+    assert lines.get_alpha() < 0.1  # faint: density shows where lines pile up
+    texts = _texts(render(figure, "svg"))
+    assert f"Town twinnings of the world: {len(located):,} partnerships between" in texts
+    assert f"{len(net.edges) - len(located):,} partnerships lack coordinates at an end and are not drawn" in texts
+    (pictures / "world-map.png").write_bytes(render(figure, "png"))
+
+
+def test_the_flows_between_countries_sum_the_partnerships_abroad(world_store, pictures: Path) -> None:  # type: ignore[no-untyped-def]
+    from collections import Counter
+
+    from twingraph.network.model import network
+    from twingraph.plots.draw import World
+
+    net = network(world_store)
+    countries = {n.id: n.country for n in net.nodes}
+    abroad: Counter[str] = Counter()
+    for e in net.edges:
+        a, b = countries[e.source], countries[e.target]
+        if a and b and a != b:
+            abroad[a] += 1
+            abroad[b] += 1
+    first = min(abroad, key=lambda c: (-abroad[c], c))
+    figure = draw("network", world_store, city=None, present=2026.9, top=12, world=World())
+    texts = _texts(render(figure, "svg"))
+    assert "Town twinnings between countries: the 12 with the most" in texts
+    assert f"{first} ({abroad[first]:,})" in texts
+    one = draw("network", world_store, city=None, present=2026.9, top=12, world=World(country=first))
+    assert f"Town twinnings of {first} by partner country" in _texts(render(one, "svg"))
+    (pictures / "world-flows.png").write_bytes(render(figure, "png"))
+
+
+def test_a_line_across_the_antimeridian_goes_the_short_way_in_two_pieces() -> None:
+    from twingraph.network.model import Node
+    from twingraph.plots.world import _segments
+
+    fiji = Node("Q1", "i1", "Suva", "Q1", "", -18.0, 178.0)
+    samoa = Node("Q2", "i2", "Apia", "Q2", "", -14.0, -172.0)
+    first, second = _segments(fiji, samoa)
+    assert first[0] == (178.0, -18.0)
+    assert first[1][0] == 180.0
+    assert second[0][0] == -180.0
+    assert second[1] == (-172.0, -14.0)
+    assert first[1][1] == pytest.approx(second[0][1]) == pytest.approx(-18.0 + 4.0 * 2 / 10)
+
+
+def test_the_world_pictures_from_the_command_line(tmp_path: Path) -> None:
+    drawn = run_cli("plot", "map", "--world", "--country", "Italy", "-o", str(tmp_path / "italy.svg"))
+    assert drawn.returncode == 0, drawn.stderr
+    assert "Town twinnings with a place in Italy: 1 partnerships between 2 places" in _texts(
+        (tmp_path / "italy.svg").read_bytes()
+    )
+    again = run_cli("plot", "map", "--world", "--country", "Italy", "-o", "-")
+    assert again.stdout.encode() == (tmp_path / "italy.svg").read_bytes()  # the same data, the same bytes
+    for args, message in (
+        (["map", "Kassel", "--world"], "not both"),
+        (["timeline", "--world"], "--world goes with map"),
+        (["map", "--country", "Italy"], "--country goes with"),
+        (["map", "--world", "--country", "Atlantis"], "no partnership has a place in 'Atlantis'"),
+    ):
+        refused = run_cli("plot", *args, "-o", str(tmp_path / "x.svg"))
+        assert refused.returncode == 2, args
+        assert message in refused.stderr
+        assert "Traceback" not in refused.stderr

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from twingraph.errors import display_path
-from twingraph.iris import FALLBACK_LANGUAGES
+from twingraph.iris import FALLBACK_LANGUAGES, SCHEMA
 from twingraph.partner_lists.entries import Entry, Problems, entries_of
 from twingraph.partner_lists.reading import PartnerList, read_list
 from twingraph.partner_lists.writing import Known, ListWriter, ascii_slug
@@ -219,7 +219,8 @@ def _known(loaded: LoadedGraph, base_iri: str) -> Known:
             for country_name in country_names:
                 places[(str(name).casefold(), country_name)].add(str(place))
     by_name = {key: frozenset(iris) for key, iris in places.items()}
-    return Known(by_qid, frozenset(subjects), countries, by_name)
+    located = frozenset(str(s) for s in graph.subjects(_uri(SCHEMA + "latitude")))
+    return Known(by_qid, frozenset(subjects), countries, by_name, located)
 
 
 def _uri(iri: str) -> URIRef:

@@ -41,6 +41,7 @@ class Known:
     countries_by_name: dict[str, str]
     # Places by (name, country name), lower case; "" where the place has no country.
     places_by_name: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    located: frozenset[str] = frozenset()  # the places that have coordinates already
 
     def place_named(self, name: Name) -> str | None:
         """The project's one place of this name (in this country, where the list gives one)."""
@@ -157,6 +158,9 @@ class ListWriter:
         country_slug = country.rsplit("/", 1)[-1] if country else ""
         iri = self.iri_for("city", name, qid, country_slug)
         if iri in self.known.described:
+            # Referred to, not described again; but coordinates it lacks are added, sourced to the row.
+            if coordinates and iri not in self.known.located:
+                self._coordinates(iri, coordinates, line)
             return iri
         if (self._ref(iri), None, None) not in self.g:
             from rdflib import Literal
@@ -169,11 +173,16 @@ class ListWriter:
                 self._add(iri, TW + "country", country, iri=True)
             if qid:
                 self._add(iri, TW + "wikidataEntity", WD + qid, iri=True)
-        if coordinates and (self._ref(iri), self._ref(SCHEMA + "latitude"), None) not in self.g:
+        if coordinates:
+            self._coordinates(iri, coordinates, line)
+        return iri
+
+    def _coordinates(self, iri: str, coordinates: tuple[str, str], line: int) -> None:
+        """A place's latitude and longitude from the first row that gives them, sourced to it."""
+        if (self._ref(iri), self._ref(SCHEMA + "latitude"), None) not in self.g:
             self._add(iri, SCHEMA + "latitude", coordinates[0], datatype=XSD + "decimal")
             self._add(iri, SCHEMA + "longitude", coordinates[1], datatype=XSD + "decimal")
             self._add(iri, TW + "coordinateSource", self.row_source(line), iri=True)
-        return iri
 
     def partnership(self, place: str, partner: str, entries: Sequence[Entry], names: tuple[str, str]) -> str:
         """One partnership from the rows about one pair."""

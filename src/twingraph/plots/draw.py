@@ -11,6 +11,7 @@ the same data: no dates or version strings in the file, fixed ids, a fixed "pres
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from twingraph.plots.data import (
@@ -39,12 +40,38 @@ __all__ = ["PLOT_FORMATS", "CityPartnerships", "Partnership", "PlotError", "city
 PLOT_KINDS = ("timeline", "map", "network")
 
 
+@dataclass(frozen=True)
+class World:
+    """The whole network, or one country's part of it, for `plot map --world` and `plot network --by-country`."""
+
+    country: str | None = None  # a country's name, as the data names it
+    languages: tuple[str, ...] = ()  # the names' languages, best first
+
+
 def draw(
-    kind: str, store: pyoxigraph.Store, *, city: str | None, present: float, depth: int = 1, top: int = 40
+    kind: str,
+    store: pyoxigraph.Store,
+    *,
+    city: str | None,
+    present: float,
+    depth: int = 1,
+    top: int = 40,
+    world: World | None = None,
 ) -> Figure:
-    """One picture of the data: a city's timeline or map, or a network (a city's, or the best connected)."""
+    """One picture of the data: a city's timeline or map, or a network (a city's, or the best
+    connected); with `world`, the whole network's map or its flows between countries."""
     if kind not in PLOT_KINDS:
         raise PlotError(f"there is no {kind!r} plot; choose {', '.join(PLOT_KINDS)}.")
+    if world is not None:
+        from twingraph.network.model import network as network_of
+        from twingraph.plots.world import country_flows, world_map
+
+        if kind == "timeline":
+            raise PlotError("a timeline is drawn for one city; --world and --by-country are for map and network.")
+        net = network_of(store, world.languages)
+        if kind == "map":
+            return world_map(net, country=world.country)
+        return country_flows(net, top=top, country=world.country)
     if kind == "network":
         edges, names = partnership_edges(store)
         import pyoxigraph
