@@ -1,6 +1,6 @@
-"""The network exports, read by the real consumers available here: networkx (GraphML, GEXF), the
-`geojson` package (GeoJSON), pandas (the edge and node lists). Gephi and QGIS are desktop
-programs; these libraries' readers stand in for them."""
+"""The network exports, read by the real consumers available here: networkx (GraphML, GEXF),
+python-igraph (GraphML), the `geojson` package and GeoPandas (GeoJSON), pandas (the edge and node
+lists). Gephi and QGIS are desktop programs; these libraries' readers stand in for them."""
 
 from __future__ import annotations
 
@@ -42,6 +42,32 @@ def test_networkx_reads_graphml_and_gexf_with_every_attribute(exported: dict[str
         assert (florence["start"], florence["kind"], florence["status"]) == (1952, "town twinning", "active")
         assert florence["iri"] == "https://w3id.org/twingraph/id/partnership/florence--kassel"
         assert int(florence["sources"]) >= 1
+
+
+def test_igraph_reads_the_graphml_with_every_attribute(exported: dict[str, Path]) -> None:
+    import igraph
+
+    graph = igraph.Graph.Read_GraphML(str(exported["graphml"]))
+    assert (graph.vcount(), graph.ecount()) == (PLACES, PARTNERSHIPS)
+    assert not graph.is_directed()
+    kassel = graph.vs.find(id="Q2865")
+    assert (kassel["label"], kassel["country"]) == ("Kassel", "Germany")
+    assert abs(float(kassel["latitude"]) - 51.3158) < 0.01
+    florence = graph.es[graph.get_eid(graph.vs.find(id="Q2044").index, kassel.index)]
+    assert (int(florence["start"]), florence["kind"], florence["status"]) == (1952, "town twinning", "active")
+    assert kassel.degree() == PARTNERSHIPS  # every partnership is Kassel's
+
+
+def test_geopandas_reads_the_geojson_with_the_datas_coordinates(exported: dict[str, Path]) -> None:
+    import geopandas
+
+    frame = geopandas.read_file(exported["geojson"])
+    points = frame[frame.geometry.geom_type == "Point"]
+    lines = frame[frame.geometry.geom_type.isin(["LineString", "MultiLineString"])]
+    assert (len(points), len(lines)) == (PLACES, PARTNERSHIPS)
+    kassel = points[points["label"] == "Kassel"].iloc[0]
+    assert (round(kassel.geometry.y, 3), round(kassel.geometry.x, 3)) == (51.316, 9.498)
+    assert frame.crs is None or frame.crs.to_epsg() == 4326  # RFC 7946: WGS 84 longitude, latitude
 
 
 def test_the_gexf_edges_are_dynamic_for_gephis_timeline(exported: dict[str, Path]) -> None:
