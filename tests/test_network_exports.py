@@ -122,3 +122,46 @@ def test_the_exports_are_deterministic_and_follow_the_suffix(tmp_path: Path, exp
     geo = json.loads(run_cli("export", "-f", "geojson").stdout)
     assert geo["type"] == "FeatureCollection"
     assert io.StringIO(run_cli("--lang", "de", "export", "-f", "nodes-csv").stdout).read().count("Florenz") == 1
+
+
+def test_the_exports_are_streamed_in_pieces_with_the_same_bytes() -> None:
+    from twingraph.network.model import Edge, Network
+    from twingraph.network.writers import chunks, write
+
+    nodes = tuple(Node(f"Q{i}", f"https://example.org/id/city/p{i}", f"Place {i}", f"Q{i}", "", 10.0, 20.0)
+                  for i in range(3000))  # fmt: skip
+    edges = tuple(Edge(f"Q{i}", f"Q{i + 1}", f"https://example.org/id/partnership/{i}", 1990, None, "k", "active", 1)
+                  for i in range(2999))  # fmt: skip
+    net = Network(nodes, edges)
+    for fmt in ("graphml", "gexf", "geojson", "edges-csv", "nodes-csv"):
+        pieces = list(chunks(net, fmt))
+        assert len(pieces) > 1, fmt  # handed on as made, not held whole
+        assert b"".join(pieces) == write(net, fmt)
+    # GeoJSON feature by feature is what one json.dumps of the whole collection gives.
+    assert json.loads(write(net, "geojson"))["features"][-1]["id"] == "https://example.org/id/partnership/2998"
+    empty = write(Network((), ()), "geojson")
+    assert empty == (json.dumps({"type": "FeatureCollection", "features": []}, indent=1) + "\n").encode()
+
+
+def test_a_stream_that_fails_part_way_leaves_the_earlier_file(tmp_path: Path) -> None:
+    from twingraph.rdf.output import OutputError, write_atomic
+
+    target = tmp_path / "world.graphml"
+    target.write_bytes(b"earlier")
+
+    def broken():  # type: ignore[no-untyped-def]
+        yield b"<graphml>"
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OutputError, match=r"\(No space left on device\); any earlier file there is unchanged"):
+        write_atomic(target, broken())
+    assert target.read_bytes() == b"earlier"
+    assert [p.name for p in tmp_path.iterdir()] == ["world.graphml"]
+
+
+def test_an_export_is_the_same_bytes_twice(tmp_path: Path, exported: dict[str, Path]) -> None:
+    again = tmp_path / "again.graphml"
+    assert run_cli("export", "-f", "graphml", "-o", str(again)).returncode == 0
+    assert again.read_bytes() == exported["graphml"].read_bytes()
+    shown = run_cli("export", "-f", "graphml", "-o", "-")
+    assert shown.stdout.encode("utf-8") == exported["graphml"].read_bytes()

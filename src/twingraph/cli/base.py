@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -238,12 +238,14 @@ def _warn_placeholders(project: Project, *, base_url: str | None = None) -> None
     )
 
 
-def _emit(body: bytes, output: Path | None, *, inputs: list[Path]) -> None:
-    """Data to stdout, or atomically to `-o PATH`, which may not be one of the command's inputs."""
+def _emit(body: bytes | Iterable[bytes], output: Path | None, *, inputs: list[Path]) -> None:
+    """Data (whole, or in pieces as it is made) to stdout, or atomically to `-o PATH`, which may
+    not be one of the command's inputs."""
     from twingraph.rdf.output import refuse_inputs, write_atomic
 
     if output is None or str(output) == "-":
-        click.echo(body, nl=False)
+        for piece in [body] if isinstance(body, bytes) else body:
+            click.echo(piece, nl=False)
         return
     refuse_inputs(output, inputs)
     write_atomic(output, body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -109,11 +110,12 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: P
         to_file = output is not None and str(output) != "-"
         fmt = format_for_suffix(output, EXPORT_SUFFIXES, what="export") if to_file and output else "turtle"
     loaded = load_project_graph(project, paths, max_bytes=options.max_bytes(project))
+    body: bytes | Iterator[bytes]
     if fmt in names(NETWORK_FORMATS):
         from twingraph.network.model import network
-        from twingraph.network.writers import write
+        from twingraph.network.writers import chunks
 
-        body = write(network(loaded.store, options.languages), fmt)
+        body = chunks(network(loaded.store, options.languages), fmt)  # written as it is made
     else:
         body = serialize_loaded(loaded, fmt, data_paths=data_paths, languages=options.languages)
     _emit(body, output, inputs=[*ontology_files, *data_paths])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from collections.abc import Iterator
 from xml.sax.saxutils import quoteattr
 
@@ -17,10 +18,28 @@ EDGE_ATTRIBUTES = (("start", "int"), ("end", "int"), ("kind", "string"), ("statu
                    ("iri", "string"))  # fmt: skip
 
 
+CHUNK = 1 << 16  # characters gathered before they are encoded and handed on
+
+
 def write(net: Network, fmt: str) -> bytes:
     """The network in one of the formats formats.NETWORK_FORMATS names."""
+    return b"".join(chunks(net, fmt))
+
+
+def chunks(net: Network, fmt: str) -> Iterator[bytes]:
+    """The same bytes as `write`, in pieces of about 64 KiB: a file is written as it is made,
+    and the whole text of World×10's network is never held at once."""
     writers = {"graphml": graphml, "gexf": gexf, "geojson": geojson, "edges-csv": edges_csv, "nodes-csv": nodes_csv}
-    return "".join(writers[fmt](net)).encode("utf-8")
+    pending: list[str] = []
+    size = 0
+    for text in writers[fmt](net):
+        pending.append(text)
+        size += len(text)
+        if size >= CHUNK:
+            yield "".join(pending).encode("utf-8")
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending).encode("utf-8")
 
 
 def _node_values(node: Node) -> list[tuple[str, object]]:
@@ -93,18 +112,25 @@ def geojson(net: Network) -> Iterator[str]:
     """Places with coordinates as Points, partnerships between them as LineStrings (a line that
     crosses the antimeridian is split there into a MultiLineString, RFC 7946 §3.1.9)."""
     placed = {n.id: n for n in net.nodes if n.latitude is not None and n.longitude is not None}
-    features = []
-    for node in placed.values():
-        properties = {k: v for k, v in _node_values(node) if k not in ("latitude", "longitude")}
-        point = {"type": "Point", "coordinates": [node.longitude, node.latitude]}
-        features.append({"type": "Feature", "id": node.id, "geometry": point, "properties": properties})
-    for edge in net.edges:
-        a, b = placed.get(edge.source), placed.get(edge.target)
-        if a is None or b is None:
-            continue
-        properties = {"source": edge.source, "target": edge.target, **dict(_edge_values(edge))}
-        features.append({"type": "Feature", "id": edge.iri, "geometry": _line(a, b), "properties": properties})
-    yield json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1) + "\n"
+
+    def features() -> Iterator[dict[str, object]]:
+        for node in placed.values():
+            properties = {k: v for k, v in _node_values(node) if k not in ("latitude", "longitude")}
+            point = {"type": "Point", "coordinates": [node.longitude, node.latitude]}
+            yield {"type": "Feature", "id": node.id, "geometry": point, "properties": properties}
+        for edge in net.edges:
+            a, b = placed.get(edge.source), placed.get(edge.target)
+            if a is not None and b is not None:
+                properties = {"source": edge.source, "target": edge.target, **dict(_edge_values(edge))}
+                yield {"type": "Feature", "id": edge.iri, "geometry": _line(a, b), "properties": properties}
+
+    # Feature by feature, in the layout json.dumps(indent=1) gives the whole collection.
+    separator = ' "features": [\n'
+    yield '{\n "type": "FeatureCollection",\n'
+    for feature in features():
+        yield separator + textwrap.indent(json.dumps(feature, ensure_ascii=False, indent=1), "  ")
+        separator = ",\n"
+    yield ' "features": []\n}\n' if separator.startswith(" ") else "\n ]\n}\n"
 
 
 def _line(a: Node, b: Node) -> dict[str, object]:
@@ -125,18 +151,22 @@ def _line(a: Node, b: Node) -> dict[str, object]:
 
 def edges_csv(net: Network) -> Iterator[str]:
     rows = ([e.source, e.target, *(v for _, v in _edge_values(e))] for e in net.edges)
-    yield _csv(["source", "target", *(name for name, _ in EDGE_ATTRIBUTES)], rows)
+    yield from _csv(["source", "target", *(name for name, _ in EDGE_ATTRIBUTES)], rows)
 
 
 def nodes_csv(net: Network) -> Iterator[str]:
     rows = ([n.id, n.iri, *(v for _, v in _node_values(n))] for n in net.nodes)
-    yield _csv(["id", "iri", *(name for name, _ in NODE_ATTRIBUTES)], rows)
+    yield from _csv(["id", "iri", *(name for name, _ in NODE_ATTRIBUTES)], rows)
 
 
-def _csv(header: list[str], rows: Iterator[list[object]]) -> str:
-    """A CSV table (RFC 4180, CRLF), missing values as empty cells."""
+def _csv(header: list[str], rows: Iterator[list[object]]) -> Iterator[str]:
+    """A CSV table (RFC 4180, CRLF), missing values as empty cells, a row at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
-    return buffer.getvalue()
+    for row in rows:
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(["" if value is None else value for value in row])
+    yield buffer.getvalue()

@@ -89,8 +89,11 @@ def remove_stale_temporaries(folder: Path, name: str) -> None:
             Path(entry.path).unlink(missing_ok=True)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write a file whole or not at all: a temporary file beside it, then `os.replace`.
+
+    `data` may come in pieces (an iterable of bytes), written as they come; a failure while
+    they are made leaves the earlier file as it was, too.
 
     A failed write leaves an earlier file at `path` byte-identical. A symbolic link is
     followed, so its target gets the new content and the link stays a link.
@@ -111,7 +114,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         ) from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                stream.write(piece)
             stream.flush()
             os.fsync(stream.fileno())
         if target.exists():
