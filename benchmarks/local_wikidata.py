@@ -36,3 +36,9 @@ def empty_project(folder: Path, name: str) -> Path:
         encoding="utf-8",
     )
     return folder
+
+
+if __name__ == "__main__":  # python benchmarks/local_wikidata.py crawl.nt: the crawl as N-Triples, to load yourself
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: python benchmarks/local_wikidata.py OUT.nt")
+    Path(sys.argv[1]).write_bytes(wikidata_ntriples())

@@ -405,3 +405,14 @@ def test_a_known_place_without_coordinates_gets_the_lists(project: Path, tmp_pat
     assert graph.value(vaasa, URIRef(TW + "coordinateSource")) is not None
     assert (vaasa, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), None) not in graph  # described in w.ttl
     assert run_cli("--root", str(project), "validate").returncode == 0
+
+
+def test_many_preferred_values_are_summed_up_after_the_first_ten(project: Path, tmp_path: Path) -> None:
+    partners = [f"Partner{chr(97 + i)}" for i in range(12)]
+    stdout, _ = _two_lists(
+        project, tmp_path, "place,partner\n" + "".join(f"Kiel,{p}\n" for p in partners),
+        "place,partner,kind\n" + "".join(f"Kiel,{p},friendship\n" for p in partners), city_source="https://kiel.de/p",
+    )  # fmt: skip
+    named = [line for line in stdout.splitlines() if "is preferred over" in line]
+    assert len(named) == 10
+    assert "  … 12 values preferred in all (kind 12), each kept as a claim" in stdout.splitlines()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,8 +119,16 @@ def import_list(
         write_atomic(options.review, review_table(list(matches.values())))
     write_atomic(out, text)
     done = ListImport(out, read, partnerships, list(matches.values()), problems, report, options.review, places)
-    done.notes = [_preferred(d, together) for d in together.decisions]
+    decisions = sorted(together.decisions, key=lambda d: (d.subject, d.prop))
+    done.notes = [_preferred(d, together) for d in decisions[:SHOWN_PREFERENCES]]
+    if len(decisions) > SHOWN_PREFERENCES:
+        by_property = Counter(d.prop.rsplit("#", 1)[-1] for d in decisions)
+        counts = ", ".join(f"{name} {n:,}" for name, n in sorted(by_property.items()))
+        done.notes.append(f"… {len(decisions):,} values preferred in all ({counts}), each kept as a claim")
     return done
+
+
+SHOWN_PREFERENCES = 10  # the values the precedence rule chose that an import names one by one
 
 
 # Lists on these hosts are reference works that collect many cities' partners, not a city's own.

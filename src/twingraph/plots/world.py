@@ -50,7 +50,7 @@ def world_map(net: Network, *, country: str | None = None) -> Figure:
     ids = sorted(degree)
     axes.scatter(
         [_point(nodes[i])[0] for i in ids], [_point(nodes[i])[1] for i in ids],
-        s=[1.5 + 2.5 * math.sqrt(degree[i]) for i in ids], color="#000000", alpha=0.55, linewidths=0, zorder=3,
+        s=[0.6 + 1.4 * math.sqrt(degree[i]) for i in ids], color="#000000", alpha=0.45, linewidths=0, zorder=3,
     )  # fmt: skip
     axes.set_xlim(-180, 180)
     axes.set_ylim(-58, 84)
