@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
 
 from tests.conftest import FIXTURES, REPO, VENDOR, run_cli
 from tests.servers import OxigraphServer, Reply, ScriptedEndpoint, oxigraph_server
@@ -499,6 +499,20 @@ def test_import_all_reads_every_p190_statement_in_pages(wikidata: OxigraphServer
     catalogue = run_cli("--root", str(project), "catalog")
     assert catalogue.returncode == 0, catalogue.stderr
     assert "<http://publications.europa.eu/resource/authority/licence/CC0>" in catalogue.stdout
+
+
+def test_import_all_reads_labels_only_in_the_languages_asked_for(wikidata: OxigraphServer, tmp_path: Path) -> None:
+    kassel = URIRef("https://w3id.org/twingraph/id/city/kassel")
+    languages = {}
+    for asked in ([], ["--lang", "ja"]):
+        out = tmp_path / f"world{len(asked)}.ttl"
+        done = run_cli(*asked, "wikidata", "import", "--all", "-o", str(out), "--endpoint", wikidata.query_url, "--no-cache")
+        assert done.returncode == 0, done.stderr
+        languages[len(asked)] = {label.language for label in Graph().parse(out).objects(kassel, RDFS.label)}
+    assert languages[0] == {"en", "de"}  # the default: English and German (and mul, which the fixture lacks)
+    assert languages[2] == {"ja", "en"}  # asked for Japanese: Japanese, then English and mul
+    refused = run_cli("--lang", "x y", "wikidata", "import", "--all", "--endpoint", wikidata.query_url)
+    assert refused.returncode == 2
 
 
 def test_import_takes_a_qid_or_all_but_not_both(wikidata: OxigraphServer) -> None:

@@ -169,6 +169,8 @@ def wikidata_ntriples(*, remove: frozenset[tuple[str, str]] = frozenset()) -> by
             value = f"{WDV}{_hash('pop', qid)}"
             triple(node, PQV + "P585", f"<{value}>")
             time_value(value, when, 11)
+    # A label in a language no command asks for by default: `import --all` reads it only with --lang ja.
+    triple(WD + KASSEL, RDFS_LABEL, _literal("カッセル", "ja"))
     for qid, aliases in ALIASES.items():
         for alias, lang in aliases:
             triple(WD + qid, ALT, _literal(alias, lang))

@@ -167,7 +167,8 @@ def wikidata_link(
     "--all",
     "everything",
     is_flag=True,
-    help="Every P190 statement on the endpoint (the world's network), read in ordered pages of 10,000.",
+    help="Every P190 statement on the endpoint (the world's network), read in ordered pages of 10,000; "
+    "labels only in the global --lang languages (default en,de), English and mul.",
 )
 @output_option
 @_wikidata_options
@@ -192,7 +193,9 @@ def wikidata_import(
     client = _client(**client_options)
     base = project.settings.base_iri
     imported = (
-        import_all(client, base_iri=base) if everything else import_graph(client, str(qid), depth=depth, base_iri=base)
+        import_all(client, base_iri=base, languages=options.languages)
+        if everything
+        else import_graph(client, str(qid), depth=depth, base_iri=base)
     )
     ontology_files, data_paths = project.graph_inputs()
     _emit(serialize(imported.graph, "turtle"), output, inputs=[*ontology_files, *data_paths])

@@ -207,13 +207,15 @@ class WikidataClient:
         """Every P190 statement on the endpoint, in ordered pages (`paged`)."""
         return _merged_statements(list(paged(self, _STATEMENT_PATTERN, _STATEMENT_VARIABLES, page=page)))
 
-    def entities(self, qids: Iterable[str]) -> dict[str, Entity]:
-        """Labels, aliases, country, class, coordinates and population of these items."""
-        found = self.labels(qids)
+    def entities(self, qids: Iterable[str], languages: Sequence[str] = ()) -> dict[str, Entity]:
+        """Labels, aliases, country, class, coordinates and population of these items; labels and
+        aliases only in `languages` where given (every language would be a million labels for the world)."""
+        found = self.labels(qids, languages)
+        only = _language_filter("?alias", languages)
         for batch in _batches(sorted(set(qids))):
             values = " ".join(f"wd:{q}" for q in batch)
             for row in self.select(
-                f"SELECT ?item ?alias WHERE {{ VALUES ?item {{ {values} }} ?item skos:altLabel ?alias }}"
+                f"SELECT ?item ?alias WHERE {{ VALUES ?item {{ {values} }} ?item skos:altLabel ?alias {only} }}"
             ):
                 entity = found.setdefault(qid_of(str(row["item"])), Entity(qid_of(str(row["item"]))))
                 entity.aliases.setdefault(getattr(row["alias"], "language", None) or "", []).append(str(row["alias"]))
@@ -251,13 +253,14 @@ class WikidataClient:
             entity.instance_of = sorted(set(entity.instance_of))
         return found
 
-    def labels(self, qids: Iterable[str]) -> dict[str, Entity]:
-        """The labels (in every language) of these items, as entities with nothing else."""
+    def labels(self, qids: Iterable[str], languages: Sequence[str] = ()) -> dict[str, Entity]:
+        """The labels of these items (in `languages`, else in every language), as entities with nothing else."""
         found: dict[str, Entity] = {}
+        only = _language_filter("?label", languages)
         for batch in _batches(sorted(set(qids))):
             values = " ".join(f"wd:{q}" for q in batch)
             for row in self.select(
-                f"SELECT ?item ?label WHERE {{ VALUES ?item {{ {values} }} ?item rdfs:label ?label }}"
+                f"SELECT ?item ?label WHERE {{ VALUES ?item {{ {values} }} ?item rdfs:label ?label {only} }}"
             ):
                 entity = found.setdefault(qid_of(str(row["item"])), Entity(qid_of(str(row["item"]))))
                 entity.labels[getattr(row["label"], "language", None) or ""] = str(row["label"])
@@ -360,3 +363,16 @@ def _batches(items: Sequence[str], size: int = BATCH) -> Iterator[list[str]]:
 def dump_json(data: object) -> str:
     """JSON for reports: stable key order, non-ASCII kept."""
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
+
+
+def _language_filter(variable: str, languages: Sequence[str]) -> str:
+    """`FILTER (LANG(?x) IN ("en", "mul"))` for these tags, each checked to be a language tag
+    (they go into the query as strict literals), or nothing where no languages are given."""
+    tags = [tag.lower() for tag in languages]
+    for tag in tags:
+        if not _LANGUAGE_TAG.fullmatch(tag):
+            raise WikidataError(f"{tag!r} is not a language tag (such as en, de, mul).")
+    return f"FILTER (LANG({variable}) IN ({', '.join(f'{chr(34)}{t}{chr(34)}' for t in tags)}))" if tags else ""

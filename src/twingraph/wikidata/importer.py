@@ -10,10 +10,21 @@ against our shapes, and every place that does not conform is listed with the rea
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from twingraph.iris import SCHEMA, SCHEMA_URL, TW, WD, WIKIDATA_LICENCE, partnership_iri, resource_iri, slugify
+from twingraph.iris import (
+    FALLBACK_LANGUAGES,
+    SCHEMA,
+    SCHEMA_URL,
+    TW,
+    WD,
+    WIKIDATA_LICENCE,
+    partnership_iri,
+    resource_iri,
+    slugify,
+)
 from twingraph.wikidata.client import Entity, Statement, WikidataClient, WikiDate, qid_of
 
 if TYPE_CHECKING:
@@ -63,16 +74,29 @@ def import_graph(client: WikidataClient, qid: str, *, depth: int = 1, base_iri: 
     return _imported(entities, statements, place_qids, base_iri)
 
 
-def import_all(client: WikidataClient, *, base_iri: str) -> Imported:
-    """Our graph of every P190 statement on the endpoint (the world's network), read in ordered pages."""
+def world_languages(asked: Sequence[str]) -> tuple[str, ...]:
+    """The label languages of `import --all`: those asked for (default English and German, the
+    fallback order), then English and Wikidata's `mul`."""
+    return tuple(dict.fromkeys([*(asked or FALLBACK_LANGUAGES), "en", "mul"]))
+
+
+def import_all(client: WikidataClient, *, base_iri: str, languages: Sequence[str] = ()) -> Imported:
+    """Our graph of every P190 statement on the endpoint (the world's network), read in ordered
+    pages, with labels in `world_languages(languages)` only."""
+    wanted = world_languages(languages)
     every = client.all_statements()
     statements = [s for s in every if s.rank != "DeprecatedRank"]
     place_qids = {s.item for s in statements} | {s.partner for s in statements}
-    entities = client.entities(place_qids)
+    entities = client.entities(place_qids, wanted)
     countries = {c for e in entities.values() for c in e.countries}
-    entities.update(client.entities(countries - set(entities)))
+    entities.update(client.entities(countries - set(entities), wanted))
+    # An item with no label in those languages still needs a name: its labels in any language,
+    # asked for these few items only (one is written, by the least language tag).
+    unnamed = sorted(q for q, e in entities.items() if not e.labels)
+    for qid, named in client.labels(unnamed).items():
+        entities[qid].labels = named.labels
     deprecated = [s for s in every if s.rank == "DeprecatedRank"]
-    return _imported(entities, statements, place_qids, base_iri, deprecated=deprecated)
+    return _imported(entities, statements, place_qids, base_iri, deprecated=deprecated, languages=wanted)
 
 
 def _imported(
@@ -82,10 +106,12 @@ def _imported(
     base_iri: str,
     *,
     deprecated: list[Statement] | None = None,
+    languages: Sequence[str] = ("en", "de"),
 ) -> Imported:
     """The graph of these places and statements: countries, places, a partnership per pair."""
     country_qids = {c for q in place_qids if q in entities for c in entities[q].countries[:1]}
     writer = _ImportWriter(entities, _slugs(entities, place_qids | country_qids), base_iri)
+    writer.languages = tuple(languages)
     for country in sorted(country_qids):
         writer.country(country)
     for q in sorted(place_qids):
@@ -111,6 +137,7 @@ class _ImportWriter:
         from rdflib.namespace import DCTERMS
 
         self.entities, self.slugs, self.base_iri = entities, slugs, base_iri
+        self.languages: tuple[str, ...] = ("en", "de")  # the labels written, then the country's own language
         self.g = Graph()
         self.source = URIRef(resource_iri("source", "wikidata", base_iri=base_iri))
         self.g.add((self.source, RDF.type, _tw("Source")))
@@ -129,7 +156,7 @@ class _ImportWriter:
 
         node = self.iri("country", qid)
         self.g.add((node, RDF.type, _tw("Country")))
-        _labels(self.g, node, self.entities.get(qid), None)
+        _labels(self.g, node, self.entities.get(qid), self.languages)
         self.g.add((node, _tw("wikidataEntity"), URIRef(WD + qid)))
         self.g.add((node, DCTERMS.source, self.source))
 
@@ -144,7 +171,8 @@ class _ImportWriter:
         if entity is None:
             return
         country_qid = entity.countries[0] if entity.countries else None
-        _labels(g, node, entity, LOCAL_LANGUAGE.get(country_qid) if country_qid else None)
+        local = [LOCAL_LANGUAGE[country_qid]] if country_qid in LOCAL_LANGUAGE else []
+        _labels(g, node, entity, [*self.languages, *local])
         if country_qid:
             g.add((node, _tw("country"), self.iri("country", country_qid)))
         point = re.fullmatch(r"\s*Point\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)\s*", entity.coordinates or "", re.IGNORECASE)
@@ -267,12 +295,14 @@ def _tw(local: str) -> rdflib.URIRef:
     return URIRef(TW + local)
 
 
-def _labels(g: rdflib.Graph, node: rdflib.URIRef, entity: Entity | None, local: str | None) -> None:
+def _labels(g: rdflib.Graph, node: rdflib.URIRef, entity: Entity | None, languages: Sequence[str]) -> None:
     from rdflib import RDFS, Literal
 
     if entity is None:
         return
-    for language in dict.fromkeys(["en", "de", *([local] if local else [])]):
+    if entity.labels and not any(language in entity.labels for language in languages):
+        languages = [min(entity.labels)]  # no name in the languages asked for: one in another
+    for language in dict.fromkeys(languages):
         if language in entity.labels:
             g.add((node, RDFS.label, Literal(entity.labels[language], lang=language)))
 
