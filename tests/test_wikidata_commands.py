@@ -506,7 +506,8 @@ def test_import_all_reads_labels_only_in_the_languages_asked_for(wikidata: Oxigr
     languages = {}
     for asked in ([], ["--lang", "ja"]):
         out = tmp_path / f"world{len(asked)}.ttl"
-        done = run_cli(*asked, "wikidata", "import", "--all", "-o", str(out), "--endpoint", wikidata.query_url, "--no-cache")
+        done = run_cli(*asked, "wikidata", "import", "--all", "-o", str(out), "--endpoint", wikidata.query_url,
+                       "--no-cache")  # fmt: skip
         assert done.returncode == 0, done.stderr
         languages[len(asked)] = {label.language for label in Graph().parse(out).objects(kassel, RDFS.label)}
     assert languages[0] == {"en", "de"}  # the default: English and German (and mul, which the fixture lacks)
