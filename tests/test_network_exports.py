@@ -165,3 +165,22 @@ def test_an_export_is_the_same_bytes_twice(tmp_path: Path, exported: dict[str, P
     assert again.read_bytes() == exported["graphml"].read_bytes()
     shown = run_cli("export", "-f", "graphml", "-o", "-")
     assert shown.stdout.encode("utf-8") == exported["graphml"].read_bytes()
+
+
+def test_places_without_coordinates_are_left_out_of_geojson_with_a_warning(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    (project / "data").mkdir(parents=True)
+    (project / "twingraph.toml").write_text('[project]\nname = "t"\nbase_iri = "https://example.org/t/"\n', "utf-8")
+    listing = tmp_path / "a.csv"
+    listing.write_text("place,partner,lat,lng\nKiel,Vaasa,63.1,21.6\nKiel,Brest,,\n", encoding="utf-8")
+    assert (
+        run_cli(
+            "--root", str(project), "import", "csv", str(listing), "--source", "https://e.org/", "--no-reconcile"
+        ).returncode
+        == 1
+    )  # fmt: skip  (unmatched names: review)
+    done = run_cli("--root", str(project), "export", "-f", "geojson", "-o", str(tmp_path / "out.geojson"))
+    assert done.returncode == 0, done.stderr
+    assert "Warning: 2 places have no coordinates; they and their 2 partnerships are left out" in done.stderr
+    features = json.loads((tmp_path / "out.geojson").read_text(encoding="utf-8"))["features"]
+    assert [f["properties"]["label"] for f in features] == ["Vaasa"]

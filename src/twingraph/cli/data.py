@@ -112,10 +112,18 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: P
     loaded = load_project_graph(project, paths, max_bytes=options.max_bytes(project))
     body: bytes | Iterator[bytes]
     if fmt in names(NETWORK_FORMATS):
-        from twingraph.network.model import network
+        from twingraph.network.model import network, unplaced
         from twingraph.network.writers import chunks
 
-        body = chunks(network(loaded.store, options.languages), fmt)  # written as it is made
+        net = network(loaded.store, options.languages)
+        places, partnerships = unplaced(net)
+        if fmt == "geojson" and places:
+            click.echo(
+                f"Warning: {places:,} places have no coordinates; they and their {partnerships:,} partnerships are "
+                "left out of the GeoJSON (add schema:latitude, schema:longitude and tw:coordinateSource).",
+                err=True,
+            )
+        body = chunks(net, fmt)  # written as it is made
     else:
         body = serialize_loaded(loaded, fmt, data_paths=data_paths, languages=options.languages)
     _emit(body, output, inputs=[*ontology_files, *data_paths])

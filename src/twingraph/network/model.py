@@ -105,6 +105,12 @@ def network(store: pyoxigraph.Store, languages: Sequence[str] = ()) -> Network:
     return Network(tuple(sorted(nodes.values(), key=lambda n: n.iri)), tuple(edges))
 
 
+def unplaced(net: Network) -> tuple[int, int]:
+    """The places without coordinates, and the partnerships with such a place: what GeoJSON leaves out."""
+    missing = {n.id for n in net.nodes if n.latitude is None or n.longitude is None}
+    return len(missing), sum(1 for e in net.edges if e.source in missing or e.target in missing)
+
+
 def _number(term: Any | None) -> float | None:
     return float(term.value) if term is not None else None
 
