@@ -210,6 +210,8 @@ class _ImportWriter:
             self.dated(node, which, [(s.item, getattr(s, which)) for s in both if getattr(s, which)])
         g.add((node, DCTERMS.source, self.source))
         sides = {s.item for s in both}
+        for side in sorted(sides):  # the statement is on that item's page, with its qualifiers and references
+            g.add((node, DCTERMS.source, self.item_source(side)))
         if len(sides) == 1:  # one-directional on Wikidata: one partnership, said to be stated by one side
             side = next(iter(sides))
             stated = f"Stated on Wikidata (P190) by {entity_name(self.entities.get(side), side)} only."
