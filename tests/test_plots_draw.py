@@ -276,3 +276,19 @@ def test_the_world_pictures_from_the_command_line(tmp_path: Path) -> None:
         assert refused.returncode == 2, args
         assert message in refused.stderr
         assert "Traceback" not in refused.stderr
+
+
+def test_flows_between_countries_that_are_not_partners_still_draw() -> None:
+    """The two countries with the most partnerships abroad need not be partners of each other."""
+    from twingraph.network.model import Edge, Network, Node
+    from twingraph.plots.world import country_flows
+
+    # Aland and Borduria each have three partnerships abroad, with six other countries, none with each other.
+    countries = ["Aland", "Borduria", "C1", "C2", "C3", "C4", "C5", "C6"]
+    nodes = tuple(Node(f"Q{i}", f"i{i}", f"P{i}", f"Q{i}", c, None, None) for i, c in enumerate(countries))
+    pairs = [(0, 2), (0, 3), (0, 4), (1, 5), (1, 6), (1, 7)]
+    edges = tuple(Edge(f"Q{a}", f"Q{b}", f"e{a}-{b}", None, None, "", "", 1) for a, b in pairs)
+    figure = country_flows(Network(nodes, edges), top=2)
+    texts = _texts(render(figure, "svg"))
+    assert "Aland (3)" in texts
+    assert "Borduria (3)" in texts

@@ -44,6 +44,16 @@ PREFIXES: dict[str, str] = {
 # Where no label is in a language asked for: English, then German, then any (by tag, for
 # determinism). Pages (Accept-Language) and exports (--lang) choose names in this order.
 FALLBACK_LANGUAGES = ("en", "de")
+# The concepts of tw:DatePrecisions, vaguest first (Wikidata's precisions 8 to 11).
+DATE_PRECISIONS = ("DecadePrecision", "YearPrecision", "MonthPrecision", "DayPrecision")
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
+
+
+def is_language_tag(tag: str) -> bool:
+    """Whether `tag` is a lower-case language tag such as de, en, ko, mul, zh-hant: safe to write
+    into a query as a literal."""
+    return _LANGUAGE_TAG.fullmatch(tag) is not None
+
 
 # Kinds of resource the data mints, each under {base}id/{kind}/{slug}.
 RESOURCE_KINDS = (

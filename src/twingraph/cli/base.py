@@ -17,6 +17,7 @@ import click
 
 from twingraph import __version__
 from twingraph.errors import TwingraphError
+from twingraph.iris import is_language_tag
 from twingraph.project import DEFAULT_MAX_ANSWER_MB
 
 if TYPE_CHECKING:
@@ -184,7 +185,7 @@ def cli(ctx: click.Context, root: Path | None, max_input_mb: float | None, langu
     gc.set_threshold(100_000, 50, 1000)
     wanted = tuple(tag.strip().lower() for tag in languages.split(",") if tag.strip())
     for tag in wanted:
-        if not all(part.isalnum() and len(part) <= 8 for part in tag.split("-")):
+        if not is_language_tag(tag):
             raise click.BadParameter(f"{tag!r} is not a language tag (such as de, en, ko).", param_hint="--lang")
     ctx.obj = Options(root, max_input_mb, wanted)
 

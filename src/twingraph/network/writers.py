@@ -125,12 +125,12 @@ def geojson(net: Network) -> Iterator[str]:
                 yield {"type": "Feature", "id": edge.iri, "geometry": _line(a, b), "properties": properties}
 
     # Feature by feature, in the layout json.dumps(indent=1) gives the whole collection.
-    separator = ' "features": [\n'
-    yield '{\n "type": "FeatureCollection",\n'
+    yield '{\n "type": "FeatureCollection",\n "features": ['
+    empty = True
     for feature in features():
-        yield separator + textwrap.indent(json.dumps(feature, ensure_ascii=False, indent=1), "  ")
-        separator = ",\n"
-    yield ' "features": []\n}\n' if separator.startswith(" ") else "\n ]\n}\n"
+        yield ("\n" if empty else ",\n") + textwrap.indent(json.dumps(feature, ensure_ascii=False, indent=1), "  ")
+        empty = False
+    yield "]\n}\n" if empty else "\n ]\n}\n"
 
 
 def _line(a: Node, b: Node) -> dict[str, object]:
@@ -163,10 +163,13 @@ def _csv(header: list[str], rows: Iterator[list[object]]) -> Iterator[str]:
     """A CSV table (RFC 4180, CRLF), missing values as empty cells, a row at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        yield buffer.getvalue()
+
+    def line(values: list[object]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(["" if value is None else value for value in row])
-    yield buffer.getvalue()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    yield line(list(header))
+    for row in rows:
+        yield line(["" if value is None else value for value in row])

@@ -19,7 +19,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from twingraph.iris import DCT_SOURCE, RDF_TYPE, RDFS_LABEL, SCHEMA, TW, WD, partnership_iri, resource_iri, slugify
+from twingraph.iris import (
+    DATE_PRECISIONS,
+    DCT_SOURCE,
+    RDF_TYPE,
+    RDFS_LABEL,
+    SCHEMA,
+    TW,
+    WD,
+    partnership_iri,
+    resource_iri,
+    slugify,
+)
 from twingraph.partner_lists.entries import Entry
 from twingraph.partner_lists.values import ListDate
 from twingraph.wikidata.reconcile import Match, Name
@@ -29,7 +40,7 @@ if TYPE_CHECKING:
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SKOS_NOTE = "http://www.w3.org/2004/02/skos/core#note"
-_PRECISION_ORDER = {"DecadePrecision": 0, "YearPrecision": 1, "MonthPrecision": 2, "DayPrecision": 3}
+_PRECISION_ORDER = {name: rank for rank, name in enumerate(DATE_PRECISIONS)}
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def country_flows(net: Network, *, top: int = 40, country: str | None = None) ->
     graph.add_weighted_edges_from(sorted((a, b, n) for (a, b), n in pairs.items() if a in kept and b in kept))
     figure, axes = _figure(width=11.0, height=9.0)
     positions = networkx.circular_layout(sorted(graph.nodes, key=lambda c: (-totals[c], c)))
-    heaviest = max(n for _, _, n in graph.edges(data="weight"))
+    heaviest = max((n for _, _, n in graph.edges(data="weight")), default=1)  # the top few may not be partners
     for a, b, n in sorted(graph.edges(data="weight"), key=lambda edge: edge[2]):
         (x1, y1), (x2, y2) = positions[a], positions[b]
         axes.plot([x1, x2], [y1, y2], color=PALETTE[0], alpha=0.25 + 0.6 * n / heaviest,

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from twingraph.iris import DCT_SOURCE, RDF_TYPE, TW
+from twingraph.iris import DATE_PRECISIONS, DCT_SOURCE, RDF_TYPE, TW
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -35,9 +35,7 @@ CITY_LIST = TW + "CityList"
 _IS_PART_OF = "http://purl.org/dc/terms/isPartOf"
 _VAGUE_KINDS = {TW + "UnspecifiedKind"}
 # DatePrecisions, vaguest first (the concepts' skos:notation, as Wikidata numbers them).
-_PRECISION_ORDER = [
-    TW + name for name in ("CenturyPrecision", "DecadePrecision", "YearPrecision", "MonthPrecision", "DayPrecision")
-]
+_PRECISION_ORDER = [TW + name for name in DATE_PRECISIONS]
 # The triples `resolve` reads: a file that has none of these predicates cannot take part.
 WANTED_PREDICATES = (*SINGLE_VALUED, *(p for p in SINGLE_VALUED.values() if p), DCT_SOURCE, _IS_PART_OF, RDF_TYPE)
 
@@ -92,20 +90,21 @@ def resolve(store: pyoxigraph.Store, graphs: Sequence[str]) -> Resolution:
     import pyoxigraph
 
     resolution = Resolution()
+    order = {graph: index for index, graph in enumerate(graphs)}
     for prop in SINGLE_VALUED:
         by_subject: dict[pyoxigraph.NamedNode, dict[str, list[pyoxigraph.Quad]]] = defaultdict(
             lambda: defaultdict(list)
         )
         for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(prop), None, None):
             graph = getattr(quad.graph_name, "value", "")
-            if graph in graphs and isinstance(quad.subject, pyoxigraph.NamedNode):
+            if graph in order and isinstance(quad.subject, pyoxigraph.NamedNode):
                 by_subject[quad.subject][graph].append(quad)
         for subject, per_graph in by_subject.items():
             if len(per_graph) < 2 or any(len(quads) != 1 for quads in per_graph.values()):
                 continue  # one file only, or a file with values of its own to settle
             given = [_given(store, subject, prop, graph, quads[0].object) for graph, quads in per_graph.items()]
             if len({(g.value, g.precision) for g in given}) > 1:
-                _decide(store, resolution, subject, prop, sorted(given, key=lambda g: graphs.index(g.graph)))
+                _decide(store, resolution, subject, prop, sorted(given, key=lambda g: order[g.graph]))
     return resolution
 
 

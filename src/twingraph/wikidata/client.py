@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import TwingraphError
+from twingraph.iris import is_language_tag
 from twingraph.sparql.remote import Endpoint, EndpointError
 
 if TYPE_CHECKING:
@@ -365,14 +366,12 @@ def dump_json(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
-
-
 def _language_filter(variable: str, languages: Sequence[str]) -> str:
     """`FILTER (LANG(?x) IN ("en", "mul"))` for these tags, each checked to be a language tag
-    (they go into the query as strict literals), or nothing where no languages are given."""
+    (they go into the query as literals), or nothing where no languages are given."""
     tags = [tag.lower() for tag in languages]
     for tag in tags:
-        if not _LANGUAGE_TAG.fullmatch(tag):
+        if not is_language_tag(tag):
             raise WikidataError(f"{tag!r} is not a language tag (such as en, de, mul).")
-    return f"FILTER (LANG({variable}) IN ({', '.join(f'{chr(34)}{t}{chr(34)}' for t in tags)}))" if tags else ""
+    quoted = ", ".join(f'"{tag}"' for tag in tags)
+    return f"FILTER (LANG({variable}) IN ({quoted}))" if tags else ""

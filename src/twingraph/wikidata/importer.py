@@ -1,9 +1,11 @@
 """A city and its partners from Wikidata, as a data file in our ontology.
 
-Places come with labels (English, German and the local language), country, coordinates
-(P625, as schema:latitude/longitude) and population with its point in time (P1082/P585).
-Partnerships come from P190 with start and end at their precision, and Wikidata's
-references (P854) as sources beside a source for Wikidata itself. The result is validated
+Places come with labels (English, German and the local language; with `--all`, the languages
+asked for), country, coordinates (P625, as schema:latitude/longitude) and population with its
+point in time (P1082/P585). Partnerships come from P190 with start and end at their precision
+(different dates of the two directions kept as claims), and as sources Wikidata, the page of
+each item stating the P190, and the statement's references (P854). A deprecated statement is
+a deprecated claim, not a partnership. The result is validated
 against our shapes, and every place that does not conform is listed with the reason.
 """
 
@@ -110,8 +112,7 @@ def _imported(
 ) -> Imported:
     """The graph of these places and statements: countries, places, a partnership per pair."""
     country_qids = {c for q in place_qids if q in entities for c in entities[q].countries[:1]}
-    writer = _ImportWriter(entities, _slugs(entities, place_qids | country_qids), base_iri)
-    writer.languages = tuple(languages)
+    writer = _ImportWriter(entities, _slugs(entities, place_qids | country_qids), base_iri, tuple(languages))
     for country in sorted(country_qids):
         writer.country(country)
     for q in sorted(place_qids):
@@ -132,12 +133,14 @@ def _imported(
 class _ImportWriter:
     """Our graph, written from Wikidata's entities: countries, places, partnerships, sources."""
 
-    def __init__(self, entities: dict[str, Entity], slugs: dict[str, str], base_iri: str) -> None:
+    def __init__(
+        self, entities: dict[str, Entity], slugs: dict[str, str], base_iri: str, languages: tuple[str, ...]
+    ) -> None:
         from rdflib import RDF, Graph, Literal, URIRef
         from rdflib.namespace import DCTERMS
 
         self.entities, self.slugs, self.base_iri = entities, slugs, base_iri
-        self.languages: tuple[str, ...] = ("en", "de")  # the labels written, then the country's own language
+        self.languages = languages  # the labels written (a place also gets its country's own language)
         self.g = Graph()
         self.source = URIRef(resource_iri("source", "wikidata", base_iri=base_iri))
         self.g.add((self.source, RDF.type, _tw("Source")))
