@@ -172,7 +172,8 @@ output_option: Callable[..., Any] = click.option(
     "languages",
     metavar="LANG[,LANG…]",
     default="",
-    help="Languages to name places in, best first (exports' tables); then English, German, any.",
+    help="Languages to name places in, best first (exports' tables, and the labels `wikidata import --all` "
+    "reads); then English, German, any.",
 )
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None, max_input_mb: float | None, languages: str) -> None:
