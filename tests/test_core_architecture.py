@@ -36,7 +36,7 @@ ALLOWED = {
     "api": {CORE, "rdf", "sparql", "shacl", "publish"},
 }
 # The one documented exception: rdflib's API over Oxigraph asks the guard for a query's form.
-EXCEPTIONS = {("twingraph.rdf.union_graph", "twingraph.sparql.guard")}
+EXCEPTIONS = {("twingraph.rdf.merged_graph", "twingraph.sparql.guard")}
 
 
 def layer(module: str) -> str:

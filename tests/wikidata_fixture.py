@@ -21,7 +21,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from tests.conftest import VENDOR
+# The repository's vendored data, found without pytest (benchmarks/local_wikidata.py imports this module too).
+VENDOR = Path(__file__).resolve().parents[1] / "vendor"
 
 CRAWL = VENDOR / "datasets" / "wikidata-p190-2016"
 WD = "http://www.wikidata.org/entity/"

@@ -77,7 +77,7 @@ def coverage(loaded: LoadedGraph, data_paths: Sequence[Path], languages: Sequenc
     every = set().union(*held.values()) if held else set()
     owners = {p: tuple(name for name in names if p in held[name]) for p in every}
     partners: dict[str, set[str]] = defaultdict(set)
-    for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(TW + "partner"), None, None):
+    for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(TW + "partner"), None, pyoxigraph.DefaultGraph()):
         if _value(quad.subject) in every:
             partners[_value(quad.subject)].add(_value(quad.object))
     sources = tuple(
@@ -105,7 +105,7 @@ def _places(
     wikidata = pyoxigraph.NamedNode(TW + "wikidataEntity")
     found = []
     for place, ps in sorted(per_place.items()):
-        entities = store.quads_for_pattern(pyoxigraph.NamedNode(place), wikidata, None)
+        entities = store.quads_for_pattern(pyoxigraph.NamedNode(place), wikidata, None, pyoxigraph.DefaultGraph())
         qid = next((_value(q.object).removeprefix(WD) for q in entities), "")
         counts = tuple(sum(1 for p in ps if name in owners[p]) for name in names)
         only = tuple(sum(1 for p in ps if owners[p] == (name,)) for name in names)

@@ -56,7 +56,7 @@ def network(store: pyoxigraph.Store, languages: Sequence[str] = ()) -> Network:
 
     def objects(predicate: str) -> dict[str, list[Any]]:
         found: dict[str, list[Any]] = {}
-        for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(predicate), None):
+        for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(predicate), None, pyoxigraph.DefaultGraph()):
             found.setdefault(str(quad.subject), []).append(quad.object)
         return found
 
@@ -68,7 +68,13 @@ def network(store: pyoxigraph.Store, languages: Sequence[str] = ()) -> Network:
 
     kind_of = pyoxigraph.NamedNode(RDF_TYPE)
     partnerships = sorted(
-        {q.subject for q in store.quads_for_pattern(None, kind_of, pyoxigraph.NamedNode(TW + "Partnership"))}, key=str
+        {
+            q.subject
+            for q in store.quads_for_pattern(
+                None, kind_of, pyoxigraph.NamedNode(TW + "Partnership"), pyoxigraph.DefaultGraph()
+            )
+        },
+        key=str,
     )
     partners, wikidata, countries = objects(TW + "partner"), objects(TW + "wikidataEntity"), objects(TW + "country")
     lats, lngs = objects(SCHEMA + "latitude"), objects(SCHEMA + "longitude")

@@ -259,7 +259,12 @@ def partnership_rows(store: pyoxigraph.Store, languages: Sequence[str] = ()) -> 
     first = _first
 
     partnership_type = pyoxigraph.NamedNode(TW + "Partnership")
-    partnerships = {q.subject for q in store.quads_for_pattern(None, pyoxigraph.NamedNode(RDF_TYPE), partnership_type)}
+    partnerships = {
+        q.subject
+        for q in store.quads_for_pattern(
+            None, pyoxigraph.NamedNode(RDF_TYPE), partnership_type, pyoxigraph.DefaultGraph()
+        )
+    }
     partners, wikidata = objects(TW + "partner"), objects(TW + "wikidataEntity")
     kinds, themes, precisions = objects(TW + "kind"), objects(TW + "theme"), objects(TW + "startPrecision")
     starts, ends, sources = objects(TW + "startDate"), objects(TW + "endDate"), objects(DCT_SOURCE)
@@ -295,7 +300,7 @@ def _objects(store: pyoxigraph.Store, predicate: str) -> dict[str, list[Any]]:
     import pyoxigraph
 
     found: dict[str, list[Any]] = {}
-    for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(predicate), None):
+    for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(predicate), None, pyoxigraph.DefaultGraph()):
         found.setdefault(str(quad.subject), []).append(quad.object)
     return found
 
@@ -308,7 +313,7 @@ def best_labels(store: pyoxigraph.Store, languages: Sequence[str]) -> dict[str, 
     order = [*languages, *(lang for lang in FALLBACK_LANGUAGES if lang not in languages)]
     rank = {lang: i for i, lang in enumerate(order)}
     best: dict[str, tuple[tuple[int, str], list[str]]] = {}
-    for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(RDFS_LABEL), None):
+    for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(RDFS_LABEL), None, pyoxigraph.DefaultGraph()):
         if not isinstance(quad.object, pyoxigraph.Literal):
             continue
         tag = (quad.object.language or "").lower()

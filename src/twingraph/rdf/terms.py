@@ -108,6 +108,6 @@ def select_rows(store: pyoxigraph.Store, query: str, **values: Any) -> list[dict
     import pyoxigraph
 
     substitutions = {pyoxigraph.Variable(name): term for name, term in values.items()}
-    result: Any = store.query(query, use_default_graph_as_union=True, substitutions=substitutions)
+    result: Any = store.query(query, substitutions=substitutions)
     names = [v.value for v in result.variables]
     return [{n: row[n] for n in names if row[n] is not None} for row in result]

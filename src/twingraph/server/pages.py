@@ -173,7 +173,9 @@ class Pages:
         if type(term).__name__ != "NamedNode":
             return self.link(term, wanted)
         said: dict[str, list[Any]] = defaultdict(list)
-        for quad in self.site.store.quads_for_pattern(pyoxigraph.NamedNode(term.value), None, None):
+        for quad in self.site.store.quads_for_pattern(
+            pyoxigraph.NamedNode(term.value), None, None, pyoxigraph.DefaultGraph()
+        ):
             said[quad.predicate.value].append(quad.object)
         link = self.link(term, wanted)
         prop, value = said.get(TW + "claimProperty"), said.get(TW + "claimValue")
@@ -189,7 +191,7 @@ class Pages:
         urls = [
             str(getattr(q.object, "value", ""))
             for q in self.site.store.quads_for_pattern(
-                pyoxigraph.NamedNode(iri), pyoxigraph.NamedNode(SCHEMA_URL), None
+                pyoxigraph.NamedNode(iri), pyoxigraph.NamedNode(SCHEMA_URL), None, pyoxigraph.DefaultGraph()
             )
         ]
         href, _ = self.href(iri)

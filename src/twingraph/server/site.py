@@ -136,7 +136,7 @@ class Site:
         import pyoxigraph
 
         partner = pyoxigraph.NamedNode(TW + "partner")
-        quads = self.store.quads_for_pattern(None, partner, None)
+        quads = self.store.quads_for_pattern(None, partner, None, pyoxigraph.DefaultGraph())
         return frozenset(q.object.value for q in quads if isinstance(q.object, pyoxigraph.NamedNode))
 
     def held_graphs(self) -> list[str]:
@@ -194,7 +194,7 @@ class Site:
             node = pyoxigraph.NamedNode(iri)
         except ValueError:  # a request path that makes no valid IRI (a space, <, {, …) names nothing here
             return False
-        return any(True for _ in self.store.quads_for_pattern(node, None, None))
+        return any(True for _ in self.store.quads_for_pattern(node, None, None, pyoxigraph.DefaultGraph()))
 
     def describe(self, iri: str) -> list[pyoxigraph.Triple]:
         """The triples about an IRI and those pointing at it, once each, sorted."""
@@ -203,7 +203,10 @@ class Site:
         from twingraph.rdf.export import sorted_triples
 
         node = pyoxigraph.NamedNode(iri)
-        quads = [*self.store.quads_for_pattern(node, None, None), *self.store.quads_for_pattern(None, None, node)]
+        quads = [
+            *self.store.quads_for_pattern(node, None, None, pyoxigraph.DefaultGraph()),
+            *self.store.quads_for_pattern(None, None, node, pyoxigraph.DefaultGraph()),
+        ]
         return sorted_triples({q.triple for q in quads})
 
     def ontology_triples(self) -> list[pyoxigraph.Triple]:
@@ -246,8 +249,9 @@ def load_site(project: Project, *, base_url: str, max_bytes: int) -> Site:
     urls = Urls(base_url)
     settings = settings_for_base_url(project.settings, urls.absolute(urls.downloads()))
     contents = publication(settings, loaded, data_paths)
-    catalogue = pyoxigraph.NamedNode(CATALOG_GRAPH)
-    loaded.store.load(contents["catalog.ttl"][0], format=pyoxigraph.RdfFormat.TURTLE, to_graph=catalogue)
+    # The catalogue is a graph of its own for /sparql, and part of what pages describe.
+    for graph in (pyoxigraph.NamedNode(CATALOG_GRAPH), pyoxigraph.DefaultGraph()):
+        loaded.store.load(contents["catalog.ttl"][0], format=pyoxigraph.RdfFormat.TURTLE, to_graph=graph)
     newest = max((p.stat().st_mtime for p in loaded.paths), default=time.time())
     site = Site(
         settings=project.settings,
@@ -268,7 +272,7 @@ def _labels(store: pyoxigraph.Store) -> dict[str, dict[str, str]]:
       VALUES (?p ?rank) {{ (<{RDFS_LABEL}> 1) (<{SKOS_PREF_LABEL}> 2) (<{DCT_TITLE}> 3) }}
       ?s ?p ?label FILTER (isIRI(?s) && isLITERAL(?label))
     }} ORDER BY ?rank"""
-    for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+    for row in store.query(query):  # type: ignore[union-attr]
         language = (row["label"].language or "").lower()
         labels[row["s"].value].setdefault(language, row["label"].value)
     return dict(labels)

@@ -213,7 +213,9 @@ class Engine:
                 nodes.update(dict.fromkeys(sorted(self.instances(str(value)), key=str)))
             elif kind in ("targetSubjectsOf", "targetObjectsOf"):
                 position = "subject" if kind == "targetSubjectsOf" else "object"
-                for quad in self.store.quads_for_pattern(None, pyoxigraph.NamedNode(str(value)), None):
+                for quad in self.store.quads_for_pattern(
+                    None, pyoxigraph.NamedNode(str(value)), None, pyoxigraph.DefaultGraph()
+                ):
                     nodes[getattr(quad, position)] = None
         return list(nodes)
 
@@ -236,7 +238,9 @@ class Engine:
             by_focus: dict[Any, list[Any]] = {}
             if isinstance(path.node, URIRef):
                 # A predicate: read the index directly, twice as fast as a query.
-                for quad in self.store.quads_for_pattern(None, pyoxigraph.NamedNode(str(path.node)), None):
+                for quad in self.store.quads_for_pattern(
+                    None, pyoxigraph.NamedNode(str(path.node)), None, pyoxigraph.DefaultGraph()
+                ):
                     values = by_focus.setdefault(quad.subject, [])
                     if quad.object not in values:  # the same triple may stand in two files
                         values.append(quad.object)
@@ -344,8 +348,8 @@ class Engine:
         return results
 
     def _select(self, query: str, **options: Any) -> Any:
-        """A query on the union of the store's graphs (every loaded file)."""
-        return self.store.query(query, use_default_graph_as_union=True, **options)
+        """A query on the store's default graph: the merge of every loaded file."""
+        return self.store.query(query, **options)
 
     def datatype_ok(self, value: Any, datatype: str) -> bool:
         """sh:datatype as pyshacl reads it: the datatype matches and the lexical form is valid."""

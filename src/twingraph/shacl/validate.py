@@ -227,7 +227,7 @@ def _store_label(store: Any, node: Any) -> str:
     labels = [
         quad.object
         for predicate in (RDFS_LABEL, SKOS_PREF_LABEL)
-        for quad in store.quads_for_pattern(node, pyoxigraph.NamedNode(predicate), None)
+        for quad in store.quads_for_pattern(node, pyoxigraph.NamedNode(predicate), None, pyoxigraph.DefaultGraph())
         if isinstance(quad.object, pyoxigraph.Literal)
     ]
     english = sorted(label.value for label in labels if label.language == "en")

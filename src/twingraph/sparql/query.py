@@ -202,7 +202,7 @@ def answer_local(
     bindings = _bindings(query, values or {}, lambda value: resolve_place_in_store(loaded.store, value))
     text = with_values(query.text, bindings)
     with nullcontext() if allow_service else offline(), _engine_errors():
-        result = loaded.store.query(text, use_default_graph_as_union=True)
+        result = loaded.store.query(text)
         return sort_lists(answer_from_oxigraph(result, max_rows=max_rows), query.lists)
 
 
@@ -306,7 +306,7 @@ def resolve_place_in_store(store: pyoxigraph.Store, value: str) -> rdflib.URIRef
         from twingraph.sparql.text import with_values
 
         with offline():
-            rows: Any = store.query(with_values(text, bindings), use_default_graph_as_union=True)
+            rows: Any = store.query(with_values(text, bindings))
             return sorted({row[0].value for row in rows})
 
     return _resolve_place(places, value, where="")
@@ -325,7 +325,7 @@ def similar_partner_names(store: pyoxigraph.Store, name: str, *, limit: int = 5)
     import difflib
 
     with offline():
-        rows: Any = store.query(_PARTNER_NAMES, use_default_graph_as_union=True)
+        rows: Any = store.query(_PARTNER_NAMES)
         names = sorted({row[0].value for row in rows})
     wanted = name.strip().casefold()
     containing = [n for n in names if wanted and wanted in n.casefold() and n.casefold() != wanted]

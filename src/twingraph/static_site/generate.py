@@ -239,7 +239,7 @@ def _resource_paths(site: Site) -> tuple[list[str], list[str]]:
     prefix = site.base_iri + "id/"
     subjects = {
         quad.subject.value
-        for quad in site.store.quads_for_pattern(None, None, None)
+        for quad in site.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
         if isinstance(quad.subject, pyoxigraph.NamedNode) and quad.subject.value.startswith(prefix)
     }
     paths, skipped = [], []

@@ -1,11 +1,10 @@
-"""An rdflib Graph whose triples are those of every graph in a pyoxigraph Store.
+"""An rdflib Graph over the default graph of a loaded pyoxigraph Store.
 
-twingraph loads each file into a named graph of its own. Through rdflib's API the files
-should read as one graph, as they did when everything was merged into one rdflib Graph:
-this store adapter makes rdflib's default graph the union of the store's graphs (without
-duplicates) for reading, counting and SPARQL, which Oxigraph evaluates. rdflib's own
-`Dataset(default_union=True)` iterates quads rather than triples, so it is no Graph to its
-users.
+twingraph loads each file into a named graph of its own and puts their RDF merge into the
+store's default graph (rdf/load.py). Through rdflib's API the files read as that one graph,
+as they did when everything was merged into one rdflib Graph: this store adapter reads,
+counts and queries the default graph in Oxigraph, and removes a triple from every graph, so
+that the files' graphs and their merge stay alike.
 """
 
 from __future__ import annotations
@@ -22,8 +21,8 @@ if TYPE_CHECKING:
     import rdflib
 
 
-class UnionStore(OxigraphStore):
-    """oxrdflib's store, with the default graph read as the union of all graphs.
+class MergedStore(OxigraphStore):
+    """oxrdflib's store, read through the default graph (the merge of every file).
 
     `exact` says whether every literal is held as its file wrote it (see `terms.REWRITTEN_DATATYPES`).
     """
@@ -33,22 +32,16 @@ class UnionStore(OxigraphStore):
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[tuple[Any, Iterator[Any]]]:
         pattern = [None if term is None else to_oxigraph(term) for term in triple_pattern]
-        return self._union_triples(pattern)
+        return self._default_triples(pattern)
 
-    def _union_triples(self, pattern: list[Any]) -> Iterator[tuple[Any, Iterator[Any]]]:
-        seen: set[Any] = set()
-        for quad in self._inner.quads_for_pattern(*pattern):
-            triple = quad.triple
-            if triple in seen:
-                continue
-            seen.add(triple)
-            yield (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)), iter((None,))
+    def _default_triples(self, pattern: list[Any]) -> Iterator[tuple[Any, Iterator[Any]]]:
+        import pyoxigraph
+
+        for quad in self._inner.quads_for_pattern(*pattern, pyoxigraph.DefaultGraph()):
+            yield (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)), iter((None,))
 
     def __len__(self, context: Any = None) -> int:
-        answer = self._inner.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-            use_default_graph_as_union=True,
-        )
+        answer = self._inner.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         rows: Any = answer
         return int(next(iter(rows))[0].value)
 
@@ -65,7 +58,7 @@ class UnionStore(OxigraphStore):
         queryGraph: Any,  # noqa: N803
         **kwargs: Any,
     ) -> Any:
-        """The query in Oxigraph over every graph, with results as rdflib's own engine gives them.
+        """The query in Oxigraph over the default graph, with results as rdflib's own engine gives them.
 
         Rows leave unbound variables out and plain strings carry no datatype, as in rdflib;
         oxrdflib would give None and xsd:string, which compare unequal to rdflib's terms.
@@ -78,7 +71,6 @@ class UnionStore(OxigraphStore):
             raise NotImplementedError  # rdflib then evaluates it itself
         answer = self._inner.query(
             query,
-            use_default_graph_as_union=True,
             prefixes=dict(self._namespace_for_prefix, **initNs),
             substitutions={pyoxigraph.Variable(k): to_oxigraph(v) for k, v in initBindings.items()},
         )
@@ -103,7 +95,7 @@ class UnionStore(OxigraphStore):
         return result
 
 
-def union_graph(store: pyoxigraph.Store, *, exact: bool = True, exact_triples: Any = None) -> rdflib.Graph:
+def merged_graph(store: pyoxigraph.Store, *, exact: bool = True, exact_triples: Any = None) -> rdflib.Graph:
     """An rdflib Graph over every graph of the store; what is added goes to its default graph.
 
     `exact_triples`, if given, returns the loaded files' triples as written, for readers that
@@ -112,7 +104,7 @@ def union_graph(store: pyoxigraph.Store, *, exact: bool = True, exact_triples: A
     from rdflib import Graph
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    adapter = UnionStore(store=store)
+    adapter = MergedStore(store=store)
     adapter.exact = exact
     adapter.exact_triples = exact_triples
     return Graph(store=adapter, identifier=DATASET_DEFAULT_GRAPH_ID)

@@ -1,0 +1,135 @@
+"""A German city made the way a user makes one, the README's "Your own city" path: `init
+--wikidata` against a Wikidata-shaped Oxigraph server, then `import csv` of the city's own
+list with German headers, the review loop, `build`, `site` and `serve`.
+
+Jena's data is hard where Kassel's hand-curated file is easy: two files that state some of the
+same triples, places with German labels only (the 2016 crawl has no others), a misspelled
+partner (Berkely), a country that cannot be confirmed (Saint Petersburg, Russland, whose only
+candidate, in Florida, has no country), a suspension without a date (Trier) and a wrong
+partner on Wikidata (Porto for Porto Alegre). The planted facts are in tests/fixtures/jena/.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, run_cli
+from tests.servers import OxigraphServer, oxigraph_server, twingraph_server
+from tests.wikidata_fixture import wikidata_ntriples
+
+JENA_FIXTURES = FIXTURES / "jena"
+JENA = "Q3150"
+LIST_URL = "https://www.jena.de/partnerstaedte"
+BASE = "https://example.org/jena/"
+TW = "https://w3id.org/twingraph/ontology#"
+
+
+@dataclass
+class City:
+    """A project made by `init` and `import csv`, with the Wikidata-shaped server it was made from."""
+
+    root: Path
+    wikidata: OxigraphServer
+    review: Path
+    imported: str  # what the import printed
+
+    def cli(self, *args: str):  # type: ignore[no-untyped-def]
+        return run_cli("--root", str(self.root), *args)
+
+    def import_list(self, *extra: str):  # type: ignore[no-untyped-def]
+        return self.cli(
+            "import", "csv", str(JENA_FIXTURES / "partnerstaedte.csv"), "--source", LIST_URL, "--city", JENA,
+            "--lang", "de", "--review", str(self.review), "--endpoint", self.wikidata.query_url, "--no-cache", *extra,
+        )  # fmt: skip
+
+
+def _post(server: OxigraphServer, body: bytes, media_type: str) -> None:
+    request = urllib.request.Request(
+        server.store_url + "?default", data=body, headers={"Content-Type": media_type}, method="POST"
+    )
+    urllib.request.urlopen(request, timeout=120).close()
+
+
+@pytest.fixture(scope="module")
+def wikidata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """The crawl in Wikidata's model, with the Jena facts planted on top."""
+    with oxigraph_server(tmp_path_factory.mktemp("jena-wikidata")) as server:
+        _post(server, wikidata_ntriples(), "application/n-triples")
+        _post(server, (JENA_FIXTURES / "wikidata-planted.ttl").read_bytes(), "text/turtle")
+        yield server
+
+
+def make_city(folder: Path, wikidata: OxigraphServer) -> City:
+    made = run_cli("init", str(folder / "jena"), "--wikidata", JENA, "--endpoint", wikidata.query_url, "--no-cache")
+    assert made.returncode == 0, made.stderr
+    city = City(folder / "jena", wikidata, folder / "review.csv", "")
+    imported = city.import_list()
+    assert imported.returncode in (0, 1), imported.stderr
+    city.imported = imported.stdout
+    return city
+
+
+@pytest.fixture(scope="module")
+def jena(tmp_path_factory: pytest.TempPathFactory, wikidata: OxigraphServer) -> City:
+    """Jena after `init` and one `import csv`: shared by the tests that only read it."""
+    return make_city(tmp_path_factory.mktemp("jena"), wikidata)
+
+
+COUNTS = {
+    "partnerships": "SELECT (COUNT(*) AS ?n) WHERE { ?p a tw:Partnership }",
+    "partners": "SELECT (COUNT(*) AS ?n) WHERE { ?p tw:partner ?x }",
+    "labels": "SELECT (COUNT(*) AS ?n) WHERE { ?x rdfs:label ?l }",
+    "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+}
+PREFIXES = f"PREFIX tw: <{TW}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+
+
+def _rows(document: bytes) -> list[dict[str, object]]:
+    return json.loads(document)["results"]["bindings"]  # type: ignore[no-any-return]
+
+
+def test_a_triple_two_files_state_is_counted_once_locally_on_serve_in_the_site_and_after_push(
+    jena: City, tmp_path: Path
+) -> None:
+    from twingraph.project import find_project
+    from twingraph.rdf.load import load_project_graph
+    from twingraph.sparql.query import adhoc_query, answer_local, run_remote, stored_queries
+    from twingraph.sparql.remote import Endpoint
+    from twingraph.sparql.results import serialize
+
+    project = find_project(root=jena.root)
+    loaded = load_project_graph(project, max_bytes=1 << 26)
+    # The files do share triples (the city, its label, the partnerships Wikidata also has): this test's case.
+    assert sum(f.triples for f in loaded.files) > loaded.triple_count()
+    queries = {name: adhoc_query(PREFIXES + text) for name, text in COUNTS.items()}
+    queries |= {q.name: q for q in stored_queries(project.folder("queries"))}
+    values = {
+        name: ({"city": "Jena"} if any(p.name == "city" for p in q.parameters) else {}) for name, q in queries.items()
+    }
+    local = {name: _rows(serialize(answer_local(loaded, q, values[name]), "json")) for name, q in queries.items()}
+    assert local["partnerships"] == [
+        {"n": {"type": "literal", "value": "11", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}
+    ]
+
+    site = tmp_path / "site"
+    built = jena.cli("site", "--out", str(site), "--base-url", "http://site.test/")
+    assert built.returncode in (0, 1), built.stderr
+    pushed_to = tmp_path / "store"
+    with twingraph_server(cwd=jena.root) as served, oxigraph_server(pushed_to) as store:
+        pushed = jena.cli("push", "--endpoint", store.store_url, "--no-validate")
+        assert pushed.returncode == 0, pushed.stderr
+        dataset = f"{BASE}id/dataset/jena"
+        for name, query in queries.items():
+            on_serve = run_remote(Endpoint(served.url + "sparql"), query, values[name])
+            on_store = run_remote(Endpoint(store.query_url), query, values[name], default_graphs=(dataset,))
+            assert _rows(serialize(on_serve, "json")) == local[name], name
+            assert _rows(serialize(on_store, "json")) == local[name], name
+            stored_answer = site / "public" / "queries" / f"{name}.json"
+            if stored_answer.exists():
+                assert _rows(stored_answer.read_bytes()) == local[name], name
