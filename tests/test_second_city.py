@@ -117,6 +117,7 @@ def test_a_triple_two_files_state_is_counted_once_locally_on_serve_in_the_site_a
         {"n": {"type": "literal", "value": "11", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}
     ]
 
+    assert len(local["wikidata-links"]) == 13  # every place, though none has an English label
     site = tmp_path / "site"
     built = jena.cli("site", "--out", str(site), "--base-url", "http://site.test/")
     assert built.returncode in (0, 1), built.stderr
@@ -133,3 +134,23 @@ def test_a_triple_two_files_state_is_counted_once_locally_on_serve_in_the_site_a
             stored_answer = site / "public" / "queries" / f"{name}.json"
             if stored_answer.exists():
                 assert _rows(stored_answer.read_bytes()) == local[name], name
+
+
+def test_german_only_names_lose_no_row_in_queries_summaries_and_pictures(jena: City, tmp_path: Path) -> None:
+    partners = jena.cli("query", "run", "partners", "-p", "city=Jena", "-f", "csv")
+    assert partners.returncode == 0, partners.stderr
+    rows = partners.stdout.splitlines()[1:]
+    assert len(rows) == 11  # every partnership of Jena's, named in German where that is all there is
+    assert any(",Lugosch,town twinning," in row for row in rows)
+    timeline = jena.cli("query", "run", "timeline", "-p", "city=Jena", "-f", "csv")
+    assert len(timeline.stdout.splitlines()) > 1
+    german_kinds = jena.cli("--lang", "de", "query", "run", "partners", "-p", "city=Jena", "-f", "csv")
+    assert ",Städtepartnerschaft," in german_kinds.stdout
+    summary = jena.cli("summary")
+    assert "https://" not in summary.stdout.split("Partnerships, oldest first:")[1]
+    picture = tmp_path / "jena.svg"
+    drawn = jena.cli("plot", "timeline", "Jena", "-o", str(picture))
+    assert drawn.returncode == 0, drawn.stderr
+    text = picture.read_text(encoding="utf-8")
+    assert "Town twinnings of Jena" in text
+    assert "San Marcos" in text and "san-marcos" not in text

@@ -103,3 +103,53 @@ def test_short_construct_and_describe_without_where_are_refused() -> None:
 
 def test_no_bindings_leaves_the_text_alone() -> None:
     assert with_values("DESCRIBE <http://e/s>", {}) == "DESCRIBE <http://e/s>"
+
+
+LABELS = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix ex: <https://example.org/> .
+ex:kassel a ex:City ; rdfs:label "Kassel"@en , "Kassel"@de .
+ex:mulhouse a ex:City ; rdfs:label "Mulhouse"@en , "Mülhausen"@de .
+ex:lugoj a ex:City ; rdfs:label "Lugosch"@de .
+ex:porto a ex:City ; rdfs:label "Porto"@pt , "Porto"@fr , "Oporto"@es .
+ex:nameless a ex:City .
+"""
+NAMES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?city ?name WHERE { ?city a <https://example.org/City> .
+  ?city rdfs:label ?name FILTER (LANG(?name) = "en") } ORDER BY ?city"""
+
+
+@pytest.mark.parametrize(
+    ("languages", "expected"),
+    [
+        (("en", "de"), ["Kassel", "Lugosch", "Mulhouse", None, "Oporto"]),
+        (("de", "en"), ["Kassel", "Lugosch", "Mülhausen", None, "Oporto"]),
+        (("fr",), ["Kassel", "Lugosch", "Mulhouse", None, "Porto"]),
+        ((), ["Kassel", "Lugosch", "Mulhouse", None, "Oporto"]),
+    ],
+)
+def test_a_label_falls_back_through_the_languages_and_no_row_is_lost(
+    languages: tuple[str, ...], expected: list[str | None]
+) -> None:
+    import pyoxigraph
+
+    from twingraph.sparql.text import with_label_fallback
+
+    store = pyoxigraph.Store()
+    store.load(LABELS.encode(), format=pyoxigraph.RdfFormat.TURTLE)
+    rows = list(store.query(with_label_fallback(NAMES, ["name"], languages)))  # type: ignore[arg-type]
+    assert [row["name"].value if row["name"] else None for row in rows] == expected
+    # The same rows from rdflib's own engine: plain SPARQL 1.1, for any store.
+    graph = Graph().parse(data=LABELS, format="turtle")
+    names = [
+        str(r[1]) if r[1] is not None else None for r in graph.query(with_label_fallback(NAMES, ["name"], languages))
+    ]  # type: ignore[index]
+    assert names == expected
+
+
+def test_a_declared_label_without_its_pattern_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from twingraph.errors import InputError
+    from twingraph.sparql.query import read_stored_query
+
+    path = tmp_path / "names.rq"
+    path.write_text("# labels: name\nSELECT ?name WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?name }\n")
+    with pytest.raises(InputError, match=r"# labels: names \?name, but the query has no pattern"):
+        read_stored_query(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -46,8 +47,9 @@ class Summary:
     claims: int
 
 
-def summarize(graph: rdflib.Graph) -> Summary:
-    """Count the graph's resources by class and list its partnerships by start date."""
+def summarize(graph: rdflib.Graph, *, languages: Sequence[str] = ()) -> Summary:
+    """Count the graph's resources by class and list its partnerships by start date, named in
+    the first of `languages` they have a label in (then English, German, any)."""
 
     def count(where: str) -> int:
         return int(_rows(graph, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}")[0][0])
@@ -58,7 +60,7 @@ def summarize(graph: rdflib.Graph) -> Summary:
         places=count(place),
         places_in_partnerships=count(place + " ?p a tw:Partnership ; tw:partner ?x ."),
         places_with_wikidata=count(place + " ?x tw:wikidataEntity ?q ."),
-        partnerships=_partnerships(graph),
+        partnerships=_partnerships(graph, languages),
         sources=count("?x a tw:Source ."),
         sources_with_url=count("?x a tw:Source ; schema:url ?u ."),
         figures=count("?x a tw:Figure ."),
@@ -68,17 +70,21 @@ def summarize(graph: rdflib.Graph) -> Summary:
     )
 
 
-def _partnerships(graph: rdflib.Graph) -> tuple[PartnershipLine, ...]:
+def _partnerships(graph: rdflib.Graph, languages: Sequence[str]) -> tuple[PartnershipLine, ...]:
+    from twingraph.sparql.query import preferred_languages
+    from twingraph.sparql.text import with_label_fallback
+
     query = """
         SELECT ?p (SAMPLE(?label) AS ?name) (SAMPLE(?kindLabel) AS ?kindName)
                (SAMPLE(?start) AS ?s) (SAMPLE(?end) AS ?e)
         WHERE {
             ?p a tw:Partnership .
-            OPTIONAL { ?p rdfs:label ?label FILTER (LANG(?label) = "en") }
+            ?p rdfs:label ?label FILTER (LANG(?label) = "en")
             OPTIONAL { ?p tw:kind/rdfs:label ?kindLabel FILTER (LANG(?kindLabel) = "en") }
             OPTIONAL { ?p tw:startDate ?start }
             OPTIONAL { ?p tw:endDate ?end }
         } GROUP BY ?p"""
+    query = with_label_fallback(query, ["label", "kindLabel"], preferred_languages(languages))
     lines = [
         PartnershipLine(
             label=str(row[1] or row[0]),

@@ -77,7 +77,7 @@ def summary(options: Options, paths: tuple[Path, ...]) -> None:
     loaded = load_project_graph(project, paths, max_bytes=options.max_bytes(project))
     ontology, _ = project.graph_inputs(paths)
     data_files = [f for f in loaded.files if f.path not in ontology]
-    result = summarize(loaded.graph)
+    result = summarize(loaded.graph, languages=options.languages)
     click.echo(format_summary(result, title=project.settings.title, files=describe_files(data_files)))
 
 

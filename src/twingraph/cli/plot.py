@@ -80,7 +80,9 @@ def plot(
         raise click.UsageError("a PNG is not for a terminal: give -o FILE.png, or pipe it (-o - | …).")
     present = present_year(project.settings.publishing.modified)
     scope = World(country, options.languages) if whole else None
-    figure = draw(kind, loaded.store, city=iri, present=present, depth=depth, top=top, world=scope)
+    figure = draw(
+        kind, loaded.store, city=iri, present=present, depth=depth, top=top, world=scope, languages=options.languages
+    )
     body = render(figure, fmt, salt=f"twingraph-{kind}")
     if to_file:
         write_atomic(output, body)

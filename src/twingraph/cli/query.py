@@ -109,6 +109,7 @@ def _run_and_write(
     from twingraph.sparql.query import answer_local, run_remote
 
     project = options.project()
+    stored = stored.in_languages(options.languages)
     ontology, data = project.graph_inputs(data_paths)
     inputs = [*ontology, *data]
     if stored.path is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -50,12 +51,13 @@ class CityPartnerships:
     coordinate_sources: tuple[str, ...] = field(default=())
 
 
-def city_partnerships(store: pyoxigraph.Store, city: str) -> CityPartnerships:
-    """A city's partnerships from the store (all of its graphs), with English names where there are."""
+def city_partnerships(store: pyoxigraph.Store, city: str, *, languages: Sequence[str] = ()) -> CityPartnerships:
+    """A city's partnerships from the store, named in the first of `languages` that has a name
+    (then English, German, any)."""
     import pyoxigraph
 
     node = pyoxigraph.NamedNode(city)
-    rows = _select(store, _PARTNERSHIPS, city=node)
+    rows = _select(store, _named(_PARTNERSHIPS, ["partnerName", "kindName"], languages), city=node)
     partnerships = tuple(
         Partnership(
             iri=r["p"],
@@ -71,10 +73,14 @@ def city_partnerships(store: pyoxigraph.Store, city: str) -> CityPartnerships:
         )
         for r in rows
     )
-    place = _select(store, _PLACE, city=node)
+    place = _select(store, _named(_PLACE, ["name"], languages), city=node)
     if not place:
         raise PlotError(f"<{city}> is not a place in the data.")
-    events = tuple((r["name"], _year(r["start"], r.get("precision"))[0]) for r in _select(store, _EVENTS, city=node))
+    events = tuple(
+        (r["name"], _year(r["start"], r.get("precision"))[0])
+        for r in _select(store, _named(_EVENTS, ["name"], languages), city=node)
+        if "name" in r
+    )
     sources = _source_sites(store, _SOURCES, node)
     coordinate_sources = _source_sites(store, _COORDINATE_SOURCES, node)
     return CityPartnerships(
@@ -89,11 +95,22 @@ def city_partnerships(store: pyoxigraph.Store, city: str) -> CityPartnerships:
     )
 
 
-def partnership_edges(store: pyoxigraph.Store) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """Every partnership as a pair of places, and each place's English name."""
+def partnership_edges(
+    store: pyoxigraph.Store, *, languages: Sequence[str] = ()
+) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """Every partnership as a pair of places, and each place's name in the first of `languages`
+    that has one (then English, German, any)."""
     edges = [(r["a"], r["b"]) for r in _select(store, _EDGES)]
-    names = {r["place"]: r["name"] for r in _select(store, _NAMES)}
+    names = {r["place"]: r["name"] for r in _select(store, _named(_NAMES, ["label"], languages)) if "name" in r}
     return edges, names
+
+
+def _named(query: str, labels: Sequence[str], languages: Sequence[str]) -> str:
+    """The query with its labels in the preferred languages (sparql/text.py)."""
+    from twingraph.sparql.query import preferred_languages
+    from twingraph.sparql.text import with_label_fallback
+
+    return with_label_fallback(query, labels, preferred_languages(languages))
 
 
 def most_connected(store: pyoxigraph.Store) -> str:
@@ -161,8 +178,8 @@ _PARTNERSHIPS = (
     _PREFIXES
     + """SELECT ?city ?p ?partner ?partnerName ?kindName ?start ?startPrecision ?end ?endPrecision ?lat ?lon WHERE {
   ?p a tw:Partnership ; tw:partner ?city , ?partner . FILTER (?partner != ?city)
-  OPTIONAL { ?partner rdfs:label ?partnerName FILTER (LANGMATCHES(LANG(?partnerName), "en")) }
-  OPTIONAL { ?p tw:kind/rdfs:label ?kindName FILTER (LANGMATCHES(LANG(?kindName), "en")) }
+  ?partner rdfs:label ?partnerName FILTER (LANG(?partnerName) = "en")
+  OPTIONAL { ?p tw:kind/rdfs:label ?kindName FILTER (LANG(?kindName) = "en") }
   OPTIONAL { ?p tw:startDate ?start OPTIONAL { ?p tw:startPrecision ?startPrecision } }
   OPTIONAL { ?p tw:endDate ?end OPTIONAL { ?p tw:endPrecision ?endPrecision } }
   OPTIONAL { ?partner schema:latitude ?lat ; schema:longitude ?lon }
@@ -174,7 +191,7 @@ _PLACE = (
     _PREFIXES
     + """SELECT ?city ?name ?lat ?lon WHERE {
   ?city a ?class . ?class rdfs:subClassOf* tw:Place .
-  OPTIONAL { ?city rdfs:label ?name FILTER (LANGMATCHES(LANG(?name), "en")) }
+  ?city rdfs:label ?name FILTER (LANG(?name) = "en")
   OPTIONAL { ?city schema:latitude ?lat ; schema:longitude ?lon }
 } LIMIT 1"""
 )
@@ -184,7 +201,8 @@ _EVENTS = (
     _PREFIXES
     + """SELECT DISTINCT ?city ?name ?start ?precision WHERE {
   ?p tw:partner ?city ; tw:historicalContext ?event .
-  ?event tw:startDate ?start ; rdfs:label ?name FILTER (LANGMATCHES(LANG(?name), "en"))
+  ?event tw:startDate ?start .
+  ?event rdfs:label ?name FILTER (LANG(?name) = "en")
   OPTIONAL { ?event tw:startPrecision ?precision }
 } ORDER BY ?start ?name"""
 )
@@ -218,7 +236,8 @@ _EDGES = (
 _NAMES = (
     _PREFIXES
     + """SELECT ?place (MIN(STR(?label)) AS ?name) WHERE {
-  ?p a tw:Partnership ; tw:partner ?place . ?place rdfs:label ?label FILTER (LANGMATCHES(LANG(?label), "en"))
+  ?p a tw:Partnership ; tw:partner ?place .
+  ?place rdfs:label ?label FILTER (LANG(?label) = "en")
 } GROUP BY ?place"""
 )
 

@@ -11,6 +11,7 @@ the same data: no dates or version strings in the file, fixed ids, a fixed "pres
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -57,9 +58,11 @@ def draw(
     depth: int = 1,
     top: int = 40,
     world: World | None = None,
+    languages: Sequence[str] = (),
 ) -> Figure:
     """One picture of the data: a city's timeline or map, or a network (a city's, or the best
-    connected); with `world`, the whole network's map or its flows between countries."""
+    connected); with `world`, the whole network's map or its flows between countries. Names are in
+    the first of `languages` that has one, then English, German, any."""
     if kind not in PLOT_KINDS:
         raise PlotError(f"there is no {kind!r} plot; choose {', '.join(PLOT_KINDS)}.")
     if world is not None:
@@ -73,10 +76,10 @@ def draw(
             return world_map(net, country=world.country)
         return country_flows(net, top=top, country=world.country)
     if kind == "network":
-        edges, names = partnership_edges(store)
+        edges, names = partnership_edges(store, languages=languages)
         import pyoxigraph
 
         sources = _source_sites(store, _SOURCES, pyoxigraph.NamedNode(city)) if city else ()
         return network(edges, names, city=city, depth=depth, top=top, sources=sources)
-    data = city_partnerships(store, city or most_connected(store))
+    data = city_partnerships(store, city or most_connected(store), languages=languages)
     return timeline(data, present=present) if kind == "timeline" else partner_map(data)

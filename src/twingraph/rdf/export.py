@@ -307,7 +307,8 @@ def _objects(store: pyoxigraph.Store, predicate: str) -> dict[str, list[Any]]:
 
 def best_labels(store: pyoxigraph.Store, languages: Sequence[str]) -> dict[str, list[str]]:
     """Every subject's rdfs:label in the best language there is, by its N-Triples form: the
-    languages asked for, then iris.FALLBACK_LANGUAGES, then any (the least tag)."""
+    languages asked for, then iris.FALLBACK_LANGUAGES, then any (the least text, then tag: as
+    the stored queries choose, sparql/text.py's with_label_fallback)."""
     import pyoxigraph
 
     order = [*languages, *(lang for lang in FALLBACK_LANGUAGES if lang not in languages)]
@@ -317,7 +318,8 @@ def best_labels(store: pyoxigraph.Store, languages: Sequence[str]) -> dict[str, 
         if not isinstance(quad.object, pyoxigraph.Literal):
             continue
         tag = (quad.object.language or "").lower()
-        key = (rank.get(tag, rank.get(tag.split("-")[0], len(order))), tag)
+        ranked = rank.get(tag, rank.get(tag.split("-")[0]))
+        key = (ranked, tag) if ranked is not None else (len(order), f"{quad.object.value}\x00{tag}")
         subject = str(quad.subject)
         if subject not in best or key < best[subject][0]:
             best[subject] = (key, [quad.object.value])

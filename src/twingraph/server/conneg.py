@@ -139,4 +139,5 @@ def pick_label(
     for tag in fallback:
         if tag in labels:
             return labels[tag]
-    return labels.get("") or labels[sorted(labels)[0]]
+    # Any other: the least text, then tag, as the stored queries choose (sparql/text.py).
+    return min(labels.items(), key=lambda item: (item[1], item[0]))[1]

@@ -45,7 +45,8 @@ class StoredQueryHandlers(SparqlHandlers):
         values = {k: v for k, v in request.query_params.items() if k in known and v.strip()}
         named = download or request.query_params.get("format")
         try:
-            text = with_values(stored.text, bind_parameters(self.site.loaded.graph, stored, values))
+            stored = stored.in_languages(self.wanted(request))
+            text = with_values(stored.sparql, bind_parameters(self.site.loaded.graph, stored, values))
         except ParameterError as exc:
             if named:
                 return self.error(request, 400, str(exc))

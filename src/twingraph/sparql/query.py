@@ -16,14 +16,15 @@ the SPARQL protocol can carry them all) they travel in a strictly escaped VALUES
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import InputError, TwingraphError
 from twingraph.offline import offline
+from twingraph.iris import FALLBACK_LANGUAGES
 from twingraph.sparql.guard import QueryRefused, check_offline_read_only, query_form
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from twingraph.sparql.results import Answer
 
 PARAMETER_TYPES = ("place", "iri", "string", "integer")
-_HEADER = re.compile(r"^#\s*(title|description|param|list):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|description|param|list|labels):\s*(.*)$")
 # `# list: themes ", "`: a column that joins several values (GROUP_CONCAT) with this separator.
 _LIST = re.compile(r'^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+"(?P<separator>[^"]+)"$')
 _PARAM = re.compile(
@@ -71,11 +72,36 @@ class StoredQuery:
     # Columns that join values (name -> separator); twingraph sorts their parts, since SPARQL
     # leaves GROUP_CONCAT's order open and engines differ.
     lists: tuple[tuple[str, str], ...] = ()
+    # `# labels: name kind`: variables that hold a name, given in the first of `languages` the
+    # resource has a label in, else in any (sparql/text.py's with_label_fallback).
+    labels: tuple[str, ...] = ()
+    languages: tuple[str, ...] = FALLBACK_LANGUAGES
 
     @property
     def form(self) -> str:
         """SELECT, ASK, CONSTRUCT or DESCRIBE."""
         return query_form(self.text)
+
+    @property
+    def sparql(self) -> str:
+        """The query as it runs: its labels in the preferred languages."""
+        from twingraph.sparql.text import with_label_fallback
+
+        return with_label_fallback(self.text, self.labels, self.languages) if self.labels else self.text
+
+    def in_languages(self, languages: Sequence[str]) -> StoredQuery:
+        """The same query with names in these languages, best first (then English, German, any)."""
+        return replace(self, languages=preferred_languages(languages))
+
+
+MAX_LANGUAGES = 6  # a query grows by one OPTIONAL per language: an Accept-Language header cannot make it huge
+
+
+def preferred_languages(languages: Sequence[str]) -> tuple[str, ...]:
+    """The languages to name things in, best first: those asked for (`de-at`, then `de`), then
+    English and German; `*` (any) is what comes after them anyway."""
+    asked = [part for tag in languages if tag != "*" for part in (tag.lower(), tag.lower().split("-")[0])]
+    return tuple(dict.fromkeys([*asked[: MAX_LANGUAGES * 2], *FALLBACK_LANGUAGES]))[:MAX_LANGUAGES]
 
 
 def adhoc_query(text: str) -> StoredQuery:
@@ -106,11 +132,15 @@ def read_stored_query(path: Path) -> StoredQuery:
     fields: dict[str, str] = {}
     parameters: list[Parameter] = []
     lists: list[tuple[str, str]] = []
+    labels: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         match = _HEADER.match(line.strip())
         if not match:
             continue
         key, value = match.groups()
+        if key == "labels":
+            labels.extend(_declared_labels(value, text, path, number))
+            continue
         if key == "list":
             declared = _LIST.match(value.strip())
             if not declared:
@@ -142,7 +172,25 @@ def read_stored_query(path: Path) -> StoredQuery:
         text=text,
         path=path,
         lists=tuple(lists),
+        labels=tuple(labels),
     )
+
+
+def _declared_labels(value: str, text: str, path: Path, number: int) -> list[str]:
+    """The variables of a `# labels:` line, each written in the form the fallback expands."""
+    from twingraph.sparql.text import has_label_idiom
+
+    names = [name.lstrip("?") for name in value.split()]
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or not has_label_idiom(text, name):
+            raise InputError(
+                f"# labels: names ?{name}, but the query has no pattern "
+                f'`SUBJECT rdfs:label ?{name} FILTER (LANG(?{name}) = "en")` (or `SUBJECT PROPERTY/rdfs:label …`) '
+                "for it; write the label that way, as its own triple.",
+                path=path,
+                line=number,
+            )
+    return names
 
 
 def stored_queries(folder: Path) -> list[StoredQuery]:
@@ -171,7 +219,7 @@ def run_local(
     from twingraph.sparql.text import with_values
 
     check_offline_read_only(query.text, allow_service=allow_service)
-    text = with_values(query.text, bind_parameters(graph, query, values or {}))
+    text = with_values(query.sparql, bind_parameters(graph, query, values or {}))
     # rdflib's fixes for plain rdflib graphs, which rdflib's own engine evaluates; only here.
     with rdflib_patches.fixes(), nullcontext() if allow_service else offline(), _engine_errors():
         result = graph.query(text)
@@ -200,7 +248,7 @@ def answer_local(
 
     check_offline_read_only(query.text, allow_service=allow_service)
     bindings = _bindings(query, values or {}, lambda value: resolve_place_in_store(loaded.store, value))
-    text = with_values(query.text, bindings)
+    text = with_values(query.sparql, bindings)
     with nullcontext() if allow_service else offline(), _engine_errors():
         result = loaded.store.query(text)
         return sort_lists(answer_from_oxigraph(result, max_rows=max_rows), query.lists)
@@ -240,7 +288,7 @@ def run_remote(
         return resolve_place_remote(endpoint, value, default_graphs=default_graphs)
 
     bindings = _bindings(query, values or {}, place)
-    text = with_values(query.text, bindings)
+    text = with_values(query.sparql, bindings)
     return remote.run_query(endpoint, text, form=form, default_graphs=default_graphs)
 
 
