@@ -37,7 +37,8 @@ class MergedStore(OxigraphStore):
     def _default_triples(self, pattern: list[Any]) -> Iterator[tuple[Any, Iterator[Any]]]:
         import pyoxigraph
 
-        for quad in self._inner.quads_for_pattern(*pattern, pyoxigraph.DefaultGraph()):
+        subject, predicate, object_ = pattern
+        for quad in self._inner.quads_for_pattern(subject, predicate, object_, pyoxigraph.DefaultGraph()):
             yield (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)), iter((None,))
 
     def __len__(self, context: Any = None) -> int:

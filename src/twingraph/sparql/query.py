@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import InputError, TwingraphError
-from twingraph.offline import offline
 from twingraph.iris import FALLBACK_LANGUAGES
+from twingraph.offline import offline
 from twingraph.sparql.guard import QueryRefused, check_offline_read_only, query_form
 
 if TYPE_CHECKING:

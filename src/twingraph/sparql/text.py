@@ -217,7 +217,9 @@ def with_label_fallback(query: str, variables: Sequence[str], languages: Sequenc
         if not _LANGTAG.fullmatch(tag):
             raise SparqlTextError(f"not a language tag: {tag!r}.")
     for variable in variables:
-        query = _label_idiom(variable).sub(lambda m: _fallback(m, variable, languages), query, count=1)
+        match = _label_idiom(variable).search(query)
+        if match:
+            query = query[: match.start()] + _fallback(match, variable, languages) + query[match.end() :]
     return query
 
 
@@ -232,9 +234,12 @@ def _fallback(match: re.Match[str], variable: str, languages: Sequence[str]) -> 
         lines.append(f'OPTIONAL {{ {node} rdfs:label {name} FILTER (LCASE(LANG({name})) = "{tag.lower()}") }}')
     any_label, other = f"?{variable}__any", f"?{variable}__other"
     unbound = " && ".join(f"!BOUND({name})" for name in ranked) or "true"
+    smaller = (
+        f"STR({other}) < STR({any_label}) || (STR({other}) = STR({any_label}) && LANG({other}) < LANG({any_label}))"
+    )
     lines.append(
-        f"OPTIONAL {{ {node} rdfs:label {any_label} FILTER ({unbound} && NOT EXISTS {{ {node} rdfs:label {other} "
-        f"FILTER (STR({other}) < STR({any_label}) || (STR({other}) = STR({any_label}) && LANG({other}) < LANG({any_label}))) }}) }}"
+        f"OPTIONAL {{ {node} rdfs:label {any_label} "
+        f"FILTER ({unbound} && NOT EXISTS {{ {node} rdfs:label {other} FILTER ({smaller}) }}) }}"
     )
     lines.append(f"BIND (COALESCE({', '.join([*ranked, any_label])}) AS ?{variable})")
     return "\n  ".join(lines)
