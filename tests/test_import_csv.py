@@ -54,7 +54,7 @@ def test_an_alabama_style_list_with_its_own_columns(wikidata: OxigraphServer, pr
     assert done.returncode == 1, done.stderr  # some names are unmatched: review
     text = done.stdout
     assert text.startswith("Read 4 rows of alabama.csv (comma-separated, UTF-8); wrote 3 partnerships and 4 places")
-    assert "Wikidata: 5 matched, 0 ambiguous, 2 unmatched;" in text
+    assert "Wikidata: 5 matched, 0 ambiguous, 0 unconfirmed, 2 unmatched;" in text
     assert "unmatched place 'Pietermaritzburg'" in text
     assert "unmatched country 'South Africa'" in text
     assert "line 4: skipped (no partner)" in text
@@ -102,13 +102,19 @@ def test_a_german_semicolon_windows_1252_list_with_a_suspension_and_the_review_l
     review.write_text(buffer.getvalue(), encoding="utf-8")
     second = run_import(wikidata, project, *args)
     assert second.returncode == 0, second.stdout
-    assert "0 ambiguous, 0 unmatched" in second.stdout
+    assert "0 ambiguous, 0 unconfirmed, 0 unmatched" in second.stdout
     graph = Graph().parse(out)
     frankfurt_iri = URIRef(BASE + "id/city/frankfurt")
     assert (frankfurt_iri, URIRef(TW + "wikidataEntity"), URIRef("http://www.wikidata.org/entity/Q4024")) in graph
+    # Published under its item's name; the list's spelling is another name of it.
     assert (
         frankfurt_iri,
         URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+        Literal("Frankfurt (Oder)", lang="de"),
+    ) in graph
+    assert (
+        frankfurt_iri,
+        URIRef("http://www.w3.org/2004/02/skos/core#altLabel"),
         Literal("Frankfurt", lang="de"),
     ) in graph
     change = URIRef(BASE + "id/status/kaliningrad--kiel-2022-03-suspended")
@@ -132,7 +138,7 @@ def test_a_korean_list_mapped_by_hand(wikidata: OxigraphServer, project: Path) -
         "--lang", "ko", "-o", str(out), "--map", "country=국가", "--map", "partner=도시", "--map", "kind=협정형태",
         "--map", "themes=분야", "--map", "since=체결연도",
     )  # fmt: skip
-    assert "0 ambiguous, 0 unmatched" in done.stdout, done.stdout
+    assert "0 ambiguous, 0 unconfirmed, 0 unmatched" in done.stdout, done.stdout
     assert "line 2: the theme '문화' is none of ours: kept as a note" in done.stdout
     graph = Graph().parse(out)
     busan = URIRef(BASE + "id/city/busan")  # 부산, transliterated
@@ -165,7 +171,7 @@ def test_a_wikipedia_pair_list_with_place_and_partner_columns(wikidata: Oxigraph
     assert done.returncode == 0, done.stdout
     assert "wrote 5 partnerships and 6 places" in done.stdout
     assert (
-        "Wikidata: 12 matched, 0 ambiguous, 0 unmatched;" in done.stdout
+        "Wikidata: 12 matched, 0 ambiguous, 0 unconfirmed, 0 unmatched;" in done.stdout
     )  # 6 places, 6 countries; the ship is no place
     graph = Graph().parse(out)
     kiel = URIRef(BASE + "id/city/kiel")

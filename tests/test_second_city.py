@@ -11,6 +11,8 @@ partner on Wikidata (Porto for Porto Alegre). The planted facts are in tests/fix
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import urllib.request
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from rdflib import DCTERMS, RDFS, SKOS, Graph, Literal, URIRef
 
 from tests.conftest import FIXTURES, run_cli
 from tests.servers import OxigraphServer, oxigraph_server, twingraph_server
@@ -114,10 +117,10 @@ def test_a_triple_two_files_state_is_counted_once_locally_on_serve_in_the_site_a
     }
     local = {name: _rows(serialize(answer_local(loaded, q, values[name]), "json")) for name, q in queries.items()}
     assert local["partnerships"] == [
-        {"n": {"type": "literal", "value": "11", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}
+        {"n": {"type": "literal", "value": "12", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}
     ]
 
-    assert len(local["wikidata-links"]) == 12  # every place, though none has an English label
+    assert len(local["wikidata-links"]) == 13  # every place, though none has an English label
     site = tmp_path / "site"
     built = jena.cli("site", "--out", str(site), "--base-url", "http://site.test/")
     assert built.returncode in (0, 1), built.stderr
@@ -140,7 +143,7 @@ def test_german_only_names_lose_no_row_in_queries_summaries_and_pictures(jena: C
     partners = jena.cli("query", "run", "partners", "-p", "city=Jena", "-f", "csv")
     assert partners.returncode == 0, partners.stderr
     rows = partners.stdout.splitlines()[1:]
-    assert len(rows) == 11  # every partnership of Jena's, named in German where that is all there is
+    assert len(rows) == 12  # every partnership of Jena's, named in German where that is all there is
     assert any(",Lugosch,town twinning," in row for row in rows)
     timeline = jena.cli("query", "run", "timeline", "-p", "city=Jena", "-f", "csv")
     assert len(timeline.stdout.splitlines()) > 1
@@ -155,3 +158,89 @@ def test_german_only_names_lose_no_row_in_queries_summaries_and_pictures(jena: C
     assert "Town twinnings of Jena" in text
     assert "San Marcos" in text
     assert "san-marcos" not in text
+
+
+def _review_rows(path: Path) -> dict[str, dict[str, str]]:
+    return {row["name"]: row for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))}
+
+
+def _fill_in(path: Path, name: str, qid: str) -> None:
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    for row in rows:
+        if row["name"] == name:
+            row["qid"] = qid
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def _graph(path: Path) -> Graph:
+    return Graph().parse(path, format="turtle")
+
+
+def test_a_country_wikidata_cannot_confirm_is_no_match_and_a_misspelling_is_only_suggested(jena: City) -> None:
+    rows = _review_rows(jena.review)
+    petersburg = rows["Saint Petersburg"]
+    assert (petersburg["state"], petersburg["candidates"], petersburg["qid"]) == ("unconfirmed", "Q49236", "")
+    assert "unconfirmed place 'Saint Petersburg': Wikidata does not place Q49236 in 'Russland'" in jena.imported
+    assert rows["Erlangen"]["state"] == "unconfirmed"
+    berkely = rows["Berkely"]
+    assert (berkely["state"], berkely["qid"]) == ("unmatched", "")
+    assert berkely["suggestions"] == "Q484678 (Berkeley, a place of the project's)"
+    data = _graph(jena.root / "data" / "partnerstaedte-partners.ttl")
+    assert data.value(URIRef(BASE + "id/city/saint-petersburg"), URIRef(TW + "wikidataEntity")) is None
+    # A place matched by its alias keeps the project's name; the list's spelling is another name of it.
+    lugosch = URIRef(BASE + "id/city/lugosch")
+    assert (lugosch, SKOS.altLabel, Literal("Lugoj", lang="de")) in data
+    assert (URIRef(BASE + "id/partnership/jena--lugosch"), RDFS.label, Literal("Jena – Lugosch", lang="de")) in data
+    # The list's "USA" is the project's country for Q30, not a country of its own.
+    assert (
+        URIRef(BASE + "id/city/berkely"),
+        URIRef(TW + "country"),
+        URIRef(BASE + "id/country/vereinigte-staaten"),
+    ) in data
+    assert not list(data.triples((URIRef(BASE + "id/country/usa"), None, None)))
+
+
+def test_the_review_loop_forgets_nothing_and_publishes_no_misspelling(wikidata: OxigraphServer, tmp_path: Path) -> None:
+    city = make_city(tmp_path, wikidata)
+    before = _review_rows(city.review)
+    _fill_in(city.review, "Berkely", "Q484678")  # a person answers one row
+    second = city.import_list()
+    assert "1 chosen in the review" in second.stdout, second.stdout
+    after = _review_rows(city.review)
+    assert after["Berkely"]["state"] == "reviewed"
+    assert after["Berkely"]["qid"] == "Q484678"
+    assert {n: r for n, r in after.items() if n != "Berkely"} == {n: r for n, r in before.items() if n != "Berkely"}
+    data = city.root / "data" / "partnerstaedte-partners.ttl"
+    written = data.read_bytes()
+    # Without Wikidata at all, every earlier answer still stands: the table is the import's memory.
+    offline = city.cli(
+        "import", "csv", str(JENA_FIXTURES / "partnerstaedte.csv"), "--source", LIST_URL, "--city", JENA,
+        "--lang", "de", "--review", str(city.review), "--no-reconcile",
+    )  # fmt: skip
+    assert offline.stdout.split("\n")[1] == second.stdout.split("\n")[1]  # Wikidata: 14 matched, …
+    assert _review_rows(city.review) == after
+    assert data.read_bytes() == written
+    # A person confirms Erlangen, which Wikidata places in no country: the list's country then
+    # reaches the place the project had without one, sourced to the list's row.
+    _fill_in(city.review, "Erlangen", "Q3126")
+    fourth = city.cli(
+        "import", "csv", str(JENA_FIXTURES / "partnerstaedte.csv"), "--source", LIST_URL, "--city", JENA,
+        "--lang", "de", "--review", str(city.review), "--no-reconcile",
+    )  # fmt: skip
+    assert "2 chosen in the review" in fourth.stdout, fourth.stdout
+    erlangen = URIRef(BASE + "id/city/erlangen")
+    data_graph = _graph(data)
+    assert (erlangen, URIRef(TW + "country"), URIRef(BASE + "id/country/germany")) in data_graph
+    assert (erlangen, DCTERMS.source, URIRef(BASE + "id/source/https-www-jena-de-partnerstaedte-line-4")) in data_graph
+    built = city.cli("build", "--out", str(tmp_path / "dist"))
+    assert built.returncode == 0, built.stderr
+    published = _graph(tmp_path / "dist" / "jena.ttl")
+    labels = {str(label) for label in published.objects(None, RDFS.label)}
+    assert not {label for label in labels if "Berkely" in label or "Lugoj" in label}
+    berkeley = URIRef(BASE + "id/city/berkeley")
+    assert (berkeley, SKOS.altLabel, Literal("Berkely", lang="de")) in published
+    assert (berkeley, URIRef(TW + "wikidataEntity"), URIRef("http://www.wikidata.org/entity/Q484678")) in published

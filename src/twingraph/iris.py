@@ -18,6 +18,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+SKOS_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
 DCT_SOURCE = "http://purl.org/dc/terms/source"
 SCHEMA = "https://schema.org/"
 SCHEMA_URL = SCHEMA + "url"
@@ -41,8 +42,8 @@ PREFIXES: dict[str, str] = {
     "sh": "http://www.w3.org/ns/shacl#",
 }
 
-# Where no label is in a language asked for: English, then German, then any (by tag, for
-# determinism). Pages (Accept-Language) and exports (--lang) choose names in this order.
+# Where no label is in a language asked for: English, then German, then any (the least text,
+# then tag, for determinism). Pages (Accept-Language) and exports (--lang) choose names in this order.
 FALLBACK_LANGUAGES = ("en", "de")
 # The concepts of tw:DatePrecisions, vaguest first (Wikidata's precisions 8 to 11).
 DATE_PRECISIONS = ("DecadePrecision", "YearPrecision", "MonthPrecision", "DayPrecision")

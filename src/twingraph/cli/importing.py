@@ -97,22 +97,26 @@ def import_csv(
 
 def describe(done: Any) -> list[str]:
     """The summary of an import."""
-    from twingraph.wikidata.reconcile import AMBIGUOUS, GIVEN, MATCHED, REVIEWED, UNMATCHED
+    from twingraph.wikidata.reconcile import AMBIGUOUS, GIVEN, MATCHED, REVIEWED, UNCONFIRMED, UNMATCHED
 
     read = done.read
     lines = [
         f"Read {len(read.rows)} rows of {read.path.name} ({read.delimiter}-separated, {read.encoding}); "
         f"wrote {done.partnerships} partnerships and {done.places} places to {done.out}.",
         f"Wikidata: {done.count(MATCHED)} matched, {done.count(AMBIGUOUS)} ambiguous, "
-        f"{done.count(UNMATCHED)} unmatched; {done.count(GIVEN)} given in the list, "
-        f"{done.count(REVIEWED)} chosen in the review.",
+        f"{done.count(UNCONFIRMED)} unconfirmed, {done.count(UNMATCHED)} unmatched; "
+        f"{done.count(GIVEN)} given in the list, {done.count(REVIEWED)} chosen in the review.",
     ]
     for match in sorted(done.matches, key=lambda m: (m.state, m.name.kind, m.name.text)):
+        name = f"{match.name.kind} {match.name.text!r}"
+        choices = "; ".join(f"{q} {d}".strip() for q, d in match.candidates)
+        near = f" (did you mean {'; '.join(f'{q}: {d}' for q, d in match.suggestions)}?)" if match.suggestions else ""
         if match.state == AMBIGUOUS:
-            choices = "; ".join(f"{q} {d}".strip() for q, d in match.candidates)
-            lines.append(f"  ambiguous {match.name.kind} {match.name.text!r}: {choices}")
+            lines.append(f"  ambiguous {name}: {choices}{near}")
+        elif match.state == UNCONFIRMED:
+            lines.append(f"  unconfirmed {name}: Wikidata does not place {choices} in {match.name.country!r}{near}")
         elif match.state == UNMATCHED:
-            lines.append(f"  unmatched {match.name.kind} {match.name.text!r}")
+            lines.append(f"  unmatched {name}{near}")
     for line, why in done.problems.skipped:
         lines.append(f"  line {line}: skipped ({why})")
     for line, why in [*done.problems.cells, *done.problems.warnings]:

@@ -18,12 +18,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from twingraph.errors import display_path
-from twingraph.iris import FALLBACK_LANGUAGES, SCHEMA
+from twingraph.iris import FALLBACK_LANGUAGES, SCHEMA, SKOS_ALT_LABEL
 from twingraph.partner_lists.entries import Entry, Problems, entries_of
 from twingraph.partner_lists.reading import PartnerList, read_list
 from twingraph.partner_lists.writing import Known, ListWriter, ascii_slug
 from twingraph.rdf.output import OutputError
-from twingraph.wikidata.reconcile import Match, Name, read_review, reconcile, review_table
+from twingraph.wikidata.reconcile import (
+    REVIEW_COLUMNS,
+    Match,
+    Name,
+    Review,
+    read_review,
+    reconcile,
+    review_table,
+    suggest,
+)
 
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef
@@ -90,24 +99,27 @@ def import_list(
     read = read_list(path, mapping=options.mapping, max_bytes=max_bytes, city_given=options.city is not None)
     city_qid = options.city if options.city and re.fullmatch(r"Q[1-9]\d*", options.city) else None
     loaded = _project_graph(project, exclude=out, max_bytes=max_bytes)
-    city_name, city_language = _city_name(options.city, city_qid, client, options.language)
+    review = read_review(options.review) if options.review else Review()
+    city_name, city_language = _city_name(options.city, city_qid, client, options.language, review)
     entries, problems = entries_of(
         read.rows, city=city_name, city_qid=city_qid, date_format=options.date_format, themes=_themes(loaded)
     )
     names = _names(entries)
-    reviewed = read_review(options.review) if options.review else {}
     given = {
         **{e.place: e.place_qid for e in entries if e.place_qid},
         **{e.partner: e.partner_qid for e in entries if e.partner_qid},
     }
-    matches = _matches(names, given, reviewed, client, options.language)
+    matches = _matches(names, given, review, client, options.language)
+    known = _known(loaded, project.settings.base_iri)
+    suggest(list(matches.values()), known.spellings())
     writer = ListWriter(
         base_iri=project.settings.base_iri, language=options.language, source_url=options.source_url,
-        source_title=path.name, known=_known(loaded, project.settings.base_iri),
+        source_title=path.name, known=known,
         city_list=is_city_list(entries, options.source_url),
     )  # fmt: skip
     if city_name:
         writer.languages[Name("place", city_name)] = city_language
+    writer.item_names = _item_names(matches, known, client, options.language)
     partnerships, places = _write(writer, entries, matches)
     _keep_project_names(writer.g, loaded)
     body = serialize(writer.g, "turtle")
@@ -116,7 +128,7 @@ def import_list(
     problems.conflicts = _conflicts(together, writer.g)
     report = _validate(project, together)
     if options.review:
-        write_atomic(options.review, review_table(list(matches.values())))
+        write_atomic(options.review, review_table(list(matches.values()), review))
     write_atomic(out, text)
     done = ListImport(out, read, partnerships, list(matches.values()), problems, report, options.review, places)
     decisions = sorted(together.decisions, key=lambda d: (d.subject, d.prop))
@@ -168,10 +180,17 @@ def check_overwrite(out: Path, *, force: bool) -> None:
 
 
 def _city_name(
-    city: str | None, city_qid: str | None, client: WikidataClient | None, language: str
+    city: str | None, city_qid: str | None, client: WikidataClient | None, language: str, review: Review
 ) -> tuple[str | None, str]:
     """The name of the city of every row, and its language: `--city` as given, or for a QID its
-    Wikidata label in the list's language, else in English, German or any."""
+    Wikidata label in the list's language, else in English, German or any; without Wikidata,
+    the name an earlier run's review table gives it."""
+    if city_qid and client is None:
+        from twingraph.wikidata.reconcile import GIVEN
+
+        state, qid = REVIEW_COLUMNS.index("state"), REVIEW_COLUMNS.index("qid")
+        named = [n.text for n, row in review.rows.items() if row[state] == GIVEN and row[qid] == city_qid]
+        return (named[0], language) if named else (city, language)
     if not city_qid or client is None:
         return (city, language)
     entity = client.entities([city_qid]).get(city_qid)
@@ -220,15 +239,24 @@ def _known(loaded: LoadedGraph, base_iri: str) -> Known:
         for name in graph.objects(country, label)
     }
     places: dict[tuple[str, str], set[str]] = defaultdict(set)
+    labels: dict[str, dict[str, str]] = {}
+    also: dict[str, set[str]] = defaultdict(set)
+    place_countries: dict[str, frozenset[str]] = {}
     for place in set(graph.subjects(_uri(TW + "twinnedWith"))) | set(graph.objects(None, _uri(TW + "partner"))):
-        country = graph.value(place, _uri(TW + "country"))
-        country_names = [str(n).casefold() for n in graph.objects(country, label)] if country is not None else [""]
+        in_countries = frozenset(str(c) for c in graph.objects(place, _uri(TW + "country")))
+        place_countries[str(place)] = in_countries
+        country_names = [str(n).casefold() for c in in_countries for n in graph.objects(_uri(c), label)] or [""]
         for name in graph.objects(place, label):
+            labels.setdefault(str(place), {}).setdefault(getattr(name, "language", None) or "", str(name))
             for country_name in country_names:
                 places[(str(name).casefold(), country_name)].add(str(place))
+        also[str(place)].update(str(n) for n in graph.objects(place, _uri(SKOS_ALT_LABEL)))
     by_name = {key: frozenset(iris) for key, iris in places.items()}
     located = frozenset(str(s) for s in graph.subjects(_uri(SCHEMA + "latitude")))
-    return Known(by_qid, frozenset(subjects), countries, by_name, located)
+    return Known(
+        by_qid, frozenset(subjects), countries, by_name, located, labels,
+        {iri: frozenset(names) for iri, names in also.items()}, place_countries,
+    )  # fmt: skip
 
 
 def _uri(iri: str) -> URIRef:
@@ -250,15 +278,16 @@ def _names(entries: Sequence[Entry]) -> list[Name]:
 
 
 def _matches(
-    names: list[Name], given: dict[Name, str], reviewed: dict[Name, str], client: WikidataClient | None, language: str
+    names: list[Name], given: dict[Name, str], review: Review, client: WikidataClient | None, language: str
 ) -> dict[Name, Match]:
     from twingraph.wikidata.reconcile import GIVEN, UNMATCHED
 
     matches = {name: Match(name, GIVEN, qid) for name, qid in given.items()}
     if client is None:
-        matches.update({n: Match(n, "reviewed", reviewed[n]) if n in reviewed else Match(n, UNMATCHED) for n in names})
+        answered = review.answered()
+        matches.update({n: answered.get(n) or review.as_written(n) or Match(n, UNMATCHED) for n in names})
         return matches
-    matches.update(reconcile(names, client, languages=[language], reviewed=reviewed))
+    matches.update(reconcile(names, client, languages=[language], review=review))
     return matches
 
 
@@ -278,20 +307,33 @@ def _write(writer: ListWriter, entries: Sequence[Entry], matches: dict[Name, Mat
         return places[name]
 
     pairs: dict[tuple[str, str], list[Entry]] = defaultdict(list)
-    labels: dict[tuple[str, str], tuple[str, str]] = {}
     for entry in entries:
         a = place(entry.place, entry.line, entry.place_coordinates)
         b = place(entry.partner, entry.line, entry.partner_coordinates)
         if a == b:
             continue
-        key = (a, b) if a < b else (b, a)
-        pairs[key].append(entry)
-        labels.setdefault(
-            key, (entry.place.text, entry.partner.text) if a < b else (entry.partner.text, entry.place.text)
-        )
+        pairs[(a, b) if a < b else (b, a)].append(entry)
     for (a, b), rows in sorted(pairs.items()):
-        writer.partnership(a, b, rows, labels[(a, b)])
+        writer.partnership(a, b, rows)
     return len(pairs), len(set(places.values()))
+
+
+def _item_names(
+    matches: dict[Name, Match], known: Known, client: WikidataClient | None, language: str
+) -> dict[str, tuple[str, str]]:
+    """Wikidata's name, and its language, of each place or country matched to an item the project
+    does not have: in the list's language, else English, German, any. It is published under it."""
+    qids = sorted({m.qid for m in matches.values() if m.qid and m.qid not in known.by_qid})
+    if client is None or not qids:
+        return {}
+    found: dict[str, tuple[str, str]] = {}
+    for qid, entity in client.entities(qids, [language, *FALLBACK_LANGUAGES]).items():
+        labels = entity.labels
+        for tag in (language, *FALLBACK_LANGUAGES, *sorted(labels)):
+            if tag in labels:
+                found[qid] = (labels[tag], tag)
+                break
+    return found
 
 
 def _keep_project_names(graph: Graph, loaded: LoadedGraph) -> None:

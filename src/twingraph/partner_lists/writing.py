@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING
 from twingraph.iris import (
     DATE_PRECISIONS,
     DCT_SOURCE,
+    FALLBACK_LANGUAGES,
     RDF_TYPE,
     RDFS_LABEL,
     SCHEMA,
+    SKOS_ALT_LABEL,
     TW,
     WD,
     partnership_iri,
@@ -53,6 +55,31 @@ class Known:
     # Places by (name, country name), lower case; "" where the place has no country.
     places_by_name: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     located: frozenset[str] = frozenset()  # the places that have coordinates already
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # a place's labels by language
+    alternative_names: dict[str, frozenset[str]] = field(default_factory=dict)  # its skos:altLabel texts
+    countries_of: dict[str, frozenset[str]] = field(default_factory=dict)  # a place's tw:country IRIs
+
+    def spellings(self) -> dict[str, tuple[str, str]]:
+        """Every name of the project's places, to suggest for a misspelling: the place's QID (or
+        IRI) and what it is."""
+        qids = {iri: qid for qid, iri in self.by_qid.items()}
+        found: dict[str, tuple[str, str]] = {}
+        for iri, by_language in sorted(self.labels.items()):
+            names = sorted({*by_language.values(), *self.alternative_names.get(iri, ())})
+            for name in names:
+                shown = min(by_language.values()) if by_language else name
+                found.setdefault(name, (qids.get(iri, iri), f"{shown}, a place of the project's"))
+        return found
+
+    def label_of(self, iri: str, languages: Sequence[str]) -> str | None:
+        """The project's name for a place, in the first of these languages it has one, else any."""
+        by_language = self.labels.get(iri)
+        if not by_language:
+            return None
+        for tag in languages:
+            if tag in by_language:
+                return by_language[tag]
+        return min(by_language.items(), key=lambda item: (item[1], item[0]))[1]
 
     def place_named(self, name: Name) -> str | None:
         """The project's one place of this name (in this country, where the list gives one)."""
@@ -83,6 +110,9 @@ class ListWriter:
         self.base_iri = base_iri
         self.language = language
         self.languages: dict[Name, str] = {}  # names in another language than the list's (a city from Wikidata)
+        # Wikidata's names of matched items the project does not have yet: (name, language) by QID.
+        self.item_names: dict[str, tuple[str, str]] = {}
+        self.names: dict[str, str] = {}  # the name each place is published under, by IRI
         self.known = known
         self.iris: dict[tuple[str, str, str], str] = {}  # (kind, name or QID key, country) -> IRI
         self.used = set(known.described)
@@ -156,11 +186,15 @@ class ListWriter:
         qid = match.qid if match else None
         iri = self.iri_for("country", name, qid)
         if iri not in self.known.described and (self._ref(iri), None, None) not in self.g:
+            from rdflib import Literal
+
             self._add(iri, RDF_TYPE, TW + "Country", iri=True)
-            self._literal(iri, RDFS_LABEL, name.text)
+            text, language = self.item_names.get(qid or "", (name.text, self.language))
+            self.g.add((self._ref(iri), self._ref(RDFS_LABEL), Literal(text, lang=language)))
             self._add(iri, DCT_SOURCE, self.source, iri=True)
             if qid:
                 self._add(iri, TW + "wikidataEntity", WD + qid, iri=True)
+            self._alternative_name(iri, name)
         return iri
 
     def place(
@@ -169,24 +203,46 @@ class ListWriter:
         country_slug = country.rsplit("/", 1)[-1] if country else ""
         iri = self.iri_for("city", name, qid, country_slug)
         if iri in self.known.described:
-            # Referred to, not described again; but coordinates it lacks are added, sourced to the row.
+            # Referred to, not described again; but what it lacks is added, sourced to the row:
+            # coordinates, and the list's country. The list's spelling is another name of it.
+            self.names.setdefault(iri, self.known.label_of(iri, [self.language, *FALLBACK_LANGUAGES]) or name.text)
             if coordinates and iri not in self.known.located:
                 self._coordinates(iri, coordinates, line)
+            if country and not self.known.countries_of.get(iri):
+                self._add(iri, TW + "country", country, iri=True)
+                self._add(iri, DCT_SOURCE, self.row_source(line), iri=True)
+            self._alternative_name(iri, name)
             return iri
         if (self._ref(iri), None, None) not in self.g:
             from rdflib import Literal
 
             self._add(iri, RDF_TYPE, TW + "Municipality", iri=True)
-            language = self.languages.get(name, self.language)
-            self.g.add((self._ref(iri), self._ref(RDFS_LABEL), Literal(name.text, lang=language)))
+            # A matched item's own name, where Wikidata has one; the list's spelling is then another name.
+            text, language = self.item_names.get(qid or "", (name.text, self.languages.get(name, self.language)))
+            self.g.add((self._ref(iri), self._ref(RDFS_LABEL), Literal(text, lang=language)))
+            self.names[iri] = text
             self._add(iri, DCT_SOURCE, self.row_source(line), iri=True)
             if country:
                 self._add(iri, TW + "country", country, iri=True)
             if qid:
                 self._add(iri, TW + "wikidataEntity", WD + qid, iri=True)
+        self._alternative_name(iri, name)
         if coordinates:
             self._coordinates(iri, coordinates, line)
         return iri
+
+    def _alternative_name(self, iri: str, name: Name) -> None:
+        """The list's spelling of a place named otherwise, as skos:altLabel in the list's language."""
+        from rdflib import Literal
+
+        known = {
+            *self.known.labels.get(iri, {}).values(),
+            *self.known.alternative_names.get(iri, ()),
+            *(str(o) for o in self.g.objects(self._ref(iri), self._ref(RDFS_LABEL))),
+        }
+        if name.text not in known:
+            language = self.languages.get(name, self.language)
+            self.g.add((self._ref(iri), self._ref(SKOS_ALT_LABEL), Literal(name.text, lang=language)))
 
     def _coordinates(self, iri: str, coordinates: tuple[str, str], line: int) -> None:
         """A place's latitude and longitude from the first row that gives them, sourced to it."""
@@ -195,11 +251,11 @@ class ListWriter:
             self._add(iri, SCHEMA + "longitude", coordinates[1], datatype=XSD + "decimal")
             self._add(iri, TW + "coordinateSource", self.row_source(line), iri=True)
 
-    def partnership(self, place: str, partner: str, entries: Sequence[Entry], names: tuple[str, str]) -> str:
-        """One partnership from the rows about one pair."""
+    def partnership(self, place: str, partner: str, entries: Sequence[Entry]) -> str:
+        """One partnership from the rows about one pair, named by its places' published names."""
         iri = partnership_iri(place.rsplit("/", 1)[-1], partner.rsplit("/", 1)[-1], base_iri=self.base_iri)
         self._add(iri, RDF_TYPE, TW + "Partnership", iri=True)
-        self._literal(iri, RDFS_LABEL, f"{names[0]} – {names[1]}")
+        self._literal(iri, RDFS_LABEL, f"{self.names[place]} – {self.names[partner]}")
         for one, other in ((place, partner), (partner, place)):
             self._add(iri, TW + "partner", one, iri=True)
             self._add(one, TW + "twinnedWith", other, iri=True)
