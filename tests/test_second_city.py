@@ -117,10 +117,10 @@ def test_a_triple_two_files_state_is_counted_once_locally_on_serve_in_the_site_a
     }
     local = {name: _rows(serialize(answer_local(loaded, q, values[name]), "json")) for name, q in queries.items()}
     assert local["partnerships"] == [
-        {"n": {"type": "literal", "value": "12", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}
+        {"n": {"type": "literal", "value": "13", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}
     ]
 
-    assert len(local["wikidata-links"]) == 13  # every place, though none has an English label
+    assert len(local["wikidata-links"]) == 14  # every place, though none has an English label
     site = tmp_path / "site"
     built = jena.cli("site", "--out", str(site), "--base-url", "http://site.test/")
     assert built.returncode in (0, 1), built.stderr
@@ -143,7 +143,7 @@ def test_german_only_names_lose_no_row_in_queries_summaries_and_pictures(jena: C
     partners = jena.cli("query", "run", "partners", "-p", "city=Jena", "-f", "csv")
     assert partners.returncode == 0, partners.stderr
     rows = partners.stdout.splitlines()[1:]
-    assert len(rows) == 12  # every partnership of Jena's, named in German where that is all there is
+    assert len(rows) == 13  # every partnership of Jena's, named in German where that is all there is
     assert any(",Lugosch,town twinning," in row for row in rows)
     timeline = jena.cli("query", "run", "timeline", "-p", "city=Jena", "-f", "csv")
     assert len(timeline.stdout.splitlines()) > 1
@@ -244,3 +244,20 @@ def test_the_review_loop_forgets_nothing_and_publishes_no_misspelling(wikidata: 
     berkeley = URIRef(BASE + "id/city/berkeley")
     assert (berkeley, SKOS.altLabel, Literal("Berkely", lang="de")) in published
     assert (berkeley, URIRef(TW + "wikidataEntity"), URIRef("http://www.wikidata.org/entity/Q484678")) in published
+
+
+def test_statements_are_read_both_ways_and_a_dateless_suspension_is_a_status(jena: City) -> None:
+    made = _graph(jena.root / "data" / "jena.ttl")
+    notes = {str(note) for note in made.objects(None, SKOS.note)}
+    # Each partner states P190 back but Ajaccio, whose statement Jena does not return.
+    assert notes == {"Stated on Wikidata (P190) by Ajaccio only."}
+    diff = jena.cli("wikidata", "diff", "--endpoint", jena.wikidata.query_url, "--no-cache")
+    assert "Ajaccio lists Jena; Jena does not list Ajaccio" in diff.stdout, diff.stdout
+    suspended = jena.cli("query", "run", "suspended", "-f", "csv")
+    assert suspended.stdout.splitlines()[1:] == [
+        f"{BASE}id/partnership/jena--trier,Jena – Trier,,{BASE}id/source/https-www-jena-de-partnerstaedte-line-9"
+    ]
+    assert "status: 'ausgesetzt' has no date (status_since): recorded with its date unknown" in jena.imported
+    assert "suspended since an unknown date" in diff.stdout
+    by_country = jena.cli("query", "run", "status-by-country", "-f", "csv")
+    assert "Germany,suspended,1" in by_country.stdout.splitlines()

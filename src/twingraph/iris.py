@@ -47,6 +47,15 @@ PREFIXES: dict[str, str] = {
 FALLBACK_LANGUAGES = ("en", "de")
 # The concepts of tw:DatePrecisions, vaguest first (Wikidata's precisions 8 to 11).
 DATE_PRECISIONS = ("DecadePrecision", "YearPrecision", "MonthPrecision", "DayPrecision")
+
+
+def status_change_order(when: str | None, iri: str) -> tuple[bool, str, str]:
+    """The order of a partnership's status changes, the latest last: by date (their lexical forms,
+    whatever the precision); a change without a date, as a list gives the status as it stands,
+    after every dated one; then by IRI. The current status is the latest change's."""
+    return (when is None, when or "", iri)
+
+
 _LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
 
 

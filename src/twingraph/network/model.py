@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from twingraph.iris import DCT_SOURCE, RDF_TYPE, SCHEMA, TW, WD
+from twingraph.iris import DCT_SOURCE, RDF_TYPE, SCHEMA, TW, WD, status_change_order
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -97,9 +97,9 @@ def network(store: pyoxigraph.Store, languages: Sequence[str] = ()) -> Network:
                                     label(first(countries.get(place))), lat, lng)  # fmt: skip
         ids = [nodes[place].id for place in pair]
         latest = max(
-            ((str(first(when.get(str(c)))), first(status.get(str(c)))) for c in changes.get(str(p), ())),
+            ((first(when.get(str(c))), first(status.get(str(c))), str(c)) for c in changes.get(str(p), ())),
             default=None,
-            key=lambda change: change[0],
+            key=lambda change: status_change_order(None if change[0] is None else change[0].value, change[2]),
         )
         status_now = latest[1] if latest else pyoxigraph.NamedNode(TW + "Active")  # no change: active
         edges.append(

@@ -105,9 +105,10 @@ def _status(entry: Entry, values: dict[str, str], problems: Problems) -> None:
         return
     when = entry.status_since or (entry.until if status == "Ended" else None)
     if status != "Active" and when is None:
-        entry.notes.append(f"status in the list: {values['status']} (no date given)")
-        problems.cells.append((entry.line, f"status: {values['status']!r} has no date (status_since); kept as a note"))
-        return
+        # The list gives the status as it stands: recorded with its date unknown, sourced to the row.
+        problems.warnings.append(
+            (entry.line, f"status: {values['status']!r} has no date (status_since): recorded with its date unknown")
+        )
     entry.status, entry.status_since = status, when
 
 

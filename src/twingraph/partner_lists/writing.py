@@ -274,7 +274,7 @@ class ListWriter:
         ]
         self._dates(iri, "end", ends)
         for entry in entries:
-            if entry.status and entry.status_since:
+            if entry.status and (entry.status_since or entry.status != "Active"):
                 self._status(iri, entry)
         return iri
 
@@ -299,16 +299,18 @@ class ListWriter:
             self._add(claim, DCT_SOURCE, self.row_source(line), iri=True)
 
     def _status(self, iri: str, entry: Entry) -> None:
+        """A status change; without a date, the status as the list gives it, its date unknown."""
         assert entry.status is not None
-        assert entry.status_since is not None
+        when = entry.status_since
         change = resource_iri(
             "status",
-            f"{iri.rsplit('/', 1)[-1]}-{entry.status_since.value}-{entry.status.lower()}",
+            f"{iri.rsplit('/', 1)[-1]}-{when.value if when else 'undated'}-{entry.status.lower()}",
             base_iri=self.base_iri,
         )
         self._add(iri, TW + "statusChange", change, iri=True)
         self._add(change, RDF_TYPE, TW + "StatusChange", iri=True)
         self._add(change, TW + "status", TW + entry.status, iri=True)
-        self._add(change, TW + "pointInTime", entry.status_since.value, datatype=XSD + entry.status_since.datatype)
-        self._add(change, TW + "pointInTimePrecision", TW + entry.status_since.precision, iri=True)
+        if when:
+            self._add(change, TW + "pointInTime", when.value, datatype=XSD + when.datatype)
+            self._add(change, TW + "pointInTimePrecision", TW + when.precision, iri=True)
         self._add(change, DCT_SOURCE, self.row_source(entry.line), iri=True)

@@ -209,7 +209,9 @@ def with_label_fallback(query: str, variables: Sequence[str], languages: Sequenc
     """The query with each named label in the first of `languages` that the resource has, else
     its smallest label in any language; never a row left out for want of a label in one language.
 
-    Plain SPARQL 1.1 (OPTIONAL per language, then COALESCE), so that it runs on any store.
+    Plain SPARQL 1.1 (OPTIONAL per language, then COALESCE), so that it runs on any store. The
+    subject must be bound by the patterns before it in its group, or the label stand alone in an
+    OPTIONAL (which the fallback then replaces).
     Each resource has at most one label per language (the shapes' uniqueLang), so no row is
     repeated; the fallback picks one label by its text, then its language tag.
     """
@@ -218,9 +220,21 @@ def with_label_fallback(query: str, variables: Sequence[str], languages: Sequenc
             raise SparqlTextError(f"not a language tag: {tag!r}.")
     for variable in variables:
         match = _label_idiom(variable).search(query)
-        if match:
-            query = query[: match.start()] + _fallback(match, variable, languages) + query[match.end() :]
+        if not match:
+            continue
+        start, end = match.start(), match.end()
+        # `OPTIONAL { ?x rdfs:label ?name … }` alone: the fallback is optional already, and inside
+        # that group ?x would be unbound (a group is evaluated on its own), so it replaces the group.
+        before = _OPENS_OPTIONAL.search(query[:start])
+        after = _CLOSES.match(query, end)
+        if before and after and not match["step"]:
+            start, end = before.start(), after.end()
+        query = query[:start] + _fallback(match, variable, languages) + query[end:]
     return query
+
+
+_OPENS_OPTIONAL = re.compile(r"OPTIONAL\s*\{\s*$", re.IGNORECASE)
+_CLOSES = re.compile(r"\s*\}")
 
 
 def _fallback(match: re.Match[str], variable: str, languages: Sequence[str]) -> str:

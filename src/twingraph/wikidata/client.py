@@ -192,17 +192,25 @@ class WikidataClient:
             result = Result.parse(io.BytesIO(body), format="json")
         return [{str(k): v for k, v in row.items()} for row in result.bindings]
 
-    def statements(self, qids: Iterable[str]) -> list[Statement]:
-        """Every P190 statement of these items, with rank, start, end and reference URLs."""
+    def statements(self, qids: Iterable[str], *, about: bool = False) -> list[Statement]:
+        """Every P190 statement of these items (with `about`, every statement that names one of
+        them as the partner), with rank, start, end and reference URLs."""
         rows: list[Mapping[str, Any]] = []
+        side = "?partner" if about else "?item"
         for batch in _batches(sorted(set(qids))):
             rows += self.select(
                 f"""SELECT {_STATEMENT_VARIABLES} WHERE {{
-  VALUES ?item {{ {" ".join(f"wd:{q}" for q in batch)} }}
+  VALUES {side} {{ {" ".join(f"wd:{q}" for q in batch)} }}
   {_STATEMENT_PATTERN}
 }}"""
             )
         return _merged_statements(rows)
+
+    def statements_both_ways(self, qids: Iterable[str]) -> list[Statement]:
+        """The P190 statements these items make and those made about them, each once."""
+        wanted = set(qids)
+        made = self.statements(wanted)
+        return made + [s for s in self.statements(wanted, about=True) if s.item not in wanted]
 
     def all_statements(self, *, page: int = PAGE) -> list[Statement]:
         """Every P190 statement on the endpoint, in ordered pages (`paged`)."""

@@ -128,14 +128,18 @@ def _suspended_since(graph: rdflib.Graph, partnership: rdflib.term.Node) -> str 
     """When the partnership was suspended, where its latest status change suspends it."""
     from rdflib import URIRef
 
+    from twingraph.iris import status_change_order
+
     changes = [
-        (str(graph.value(change, URIRef(TW + "pointInTime"))), graph.value(change, URIRef(TW + "status")))
+        (graph.value(change, URIRef(TW + "pointInTime")), graph.value(change, URIRef(TW + "status")), change)
         for change in graph.objects(partnership, URIRef(TW + "statusChange"))
     ]
     if not changes:
         return None
-    when, status = max(changes, key=lambda change: change[0])
-    return when if status == URIRef(TW + "Suspended") else None
+    when, status, _ = max(changes, key=lambda c: status_change_order(None if c[0] is None else str(c[0]), str(c[2])))
+    if status != URIRef(TW + "Suspended"):
+        return None
+    return "an unknown date" if when is None else str(when)
 
 
 def _label(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
@@ -163,19 +167,25 @@ def diff(graph: rdflib.Graph, targets: Sequence[City], client: WikidataClient) -
     """Every difference between our partnerships of these cities and Wikidata's P190 statements."""
     ours = {city.qid: our_partnerships(graph, city.iri) for city in targets}
     partner_qids = {p.partner_qid for ps in ours.values() for p in ps if p.partner_qid}
-    city_statements = client.statements(c.qid for c in targets)
-    wikidata_partners = {s.partner for s in city_statements}
+    # The cities' statements and those made about them: a partner that states P190 to a city is
+    # a partnership on Wikidata too, stated one way.
+    city_statements = client.statements_both_ways(c.qid for c in targets)
+    wikidata_partners = {q for s in city_statements for q in (s.item, s.partner)} - {c.qid for c in targets}
     # The partners' own statements, to see which P190 statements go one way only.
-    statements = city_statements + client.statements(partner_qids | wikidata_partners - {c.qid for c in targets})
+    statements = city_statements + [
+        s for s in client.statements(partner_qids | wikidata_partners) if s not in city_statements
+    ]
     names = {qid: _entity_label(e.labels, qid) for qid, e in client.entities(partner_qids | wikidata_partners).items()}
     differences: list[Difference] = []
     for city in targets:
         mine = {p.partner_qid: p for p in ours[city.qid] if p.partner_qid}
         theirs: dict[str, Statement] = {}
-        for s in statements:
-            # A preferred or normal statement wins over a deprecated one for the same partner.
-            if s.item == city.qid and (s.partner not in theirs or theirs[s.partner].rank == "DeprecatedRank"):
-                theirs[s.partner] = s
+        # The city's own statement about a partner, else the partner's about the city; a
+        # preferred or normal statement wins over a deprecated one.
+        for s in sorted(statements, key=lambda s: s.item != city.qid):
+            other = s.partner if s.item == city.qid else s.item if s.partner == city.qid else None
+            if other and (other not in theirs or theirs[other].rank == "DeprecatedRank"):
+                theirs[other] = s
 
         def add(kind: str, qid: str, label: str, ours: str = "", wikidata: str = "", lacking: str = "") -> None:
             differences.append(Difference(kind, city.label, city.qid, label, qid, ours, wikidata, lacking))  # noqa: B023

@@ -52,21 +52,25 @@ class Imported:
 
 
 def collect(client: WikidataClient, qid: str, *, depth: int) -> tuple[dict[str, Entity], list[Statement]]:
-    """The items reached from `qid` through P190 within `depth` steps, and the statements among them."""
+    """The items reached from `qid` through P190 within `depth` steps, either way, and the
+    statements among them: a partner's statement about the city as well as the city's own, so
+    that a statement made on both sides is known to be, and one made by the partner alone is
+    not missed."""
     places = {qid_of(qid)}
     frontier = {qid_of(qid)}
-    statements: list[Statement] = []
+    found: list[Statement] = []
     fetched: set[str] = set()
     for _ in range(max(1, depth)):
-        found = [s for s in client.statements(frontier) if s.rank != "DeprecatedRank"]
+        new = [s for s in client.statements_both_ways(frontier) if s.rank != "DeprecatedRank"]
         fetched |= frontier
-        statements += found
-        frontier = {s.partner for s in found} - places
+        found += new
+        frontier = {q for s in new for q in (s.item, s.partner)} - places
         places |= frontier
     entities = client.entities(places)
     countries = {c for e in entities.values() for c in e.countries}
     entities.update({q: e for q, e in client.entities(countries - set(entities)).items()})
-    return entities, [s for s in statements if s.item in fetched and s.partner in places]
+    unique = {(s.item, s.partner): s for s in found if (s.item in fetched or s.partner in fetched)}
+    return entities, [s for s in unique.values() if s.item in places and s.partner in places]
 
 
 def import_graph(client: WikidataClient, qid: str, *, depth: int = 1, base_iri: str) -> Imported:
