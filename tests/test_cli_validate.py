@@ -65,7 +65,7 @@ def test_planted_errors_are_reported_by_place(runner: CliRunner, tmp_path: Path)
     assert any("A Wikidata link must be one IRI of the form" in line for line in lines)
     assert "Kassel – Arnstadt  <https://w3id.org/twingraph/id/partnership/arnstadt--kassel>" in lines
     assert "            The date 2989 lies in the future." in lines
-    assert lines[-1] == "Does not conform (1513 triples in 3 files): 2 violations on 2 resources, 0 warnings."
+    assert lines[-1] == "Does not conform (1522 triples in 3 files): 2 violations on 2 resources, 0 warnings."
 
 
 def test_turtle_report_is_a_standard_shacl_report(runner: CliRunner, tmp_path: Path) -> None:

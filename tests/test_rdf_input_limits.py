@@ -12,7 +12,7 @@ def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + (REPO / "data" / "kassel.ttl").read_bytes())
     result = run_cli("validate", str(path))
     assert result.returncode == 0, result.stderr
-    assert "Conforms (1513 triples in 3 files)" in result.stdout
+    assert "Conforms (1522 triples in 3 files)" in result.stdout
 
 
 def test_named_graph_triples_are_data_and_counted(tmp_path: Path) -> None:
@@ -22,9 +22,9 @@ def test_named_graph_triples_are_data_and_counted(tmp_path: Path) -> None:
     trig.write_text("<urn:g> { <urn:e> <urn:b> <urn:c> . <urn:e> <urn:b> <urn:f> . }\n")
     ontology_only = run_cli("validate", str(tmp_path / "graphs.nq"))
     assert ontology_only.returncode == 0, ontology_only.stderr
-    assert "(880 triples in 3 files)" in ontology_only.stdout
+    assert "(889 triples in 3 files)" in ontology_only.stdout
     both = run_cli("validate", str(quads), str(trig))
-    assert "(882 triples in 4 files)" in both.stdout
+    assert "(891 triples in 4 files)" in both.stdout
     summary = run_cli("summary", str(trig))
     assert summary.returncode == 0, summary.stderr
     assert "graphs.trig (2 triples)" in summary.stdout

@@ -261,3 +261,36 @@ def test_statements_are_read_both_ways_and_a_dateless_suspension_is_a_status(jen
     assert "suspended since an unknown date" in diff.stdout
     by_country = jena.cli("query", "run", "status-by-country", "-f", "csv")
     assert "Germany,suspended,1" in by_country.stdout.splitlines()
+
+
+def test_a_wrong_wikidata_partner_is_retracted_for_good(wikidata: OxigraphServer, tmp_path: Path) -> None:
+    city = make_city(tmp_path, wikidata)
+    corrections = city.root / "data" / "corrections.ttl"
+    unknown = city.cli("retract", "jena--nope", "--reason", "no such", "--source", LIST_URL)
+    assert unknown.returncode == 2
+    assert "there is no partnership 'jena--nope' in the data" in unknown.stderr
+    assert not corrections.exists()
+    city_list = city.root / "data" / "partnerstaedte-partners.ttl"
+    lacking = city.cli("report", "coverage", "--against", str(city_list), "-f", "csv")
+    assert f"{BASE}id/partnership/jena--porto,Jena – Porto,jena.ttl" in lacking.stdout.splitlines()
+    reason = "Jenas Partnerstadt ist Porto Alegre, nicht Porto."
+    done = city.cli("retract", "jena--porto", "--reason", reason, "--source", LIST_URL)
+    assert done.returncode == 0, done.stderr
+    assert "Retracted 1 partnership(s)" in done.stdout
+    wikidata_file = city.root / "data" / "jena.ttl"
+    assert "jena--porto" in wikidata_file.read_text(encoding="utf-8")  # the import's file is never changed
+    partners = city.cli("query", "run", "partners", "-p", "city=Jena", "-f", "csv")
+    assert ",Porto," not in partners.stdout
+    built = city.cli("build", "--out", str(tmp_path / "dist"))
+    assert built.returncode == 0, built.stderr
+    published = _graph(tmp_path / "dist" / "jena.ttl")
+    porto = URIRef(BASE + "id/partnership/jena--porto")
+    assert not list(published.triples((porto, None, None)))
+    assert (URIRef(BASE + "id/city/jena"), URIRef(TW + "twinnedWith"), URIRef(BASE + "id/city/porto")) not in published
+    claim = URIRef(BASE + "id/claim/jena--porto-retracted")
+    assert (claim, URIRef(TW + "rankReason"), Literal(reason)) in published
+    assert (claim, URIRef(TW + "rank"), URIRef(TW + "DeprecatedRank")) in published
+    statements = city.cli("wikidata", "quickstatements", "--endpoint", wikidata.query_url, "--no-cache")
+    assert "-Q3150\tP190\tQ36433" in statements.stdout.splitlines()
+    again = city.cli("retract", "jena--porto", "--reason", reason, "--source", LIST_URL)
+    assert "is retracted already" in again.stdout

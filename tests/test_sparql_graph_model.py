@@ -22,13 +22,13 @@ def test_the_default_graph_counts_the_same_locally_and_in_serve(live_server) -> 
     served = run_cli("sparql", COUNT, "-f", "json", "--endpoint", live_server.url + "sparql")
     assert local.returncode == 0, local.stderr
     assert served.returncode == 0, served.stderr
-    assert _count(served.stdout) == _count(local.stdout) == 1513
+    assert _count(served.stdout) == _count(local.stdout) == 1522
 
 
 def test_graph_names_the_dataset_graph_on_serve_as_after_push(live_server) -> None:
     served = run_cli("sparql", COUNT, "-f", "json", "--endpoint", live_server.url + "sparql", "--graph")
     assert served.returncode == 0, served.stderr
-    assert _count(served.stdout) == 1513
+    assert _count(served.stdout) == 1522
     partners = run_cli("query", "run", "partners", "-f", "csv", "--endpoint", live_server.url + "sparql", "--graph")
     assert partners.stdout == run_cli("query", "run", "partners", "-f", "csv").stdout
 
@@ -38,7 +38,7 @@ def test_the_catalogue_is_a_named_graph_of_its_own(live_server) -> None:
     answer = httpx.get(live_server.url + "sparql", params={"query": query}, headers={"Accept": "application/json"})
     counts = {row["g"]["value"]: int(row["n"]["value"]) for row in answer.json()["results"]["bindings"]}
     dataset = dataset_iri("kassel")
-    assert counts[dataset] == 1513
+    assert counts[dataset] == 1522
     (catalogue,) = set(counts) - {dataset}
     assert counts[catalogue] > 100
     in_default = httpx.get(

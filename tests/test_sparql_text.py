@@ -131,7 +131,7 @@ def test_a_label_falls_back_through_the_languages_and_no_row_is_lost(
 ) -> None:
     import pyoxigraph
 
-    from twingraph.sparql.text import with_label_fallback
+    from twingraph.labels import with_label_fallback
 
     store = pyoxigraph.Store()
     store.load(LABELS.encode(), format=pyoxigraph.RdfFormat.TURTLE)

@@ -71,8 +71,7 @@ def summarize(graph: rdflib.Graph, *, languages: Sequence[str] = ()) -> Summary:
 
 
 def _partnerships(graph: rdflib.Graph, languages: Sequence[str]) -> tuple[PartnershipLine, ...]:
-    from twingraph.sparql.query import preferred_languages
-    from twingraph.sparql.text import with_label_fallback
+    from twingraph.labels import preferred_languages, with_label_fallback
 
     query = """
         SELECT ?p (SAMPLE(?label) AS ?name) (SAMPLE(?kindLabel) AS ?kindName)

@@ -4,7 +4,7 @@ Exit codes: 0 ok or conforms, 1 the answer is "no" (data does not conform), 2 th
 could not run. Heavy libraries are imported inside commands so that `--help` stays fast.
 """
 
-from twingraph.cli import data, importing, init, plot, publish, query, report, serve, site, store, wikidata
+from twingraph.cli import correct, data, importing, init, plot, publish, query, report, serve, site, store, wikidata
 from twingraph.cli.base import EXIT_ERROR, EXIT_NO, EXIT_OK, cli, main
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "EXIT_NO",
     "EXIT_OK",
     "cli",
+    "correct",
     "data",
     "importing",
     "init",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import click
@@ -87,19 +88,49 @@ def render(found: Any, fmt: str) -> str:
     show_default=True,
     help="Places shown in the table (csv and json list all).",
 )
+@click.option(
+    "--against",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="List the partnerships the other data files have and this one (the city's own list) lacks; "
+    "`twingraph retract --not-in FILE` retracts them in one step.",
+)
 @pass_options
-def coverage_report(options: Options, fmt: str, top: int) -> None:
+def coverage_report(options: Options, fmt: str, top: int, against: Path | None) -> None:
     """Which partnerships each source (each data file: Wikidata's import, a city's list,
     Wikipedia's list) has and the others lack, in total and per place. Reads only the project's
-    files. A place has the same IRI in every file (the stable-IRI rule), so the files compare."""
-    from twingraph.network.coverage import coverage
+    files. A place has the same IRI in every file (the stable-IRI rule), so the files compare.
+    Retracted partnerships (`twingraph retract`) are left out."""
+    from twingraph.network.coverage import coverage, lacking
     from twingraph.rdf.load import load_project_graph
 
     project = options.project()
     _, data_paths = project.graph_inputs()
     loaded = load_project_graph(project, max_bytes=options.max_bytes(project))
+    if against is not None:
+        rows = lacking(loaded, data_paths, against, options.languages)
+        click.echo(render_lacking(rows, fmt, against=against.name), nl=False)
+        return
     found = coverage(loaded, data_paths, options.languages)
     click.echo(render_coverage(found, fmt, top=top), nl=False)
+
+
+def render_lacking(rows: Any, fmt: str, *, against: str) -> str:
+    """The partnerships a file lacks, as a table, CSV or JSON."""
+    import csv
+    import io
+
+    if fmt == "json":
+        body = [{"partnership": r.partnership, "label": r.label, "sources": list(r.sources)} for r in rows]
+        return json.dumps({"against": against, "lacking": body}, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(["partnership", "label", "sources"])
+        writer.writerows([r.partnership, r.label, " ".join(r.sources)] for r in rows)
+        return buffer.getvalue()
+    lines = [f"{len(rows)} partnership(s) that other sources have and {against} lacks:"]
+    lines += [f"  {r.partnership.rsplit('/', 1)[-1]:<40} {r.label}  ({', '.join(r.sources)})" for r in rows]
+    return "\n".join(lines) + "\n"
 
 
 def render_coverage(found: Any, fmt: str, *, top: int = 20) -> str:

@@ -87,17 +87,28 @@ def wikidata_diff(options: Options, names: tuple[str, ...], fmt: str, **client_o
 @_wikidata_options
 @pass_options
 def wikidata_quickstatements(options: Options, names: tuple[str, ...], **client_options: Any) -> None:
-    """Print QuickStatements that add to Wikidata the sourced partnerships it lacks (P190 both ways).
+    """Print QuickStatements that add to Wikidata the sourced partnerships it lacks (P190 both ways),
+    and remove the P190 statements of partnerships the project retracts (`twingraph retract`).
 
-    Review them, then run them at https://quickstatements.toolforge.org/.
+    Review them, then run them at https://quickstatements.toolforge.org/. QuickStatements cannot
+    set a rank: to keep a wrong statement visible as deprecated, with its reason (P2241), make
+    that edit by hand instead of the removal.
     """
     from twingraph.rdf.load import load_project_graph
-    from twingraph.wikidata.compare import cities, diff, quickstatements
+    from twingraph.wikidata.compare import cities, diff, quickstatements, retraction_statements
 
     project = options.project()
     graph = load_project_graph(project, max_bytes=options.max_bytes(project)).graph
     targets = cities(graph, names)
     lines = quickstatements(graph, diff(graph, targets, _client(**client_options)))
+    retracted = retraction_statements(graph)
+    if retracted:
+        click.echo(
+            f"{len(retracted)} removal(s) of retracted partnerships; QuickStatements cannot deprecate, so a person "
+            "may set the deprecated rank with its reason (P2241) by hand instead.",
+            err=True,
+        )
+    lines += retracted
     if lines:
         click.echo("\n".join(lines))
     click.echo(f"{len(lines)} statement(s) to review.", err=True)

@@ -66,13 +66,7 @@ def coverage(loaded: LoadedGraph, data_paths: Sequence[Path], languages: Sequenc
     from twingraph.rdf.export import best_labels
 
     store = loaded.store
-    typed, partnership = pyoxigraph.NamedNode(RDF_TYPE), pyoxigraph.NamedNode(TW + "Partnership")
-    held: dict[str, set[str]] = {}
-    for file in loaded.files_for(data_paths):
-        graph = pyoxigraph.NamedNode(file.graph_name)
-        found = {_value(q.subject) for q in store.quads_for_pattern(None, typed, partnership, graph)}
-        if found:
-            held[file.path.name] = found
+    held = _held(loaded, data_paths)
     names = sorted(held)
     every = set().union(*held.values()) if held else set()
     owners = {p: tuple(name for name in names if p in held[name]) for p in every}
@@ -87,6 +81,51 @@ def coverage(loaded: LoadedGraph, data_paths: Sequence[Path], languages: Sequenc
     return Coverage(
         sources, len(every), in_every, _places(store, names, owners, partners, best_labels(store, languages))
     )
+
+
+def _held(loaded: LoadedGraph, data_paths: Sequence[Path]) -> dict[str, set[str]]:
+    """Each data file's partnerships (by its name), those retracted left out (rdf/corrections.py)."""
+    import pyoxigraph
+
+    store = loaded.store
+    typed, partnership = pyoxigraph.NamedNode(RDF_TYPE), pyoxigraph.NamedNode(TW + "Partnership")
+    in_data = {_value(q.subject) for q in store.quads_for_pattern(None, typed, partnership, pyoxigraph.DefaultGraph())}
+    held: dict[str, set[str]] = {}
+    for file in loaded.files_for(data_paths):
+        graph = pyoxigraph.NamedNode(file.graph_name)
+        found = {_value(q.subject) for q in store.quads_for_pattern(None, typed, partnership, graph)} & in_data
+        if found:
+            held[file.path.name] = found
+    return held
+
+
+@dataclass(frozen=True)
+class Lacking:
+    """A partnership that other sources have and the one compared against lacks."""
+
+    partnership: str
+    label: str
+    sources: tuple[str, ...]
+
+
+def lacking(
+    loaded: LoadedGraph, data_paths: Sequence[Path], against: Path, languages: Sequence[str] = ()
+) -> list[Lacking]:
+    """The partnerships the other data files have and `against` (a city's own list, say) lacks:
+    what a city whose list is complete retracts (`twingraph retract --not-in`)."""
+    from twingraph.errors import InputError
+    from twingraph.rdf.export import best_labels
+
+    if not loaded.files_for([against]) or against.resolve() not in {p.resolve() for p in loaded.paths}:
+        raise InputError("is not one of the project's data files; give a file in data/.", path=against)
+    held = _held(loaded, data_paths)
+    theirs = held.pop(against.name, set())
+    labels = best_labels(loaded.store, languages)
+    others = sorted(set().union(*held.values()) - theirs) if held else []
+    return [
+        Lacking(p, min(labels.get(f"<{p}>", [p])), tuple(name for name in sorted(held) if p in held[name]))
+        for p in others
+    ]
 
 
 def _places(

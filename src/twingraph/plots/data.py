@@ -106,9 +106,8 @@ def partnership_edges(
 
 
 def _named(query: str, labels: Sequence[str], languages: Sequence[str]) -> str:
-    """The query with its labels in the preferred languages (sparql/text.py)."""
-    from twingraph.sparql.query import preferred_languages
-    from twingraph.sparql.text import with_label_fallback
+    """The query with its labels in the preferred languages (labels.py)."""
+    from twingraph.labels import preferred_languages, with_label_fallback
 
     return with_label_fallback(query, labels, preferred_languages(languages))
 

@@ -156,7 +156,7 @@ def sorted_triples(triples: Iterable[Any]) -> list[Any]:
 
 def source_triples(loaded: LoadedGraph, data_paths: Sequence[Path]) -> list[Any]:
     """The data files' triples exactly as written, sorted (the store would canonicalise literals)."""
-    return sorted_triples(t for f in loaded.files_for(data_paths) for t in f.exact_triples())
+    return sorted_triples(loaded.exact_triples(data_paths))
 
 
 def sorted_graph(graph: rdflib.Graph) -> rdflib.Graph:
@@ -308,7 +308,7 @@ def _objects(store: pyoxigraph.Store, predicate: str) -> dict[str, list[Any]]:
 def best_labels(store: pyoxigraph.Store, languages: Sequence[str]) -> dict[str, list[str]]:
     """Every subject's rdfs:label in the best language there is, by its N-Triples form: the
     languages asked for, then iris.FALLBACK_LANGUAGES, then any (the least text, then tag: as
-    the stored queries choose, sparql/text.py's with_label_fallback)."""
+    the stored queries choose, labels.py's with_label_fallback)."""
     import pyoxigraph
 
     order = [*languages, *(lang for lang in FALLBACK_LANGUAGES if lang not in languages)]

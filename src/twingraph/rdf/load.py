@@ -104,11 +104,19 @@ class LoadedGraph:
         from twingraph.iris import PREFIXES
         from twingraph.rdf.merged_graph import merged_graph
 
-        exact_triples = lambda: [t for f in self.files for t in f.exact_triples()]  # noqa: E731
-        view = merged_graph(self.store, exact=self.exact, exact_triples=exact_triples)
+        view = merged_graph(self.store, exact=self.exact, exact_triples=self.exact_triples)
         for prefix, namespace in PREFIXES.items():
             view.bind(prefix, namespace, override=True)
         return view
+
+    def exact_triples(self, paths: Sequence[Path] | None = None) -> list[pyoxigraph.Triple]:
+        """These files' triples as written (default: every file's), with the precedence rule's
+        changes, less what corrections withdraw (rdf/corrections.py)."""
+        from twingraph.rdf.corrections import withdrawn
+
+        triples = [t for f in self.files_for(paths) for t in f.exact_triples()]
+        gone = withdrawn(triples)
+        return [t for t in triples if t not in gone] if gone else triples
 
     def graph_names(self, paths: Sequence[Path] | None = None) -> list[pyoxigraph.NamedNode]:
         """The named graphs of these files (default: every file)."""
@@ -267,7 +275,8 @@ def _parse_exact(data: bytes, fmt: Format, path: Path) -> list[pyoxigraph.Triple
 def read_exact_triples(paths: Sequence[Path], *, max_bytes: int) -> list[pyoxigraph.Triple]:
     """The files' triples exactly as written, without a store: what a build exports, read
     beside the loading (the same checks as `load_file`; errors are the loader's to report), with
-    the precedence rule applied as the loader applies it."""
+    the precedence rule and the corrections applied as the loader applies them."""
+    from twingraph.rdf.corrections import withdrawn
     from twingraph.rdf.precedence import resolved_triples
 
     files: list[list[pyoxigraph.Triple]] = []
@@ -278,7 +287,9 @@ def read_exact_triples(paths: Sequence[Path], *, max_bytes: int) -> list[pyoxigr
             files.append(_parse_exact(data, fmt, path))
         except (SyntaxError, ValueError, OSError) as exc:
             raise InputError(f"not valid {fmt.label}: {exc}", path=path) from None
-    return resolved_triples(files)
+    triples = resolved_triples(files)
+    gone = withdrawn(triples)
+    return [t for t in triples if t not in gone] if gone else triples
 
 
 def load_graph(paths: Sequence[Path], *, max_bytes: int, written: Sequence[tuple[Path, bytes]] = ()) -> LoadedGraph:
@@ -312,11 +323,13 @@ def _resolved(store: pyoxigraph.Store, files: list[ParsedFile]) -> LoadedGraph:
     import pyoxigraph
 
     from twingraph.rdf import precedence
+    from twingraph.rdf.corrections import apply_to_store
 
     resolution = precedence.resolve(store, [f.graph_name for f in files])
     if resolution:
         precedence.apply(store, resolution)
     _merge(store, [pyoxigraph.NamedNode(f.graph_name) for f in files], pyoxigraph.DefaultGraph())
+    apply_to_store(store)  # retracted partnerships leave the merge (rdf/corrections.py)
     if not resolution:
         return LoadedGraph(store=store, files=tuple(files))
     amended = []

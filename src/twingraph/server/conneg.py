@@ -139,5 +139,5 @@ def pick_label(
     for tag in fallback:
         if tag in labels:
             return labels[tag]
-    # Any other: the least text, then tag, as the stored queries choose (sparql/text.py).
+    # Any other: the least text, then tag, as the stored queries choose (labels.py).
     return min(labels.items(), key=lambda item: (item[1], item[0]))[1]

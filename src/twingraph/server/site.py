@@ -143,6 +143,26 @@ class Site:
         """The named graphs a SPARQL request may name: the dataset's and the catalogue's."""
         return [self.dataset_graph, self.catalogue_graph]
 
+    def data_triples(self) -> list[pyoxigraph.Triple]:
+        """The data and the ontology: the store's default graph (the files' merge, less what
+        corrections withdraw) without the catalogue, which pages read there too."""
+        import pyoxigraph
+
+        catalogue = pyoxigraph.NamedNode(CATALOG_GRAPH)
+        files = {f.graph_name for f in self.loaded.files}
+
+        def is_data(quad: pyoxigraph.Quad) -> bool:
+            if (
+                next(iter(self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object, catalogue)), None)
+                is None
+            ):
+                return True
+            held = self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
+            return any(getattr(q.graph_name, "value", "") in files for q in held)
+
+        default = pyoxigraph.DefaultGraph()
+        return [q.triple for q in self.store.quads_for_pattern(None, None, None, default) if is_data(q)]
+
     def snapshot(self) -> bytes:
         """The endpoint's dataset as N-Quads, for the query workers (the README's "Graphs").
 
@@ -152,8 +172,7 @@ class Site:
         """
         import pyoxigraph
 
-        files = [pyoxigraph.NamedNode(f.graph_name) for f in self.loaded.files]
-        triples = {q.triple for graph in files for q in self.store.quads_for_pattern(None, None, None, graph)}
+        triples = self.data_triples()
         dataset, catalogue = pyoxigraph.NamedNode(self.dataset_graph), pyoxigraph.NamedNode(self.catalogue_graph)
         catalogue_triples = self.store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(CATALOG_GRAPH))
         quads = [

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import InputError, TwingraphError
 from twingraph.iris import FALLBACK_LANGUAGES
+from twingraph.labels import preferred_languages
 from twingraph.offline import offline
 from twingraph.sparql.guard import QueryRefused, check_offline_read_only, query_form
 
@@ -73,7 +74,7 @@ class StoredQuery:
     # leaves GROUP_CONCAT's order open and engines differ.
     lists: tuple[tuple[str, str], ...] = ()
     # `# labels: name kind`: variables that hold a name, given in the first of `languages` the
-    # resource has a label in, else in any (sparql/text.py's with_label_fallback).
+    # resource has a label in, else in any (labels.py's with_label_fallback).
     labels: tuple[str, ...] = ()
     languages: tuple[str, ...] = FALLBACK_LANGUAGES
 
@@ -85,23 +86,13 @@ class StoredQuery:
     @property
     def sparql(self) -> str:
         """The query as it runs: its labels in the preferred languages."""
-        from twingraph.sparql.text import with_label_fallback
+        from twingraph.labels import with_label_fallback
 
         return with_label_fallback(self.text, self.labels, self.languages) if self.labels else self.text
 
     def in_languages(self, languages: Sequence[str]) -> StoredQuery:
         """The same query with names in these languages, best first (then English, German, any)."""
         return replace(self, languages=preferred_languages(languages))
-
-
-MAX_LANGUAGES = 6  # a query grows by one OPTIONAL per language: an Accept-Language header cannot make it huge
-
-
-def preferred_languages(languages: Sequence[str]) -> tuple[str, ...]:
-    """The languages to name things in, best first: those asked for (`de-at`, then `de`), then
-    English and German; `*` (any) is what comes after them anyway."""
-    asked = [part for tag in languages if tag != "*" for part in (tag.lower(), tag.lower().split("-")[0])]
-    return tuple(dict.fromkeys([*asked[: MAX_LANGUAGES * 2], *FALLBACK_LANGUAGES]))[:MAX_LANGUAGES]
 
 
 def adhoc_query(text: str) -> StoredQuery:
@@ -178,7 +169,7 @@ def read_stored_query(path: Path) -> StoredQuery:
 
 def _declared_labels(value: str, text: str, path: Path, number: int) -> list[str]:
     """The variables of a `# labels:` line, each written in the form the fallback expands."""
-    from twingraph.sparql.text import has_label_idiom
+    from twingraph.labels import has_label_idiom
 
     names = [name.lstrip("?") for name in value.split()]
     for name in names:

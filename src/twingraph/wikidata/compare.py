@@ -288,7 +288,9 @@ def quickstatements(graph: rdflib.Graph, differences: Sequence[Difference]) -> l
         if city_iri is None:
             continue
         partnership = next((p for p in our_partnerships(graph, city_iri) if p.partner_qid == d.partner_qid), None)
-        if partnership is None or not partnership.sources:
+        # A source beside Wikidata itself: a statement read from Wikidata is no reference for Wikidata.
+        sources = [url for url in partnership.sources if not _on_wikidata(url)] if partnership else []
+        if partnership is None or not sources:
             continue
         pairs = [(d.city_qid, d.partner_qid), (d.partner_qid, d.city_qid)]
         if d.kind == "one-directional":
@@ -301,8 +303,30 @@ def quickstatements(graph: rdflib.Graph, differences: Sequence[Difference]) -> l
                 fields += ["P582", _qs_time(partnership.end)]
                 if partnership.end_cause_qid:  # at normal rank, as every statement here: an end is not an error
                     fields += ["P1534", partnership.end_cause_qid]
-            fields += ["S854", '"' + partnership.sources[0].replace('"', "%22") + '"']
+            fields += ["S854", '"' + sources[0].replace('"', "%22") + '"']
             lines.append("\t".join(fields))
+    return lines
+
+
+def _on_wikidata(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return host == "wikidata.org" or host.endswith(".wikidata.org")
+
+
+def retraction_statements(graph: rdflib.Graph) -> list[str]:
+    """QuickStatements (V1) for the partnerships the project retracts (`twingraph retract`)
+    where both places have a Wikidata item: the P190 statement removed, both ways. QuickStatements
+    cannot set a statement's rank, so the deprecation with its reason (P2241) is for a person to
+    make instead, where the statement should stay visible as wrong."""
+    query = f"""SELECT DISTINCT ?a ?b WHERE {{
+      ?place <{TW}claim> ?claim . ?claim <{TW}retracts> ?p ; <{TW}claimValue> ?partner .
+      ?place <{TW}wikidataEntity> ?a . ?partner <{TW}wikidataEntity> ?b }} ORDER BY ?a ?b"""
+    lines = []
+    for row in graph.query(query):
+        a, b = qid_of(str(row[0])), qid_of(str(row[1]))  # type: ignore[index]
+        lines += [f"-{a}\tP190\t{b}", f"-{b}\tP190\t{a}"]
     return lines
 
 
