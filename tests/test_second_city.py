@@ -294,3 +294,49 @@ def test_a_wrong_wikidata_partner_is_retracted_for_good(wikidata: OxigraphServer
     assert "-Q3150\tP190\tQ36433" in statements.stdout.splitlines()
     again = city.cli("retract", "jena--porto", "--reason", reason, "--source", LIST_URL)
     assert "is retracted already" in again.stdout
+
+
+def test_datenlizenz_deutschland_is_accepted_and_an_unknown_licence_refused(
+    wikidata: OxigraphServer, tmp_path: Path
+) -> None:
+    unknown = run_cli(
+        "init", str(tmp_path / "nope"), "--wikidata", JENA, "--licence", "https://example.org/my-licence",
+        "--endpoint", wikidata.query_url, "--no-cache",
+    )  # fmt: skip
+    assert unknown.returncode == 2
+    assert "is not a licence twingraph knows" in unknown.stderr
+    assert "`twingraph licences` lists them" in unknown.stderr
+    assert not (tmp_path / "nope").exists()
+    made = run_cli(
+        "init", str(tmp_path / "jena"), "--wikidata", JENA, "--licence", "DL_DE_BY_2_0",
+        "--endpoint", wikidata.query_url, "--no-cache",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    built = run_cli("--root", str(tmp_path / "jena"), "build", "--out", str(tmp_path / "dist"))
+    assert built.returncode == 0, built.stderr
+    catalogue = _graph(tmp_path / "dist" / "catalog.ttl")
+    licence = URIRef("http://publications.europa.eu/resource/authority/licence/DL_DE_BY_2_0")
+    assert (
+        licence,
+        SKOS.prefLabel,
+        Literal("Data licence Germany – attribution – version 2.0", lang="en"),
+    ) in catalogue
+    german = _graph(tmp_path / "dist" / "catalog-de.ttl")
+    assert (None, DCTERMS.license, URIRef("http://dcat-ap.de/def/licenses/dl-by-de/2.0")) in german
+    settings = tmp_path / "jena" / "twingraph.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("DL_DE_BY_2_0", "DL_DE_BY_9"), encoding="utf-8")
+    refused = run_cli("--root", str(tmp_path / "jena"), "build", "--out", str(tmp_path / "dist"))
+    assert refused.returncode == 2
+    assert (
+        "[publish] licence: 'http://publications.europa.eu/resource/authority/licence/DL_DE_BY_9' is not"
+        in refused.stderr
+    )
+
+
+def test_the_ckan_register_twingraph_ships_is_its_licence_table() -> None:
+    from tests.conftest import REPO
+    from twingraph.licences import LICENCES
+
+    register = json.loads((REPO / "docs" / "ckan" / "licenses.json").read_text(encoding="utf-8"))
+    assert {entry["url"]: entry["title"] for entry in register} == {i: lic.title_en for i, lic in LICENCES.items()}
+    assert {e["id"] for e in register} >= {lic.ckan_id for lic in LICENCES.values() if lic.ckan_id}

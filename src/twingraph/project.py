@@ -268,6 +268,8 @@ def _publishing(table: object, path: Path) -> Publishing:
         elif not isinstance(value, str) or not value.strip():
             raise ProjectError(f"{display_path(path)}: [publish] {key} must be a non-empty string.")
         values[key] = value
+    if "licence" in values:
+        values.update(_licences(str(values["licence"]), values, path))
     publishing = dataclasses.replace(defaults, **values, given=frozenset(values))  # type: ignore[arg-type]
     for key in ("issued", "modified"):
         if key in values and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", getattr(publishing, key)):
@@ -275,6 +277,29 @@ def _publishing(table: object, path: Path) -> Publishing:
     if publishing.base_url and not re.fullmatch(r"https?://[^\s/]+/\S*/", publishing.base_url):
         raise ProjectError(f"{display_path(path)}: [publish] base_url must be an http(s) URL ending in '/'.")
     return publishing
+
+
+def checked_licence(value: str, *, where: str = "--licence") -> str:
+    """A licence of twingraph's table, by its EU IRI or code, as its EU IRI; else a ProjectError."""
+    from twingraph.licences import accepted, licence
+
+    found = licence(value.strip())
+    if found is None:
+        raise ProjectError(
+            f"{where}: {value!r} is not a licence twingraph knows. Give the EU licence vocabulary's IRI or code of "
+            f"one of: {accepted()} (`twingraph licences` lists them with their names)."
+        )
+    return found.iri
+
+
+def _licences(value: str, values: dict[str, object], path: Path) -> dict[str, str]:
+    """The licence as its EU IRI, and its DCAT-AP.de IRI unless licence_de is set."""
+    from twingraph.licences import licence
+
+    iri = checked_licence(value, where=f"{display_path(path)}: [publish] licence")
+    found = licence(iri)
+    assert found is not None
+    return {"licence": iri} | ({} if "licence_de" in values else {"licence_de": found.dcat_ap_de_iri})
 
 
 def _string(section: dict[str, object], key: str, default: str, path: Path) -> str:

@@ -24,7 +24,10 @@ from twingraph.cli.wikidata import _client, _wikidata_options
     "--publisher", metavar="NAME", help="Who publishes the data. Default: left for you to set (marked CHECK)."
 )
 @click.option(
-    "--licence", metavar="IRI", help="The data's licence (EU vocabulary IRI). Default: left for you to set (CHECK)."
+    "--licence",
+    metavar="IRI|CODE",
+    help="The data's licence: its EU licence vocabulary IRI or code (DL_DE_BY_2_0, CC_BY_4_0, …; `twingraph "
+    "licences` lists them). Default: left for you to set (CHECK).",
 )
 @_wikidata_options
 @pass_options
@@ -38,8 +41,10 @@ def init(
     The bundled ontology, shapes and queries are used. Settings twingraph cannot know are marked
     CHECK in twingraph.toml. A folder that is not empty is refused (exit 2) and left as it is.
     """
-    from twingraph.project import checked_base_iri
+    from twingraph.project import checked_base_iri, checked_licence
     from twingraph.wikidata.new_project import create_project
+
+    licence = checked_licence(licence) if licence else None  # before anything is asked or written
 
     made = create_project(
         folder,

@@ -88,3 +88,14 @@ def build(options: Options, out: Path, base_url: str | None) -> None:
     )
     exit_unless_conforming(report.conforms, report.violations, out, verb="built")
     click.echo("\n".join(describe(report)))
+
+
+@cli.command()
+def licences() -> None:
+    """List the licences a project may publish under (`[publish] licence`, `init --licence`):
+    the EU licence vocabulary's code and IRI, the name, and CKAN's license_id where it has one."""
+    from twingraph.licences import LICENCES
+
+    for licence in LICENCES.values():
+        ckan = f"  (CKAN: {licence.ckan_id})" if licence.ckan_id else ""
+        click.echo(f"{licence.code:<15} {licence.title_en}{ckan}\n{'':<15} {licence.iri}")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from twingraph.errors import TwingraphError
 from twingraph.formats import GRAPH_FORMATS, Format
 from twingraph.iris import TW, WD, XSD, dataset_iri, resource_iri, slugify
+from twingraph.licences import LICENCES
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -75,15 +76,15 @@ _CONCEPT_LABELS = {
     EU + "data-theme/GOVE": "Government and public sector",
     EU + "data-theme/EDUC": "Education, culture and sport",
     EU + "data-theme/INTR": "International issues",
-    EU + "licence/CC_BY_4_0": "Creative Commons Attribution 4.0 International",
-    EU + "licence/CC0": "Creative Commons CC0 1.0 Universal",
     "http://purl.org/adms/publishertype/NonProfitOrganisation": "Non-Profit Organisation",
     "http://purl.org/adms/publishertype/LocalAuthority": "Local Authority",
     "http://purl.org/adms/licencetype/Attribution": "Attribution",
     "http://purl.org/adms/licencetype/PublicDomain": "Public domain",
     "http://dcat-ap.de/def/politicalGeocoding/Level/municipality": "Gemeinde",
-    "http://dcat-ap.de/def/licenses/cc-by/4.0": "Creative Commons Namensnennung – 4.0 International (CC BY 4.0)",
-    "http://dcat-ap.de/def/licenses/cc-zero": "Creative Commons Zero (CC0)",
+    # The licences' labels: the EU vocabulary's in English, DCAT-AP.de's in German (licences.py).
+    **{iri: licence.title_en for iri, licence in LICENCES.items()},
+    **{licence.dcat_ap_de_iri: licence.title_de for licence in LICENCES.values() if licence.dcat_ap_de != "other-open"},
+    "http://dcat-ap.de/def/licenses/other-open": "Andere offene Lizenz",
 }
 
 
@@ -111,16 +112,6 @@ class Coverage:
     # The licence every partnership's facts come under, where one source licence covers them all
     # (CC0 for data imported from Wikidata); the catalogue states it unless twingraph.toml sets one.
     licence: str | None = None
-
-
-# A licence a source states (its EU IRI) -> its DCAT-AP.de IRI and its ADMS licence type.
-LICENCES = {
-    EU + "licence/CC0": ("http://dcat-ap.de/def/licenses/cc-zero", "http://purl.org/adms/licencetype/PublicDomain"),
-    EU + "licence/CC_BY_4_0": (
-        "http://dcat-ap.de/def/licenses/cc-by/4.0",
-        "http://purl.org/adms/licencetype/Attribution",
-    ),
-}
 
 
 def data_licence(loaded: LoadedGraph, data_paths: Sequence[Path] | None = None) -> str | None:
@@ -153,7 +144,7 @@ def with_data_licence(settings: Settings, licence: str | None) -> Settings:
     if licence is None or "licence" in pub.given:
         return settings
     given = pub.given | {"licence"} | (set() if "licence_de" in pub.given else {"licence_de"})
-    licence_de = pub.licence_de if "licence_de" in pub.given else LICENCES[licence][0]
+    licence_de = pub.licence_de if "licence_de" in pub.given else LICENCES[licence].dcat_ap_de_iri
     publishing = dataclasses.replace(pub, licence=licence, licence_de=licence_de, given=frozenset(given))
     return dataclasses.replace(settings, publishing=publishing)
 
@@ -316,7 +307,8 @@ class _CatalogWriter:
         g.add((catalog, DCTERMS.issued, self.issued))
         g.add((catalog, DCTERMS.modified, self.modified))
         g.add((catalog, DCTERMS.license, self.concept(str(self.licence), DCTERMS.LicenseDocument)))
-        licence_type = LICENCES.get(self.pub.licence, ("", "http://purl.org/adms/licencetype/Attribution"))[1]
+        known = LICENCES.get(self.pub.licence)
+        licence_type = known.licence_type_iri if known else "http://purl.org/adms/licencetype/Attribution"
         g.add((self.licence, DCTERMS.type, self.concept(licence_type)))
         g.add((catalog, self.dcat["themeTaxonomy"], URIRef(EU + "data-theme")))
         g.add((URIRef(EU + "data-theme"), RDF.type, SKOS.ConceptScheme))
