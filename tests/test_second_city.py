@@ -281,9 +281,11 @@ def test_a_wrong_wikidata_partner_is_retracted_for_good(wikidata: OxigraphServer
     assert "jena--porto" in wikidata_file.read_text(encoding="utf-8")  # the import's file is never changed
     partners = city.cli("query", "run", "partners", "-p", "city=Jena", "-f", "csv")
     assert ",Porto," not in partners.stdout
-    built = city.cli("build", "--out", str(tmp_path / "dist"))
+    # Without --out, dist/ goes beside the project, whatever the current folder.
+    built = run_cli("--root", str(city.root), "build", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
-    published = _graph(tmp_path / "dist" / "jena.ttl")
+    assert built.stdout.startswith("Built jena/dist: 12 partnerships")
+    published = _graph(city.root / "dist" / "jena.ttl")
     porto = URIRef(BASE + "id/partnership/jena--porto")
     assert not list(published.triples((porto, None, None)))
     assert (URIRef(BASE + "id/city/jena"), URIRef(TW + "twinnedWith"), URIRef(BASE + "id/city/porto")) not in published

@@ -104,6 +104,14 @@ class Options:
             )
         return project
 
+    def output_folder(self, project: Project, given: Path | None, name: str) -> Path:
+        """Where a command writes by default: `name` in the project's folder, so that
+        `--root jena build` writes jena/dist; in the current folder for the bundled example
+        (which may lie inside the installed package)."""
+        if given is not None:
+            return given
+        return Path(name) if project.fallback else project.root / name
+
     def max_bytes(self, project: Project) -> int:
         if self.max_input_mb is not None:
             return int(self.max_input_mb * 1024 * 1024)
@@ -198,10 +206,12 @@ def progress(message: str) -> None:
 
 def exit_unless_conforming(conforms: bool, violations: int, out: Path, *, verb: str) -> None:
     """Exit 1, saying that `out` is unchanged, where the data did not conform."""
+    from twingraph.errors import display_path
+
     if not conforms:
         click.echo(
             f"Not {verb}: the data does not conform to the shapes ({violations} violation(s)); "
-            f"{out} is unchanged. Run `twingraph validate` to see them.",
+            f"{display_path(out)} is unchanged. Run `twingraph validate` to see them.",
             err=True,
         )
         sys.exit(EXIT_NO)

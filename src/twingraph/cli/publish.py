@@ -62,13 +62,12 @@ def catalog(options: Options, profile: str, fmt: str | None, base_url: str | Non
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("dist"),
-    show_default=True,
-    help="The output folder: replaced whole, and only if it is empty or a folder twingraph built.",
+    help="The output folder: replaced whole, and only if it is empty or a folder twingraph built. "
+    "Default: dist/ in the project's folder.",
 )
 @click.option("--base-url", metavar="URL", help="Where dist/ will be published. Default: [publish] base_url.")
 @pass_options
-def build(options: Options, out: Path, base_url: str | None) -> None:
+def build(options: Options, out: Path | None, base_url: str | None) -> None:
     """Validate, then write dist/: every export format, the DCAT-AP catalogues, VoID.
 
     Data that does not conform is not published: exit 1, and dist/ keeps its previous
@@ -78,6 +77,7 @@ def build(options: Options, out: Path, base_url: str | None) -> None:
     from twingraph.publish.build import describe
 
     project = options.project()
+    out = options.output_folder(project, out, "dist")
     _warn_placeholders(project, base_url=base_url)
     report = run_build(
         project,

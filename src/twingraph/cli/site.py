@@ -14,10 +14,8 @@ from twingraph.project import DEFAULT_SITE_PICTURES
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("site"),
-    show_default=True,
     help="The output folder (public/, nginx/, w3id/): replaced whole, and only if it is empty or a site "
-    "twingraph wrote.",
+    "twingraph wrote. Default: site/ in the project's folder.",
 )
 @click.option(
     "--base-url",
@@ -39,7 +37,7 @@ from twingraph.project import DEFAULT_SITE_PICTURES
     "(each costs 0.1-0.3 s); the other pages list their partners in the table only.",
 )
 @pass_options
-def site(options: Options, out: Path, base_url: str | None, server_folder: str | None, pictures: int) -> None:
+def site(options: Options, out: Path | None, base_url: str | None, server_folder: str | None, pictures: int) -> None:
     """Validate, then write a static linked-data site: every resource as a page and in four RDF
     formats, with the Apache (.htaccess), nginx and w3id.org rules that negotiate them.
 
@@ -48,9 +46,11 @@ def site(options: Options, out: Path, base_url: str | None, server_folder: str |
     site, so a rebuild changes only what changed. The README's "Publishing on your own web
     server" shows the nginx and Apache set-up.
     """
+    from twingraph.errors import display_path
     from twingraph.static_site.generate import write_site
 
     project = options.project()
+    out = options.output_folder(project, out, "site")
     _warn_placeholders(project, base_url=base_url)
     report = write_site(
         project,
@@ -65,7 +65,7 @@ def site(options: Options, out: Path, base_url: str | None, server_folder: str |
     for iri in report.skipped:
         click.echo(f"Warning: <{iri}> has no page: its path cannot be a file name.", err=True)
     click.echo(
-        f"Wrote {out}: {report.resources:,} resources, {report.files:,} files "
+        f"Wrote {display_path(out)}: {report.resources:,} resources, {report.files:,} files "
         f"({report.written:,} new or changed, {report.unchanged:,} unchanged, {report.removed:,} removed); "
         f"pictures on {report.pictured:,} pages."
     )

@@ -90,6 +90,9 @@ class LoadedGraph:
     files: tuple[ParsedFile, ...]
     # Where files gave one resource different values, and which the precedence rule preferred.
     decisions: tuple[Decision, ...] = ()
+    # How many triples corrections took out of the merge (rdf/corrections.py): then no file's own
+    # graph is what the data says, and a part of the files is read from their corrected merge.
+    withdrawn: int = 0
     # Merges of some of the files (the data without the ontology), made when first asked for.
     _merges: dict[tuple[str, ...], pyoxigraph.NamedNode] = field(default_factory=dict, repr=False, compare=False)
 
@@ -137,12 +140,12 @@ class LoadedGraph:
         files = self.files_for(paths)
         if len(files) == len(self.files):
             return pyoxigraph.DefaultGraph()
-        if len(files) == 1:
+        if len(files) == 1 and not self.withdrawn:
             return pyoxigraph.NamedNode(files[0].graph_name)
         key = tuple(f.graph_name for f in files)
         if key not in self._merges:
             merged = pyoxigraph.NamedNode(f"{MERGE_GRAPH_PREFIX}{len(self._merges)}")
-            _merge(self.store, [pyoxigraph.NamedNode(name) for name in key], merged)
+            _merge(self.store, [pyoxigraph.NamedNode(name) for name in key], merged, within=pyoxigraph.DefaultGraph())
             self._merges[key] = merged
         return self._merges[key]
 
@@ -169,8 +172,9 @@ class LoadedGraph:
         files = sorted(self.files_for(paths), key=lambda f: f.triples, reverse=True)
         if not files:
             return 0
-        if len(files) == len(self.files):
-            answer: Any = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        if len(files) == len(self.files) or self.withdrawn:
+            graph = self._graph_of(paths)
+            answer: Any = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)
             return int(next(iter(answer))[0].value)
         largest, *others = files
         order = {f.graph_name: rank for rank, f in enumerate(files)}
@@ -329,26 +333,34 @@ def _resolved(store: pyoxigraph.Store, files: list[ParsedFile]) -> LoadedGraph:
     if resolution:
         precedence.apply(store, resolution)
     _merge(store, [pyoxigraph.NamedNode(f.graph_name) for f in files], pyoxigraph.DefaultGraph())
-    apply_to_store(store)  # retracted partnerships leave the merge (rdf/corrections.py)
+    withdrawn = apply_to_store(store)  # retracted partnerships leave the merge (rdf/corrections.py)
     if not resolution:
-        return LoadedGraph(store=store, files=tuple(files))
+        return LoadedGraph(store=store, files=tuple(files), withdrawn=withdrawn)
     amended = []
     for file in files:
         removed = frozenset(resolution.removed.get(file.graph_name, ()))
         added = tuple(resolution.added.get(file.graph_name, ()))
         count = file.triples - len(removed) + len(added)
         amended.append(replace(file, removed=removed, added=added, triples=count))
-    return LoadedGraph(store=store, files=tuple(amended), decisions=tuple(resolution.decided))
+    return LoadedGraph(store=store, files=tuple(amended), decisions=tuple(resolution.decided), withdrawn=withdrawn)
 
 
-def _merge(store: pyoxigraph.Store, graphs: Sequence[pyoxigraph.NamedNode], into: Any) -> None:
-    """Put the RDF merge of these graphs into another graph of the store (a set: each triple once)."""
+def _merge(store: pyoxigraph.Store, graphs: Sequence[pyoxigraph.NamedNode], into: Any, *, within: Any = None) -> None:
+    """Put the RDF merge of these graphs into another graph of the store (a set: each triple once);
+    with `within`, only the triples that graph holds too (what corrections left in the default graph)."""
     import pyoxigraph
+
+    def kept(q: pyoxigraph.Quad) -> bool:
+        return (
+            within is None
+            or next(iter(store.quads_for_pattern(q.subject, q.predicate, q.object, within)), None) is not None
+        )
 
     for graph in graphs:
         store.extend(
             pyoxigraph.Quad(q.subject, q.predicate, q.object, into)
             for q in store.quads_for_pattern(None, None, None, graph)
+            if kept(q)
         )
 
 
