@@ -263,4 +263,4 @@ def test_the_site_command_says_what_it_did(tmp_path: Path) -> None:
     assert "… loading and validating" in built.stderr
     # The nginx files name where they were written (--server-folder tells them otherwise).
     assert f'js_path "{out.absolute()}/nginx";' in (out / "nginx/http.conf").read_text(encoding="utf-8")
-    assert os.access(out / "public/index.html", os.R_OK)
+    assert os.access(out / "public/twingraph/index.html", os.R_OK)  # served at the base IRI's path, /twingraph/

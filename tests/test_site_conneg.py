@@ -279,7 +279,8 @@ def test_nginx_without_njs_still_serves_by_the_presence_of_a_type(kassel_site: P
 
 def test_a_site_under_a_sub_path_negotiates_on_nginx_and_apache(tmp_path: Path) -> None:
     """A site built for https://…/twinnings/ and served there (a GitHub Pages project site, a
-    city's web space): the rules carry the path prefix, the links are relative."""
+    city's web space) with the configuration as generated: public/ is the web root on both
+    servers, the files lie under public/twinnings/, the rules carry the path prefix."""
     from tests.conftest import run_cli
     from tests.webservers import apache_missing, apache_server, nginx_missing, nginx_server, readable_folder, remove
 
@@ -291,12 +292,12 @@ def test_a_site_under_a_sub_path_negotiates_on_nginx_and_apache(tmp_path: Path) 
         site = folder / "site"
         built = run_cli("site", "--out", str(site), "--base-url", "http://site.test/twinnings/", "--pictures", "0")
         assert built.returncode == 0, built.stderr
-        shutil.copytree(site / "public", folder / "www" / "twinnings")
+        assert (site / "public" / "twinnings" / "id" / "city" / "kassel.ttl").is_file()
         (folder / "nginx").mkdir()
         (folder / "apache").mkdir()
         with (
-            nginx_server(site, folder / "nginx", root=folder / "www") as nginx,
-            apache_server(folder / "www", folder / "apache") as apache,
+            nginx_server(site, folder / "nginx") as nginx,
+            apache_server(site / "public", folder / "apache") as apache,
         ):
             for server in (nginx, apache):
                 base = server.url + "twinnings/"

@@ -195,7 +195,9 @@ def _write_all(
     """Every file of the site, the resources shared with a forked child."""
     from twingraph.parallel import Pending
 
-    public = PUBLIC + "/"
+    # The files lie where their URLs point under the web root: public/twinnings/… for a site
+    # served at /twinnings/, so that nginx's `root` and Apache's DocumentRoot are public/ alike.
+    public = PUBLIC + hosting.root
     writer = _Writer(staging, previous)
     paths, skipped = _resource_paths(site)
     pictured = _pictured_places(site, pictures)
