@@ -342,3 +342,33 @@ def test_the_ckan_register_twingraph_ships_is_its_licence_table() -> None:
     register = json.loads((REPO / "docs" / "ckan" / "licenses.json").read_text(encoding="utf-8"))
     assert {entry["url"]: entry["title"] for entry in register} == {i: lic.title_en for i, lic in LICENCES.items()}
     assert {e["id"] for e in register} >= {lic.ckan_id for lic in LICENCES.values() if lic.ckan_id}
+
+
+def test_the_files_a_city_gets_speak_its_own_iris_and_languages(jena: City) -> None:
+    made = (jena.root / "data" / "jena.ttl").read_text(encoding="utf-8")
+    assert f"@prefix city: <{BASE}id/city/> ." in made  # the project's prefixes, not twingraph's
+    assert "w3id.org/twingraph/id/" not in made
+    assert "country:rumaenien" in made  # German names transliterate the German way
+    settings = (jena.root / "twingraph.toml").read_text(encoding="utf-8")
+    assert 'spatial = "http://www.wikidata.org/entity/Q3150"' in settings
+    listed = _graph(jena.root / "data" / "partnerstaedte-partners.ttl")
+    texts = [o for o in listed.objects() if isinstance(o, Literal)]
+    assert Literal("line 2 of the list", lang="en") in texts
+    assert not [t for t in texts if t.language == "de" and (" of the list" in t or " in the list:" in t)]
+
+
+def test_the_local_wikidata_script_stands_alone_without_pytest(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    out = tmp_path / "crawl.nt"
+    script = REPO / "benchmarks" / "local_wikidata.py"
+    code = (
+        "import runpy, sys; sys.modules['pytest'] = None; "
+        f"sys.argv = ['local_wikidata.py', {str(out)!r}]; runpy.run_path({str(script)!r}, run_name='__main__')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 1_000_000

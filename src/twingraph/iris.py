@@ -90,8 +90,19 @@ def id_prefixes(base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:
     return {kind: f"{base_iri}id/{kind}/" for kind in RESOURCE_KINDS}
 
 
-def slugify(name: str) -> str:
-    """A stable ASCII slug for a name: 'İzmit' -> 'izmit', 'Västerås' -> 'vasteras'."""
+# German writes its umlauts out in ASCII (Rumänien: Rumaenien, Straße: Strasse); other languages drop the marks.
+_GERMAN_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"})
+
+
+def in_german_ascii(name: str, language: str | None) -> str:
+    """A German name with its umlauts written out, as German transliterates them; any other as it is."""
+    return name.translate(_GERMAN_ASCII) if (language or "").lower().split("-")[0] == "de" else name
+
+
+def slugify(name: str, *, language: str | None = None) -> str:
+    """A stable ASCII slug for a name: 'İzmit' -> 'izmit', 'Västerås' -> 'vasteras', and a German
+    name the German way: 'Rumänien' (de) -> 'rumaenien'."""
+    name = in_german_ascii(name, language)
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     if not slug:

@@ -125,5 +125,7 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str | None, output: P
             )
         body = chunks(net, fmt)  # written as it is made
     else:
-        body = serialize_loaded(loaded, fmt, data_paths=data_paths, languages=options.languages)
+        body = serialize_loaded(
+            loaded, fmt, data_paths=data_paths, languages=options.languages, base_iri=project.settings.base_iri
+        )
     _emit(body, output, inputs=[*ontology_files, *data_paths])

@@ -209,7 +209,7 @@ def wikidata_import(
         else import_graph(client, str(qid), depth=depth, base_iri=base)
     )
     ontology_files, data_paths = project.graph_inputs()
-    _emit(serialize(imported.graph, "turtle"), output, inputs=[*ontology_files, *data_paths])
+    _emit(serialize(imported.graph, "turtle", base_iri=base), output, inputs=[*ontology_files, *data_paths])
     ontology = load_graph(ontology_files, max_bytes=options.max_bytes(project)).graph
     report = validate_graph(imported.graph + ontology, load_shapes(project))
     click.echo(f"Imported {imported.places} places and {imported.partnerships} partnerships from Wikidata.", err=True)

@@ -26,7 +26,8 @@ class Entry:
     status: str | None = None
     status_since: ListDate | None = None
     themes: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # the list's own words, in its language
+    remarks: list[str] = field(default_factory=list)  # twingraph's, in English ("kind in the list: …")
     partner_coordinates: tuple[str, str] | None = None
     place_coordinates: tuple[str, str] | None = None
 
@@ -67,7 +68,7 @@ def entries_of(
         entry.status_since = _date(values, "status_since", row.line, date_format, problems)
         entry.kind, unknown_kind = kind_of(values.get("kind"))
         if unknown_kind:
-            entry.notes.append(f"kind in the list: {unknown_kind}")
+            entry.remarks.append(f"kind in the list: {unknown_kind}")
             problems.warnings.append(
                 (row.line, f"the kind {unknown_kind!r} is none we know: unspecified, kept as a note")
             )
@@ -75,7 +76,7 @@ def entries_of(
         if "themes" in values:
             entry.themes, unknown = themes_of(values["themes"], themes)
             for text in unknown:
-                entry.notes.append(f"theme in the list: {text}")
+                entry.remarks.append(f"theme in the list: {text}")
                 problems.warnings.append((row.line, f"the theme {text!r} is none of ours: kept as a note"))
         if "note" in values:
             entry.notes.append(values["note"])
@@ -100,7 +101,7 @@ def _status(entry: Entry, values: dict[str, str], problems: Problems) -> None:
         return
     status = status_of(values["status"])
     if status is None:
-        entry.notes.append(f"status in the list: {values['status']}")
+        entry.remarks.append(f"status in the list: {values['status']}")
         problems.warnings.append((entry.line, f"the status {values['status']!r} is none we know: kept as a note"))
         return
     when = entry.status_since or (entry.until if status == "Ended" else None)

@@ -122,7 +122,7 @@ def import_list(
     writer.item_names = _item_names(matches, known, client, options.language)
     partnerships, places = _write(writer, entries, matches)
     _keep_project_names(writer.g, loaded)
-    body = serialize(writer.g, "turtle")
+    body = serialize(writer.g, "turtle", base_iri=project.settings.base_iri)
     text = HEADER.format(name=path.name, digest=hashlib.sha256(body).hexdigest()).encode() + body
     together = _project_graph(project, exclude=out, max_bytes=max_bytes, written=(out, text))
     problems.conflicts = _conflicts(together, writer.g)

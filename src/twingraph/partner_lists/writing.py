@@ -29,6 +29,7 @@ from twingraph.iris import (
     SKOS_ALT_LABEL,
     TW,
     WD,
+    in_german_ascii,
     partnership_iri,
     resource_iri,
     slugify,
@@ -91,11 +92,12 @@ class Known:
         return next(iter(found)) if len(found) == 1 else None
 
 
-def ascii_slug(name: str) -> str:
-    """A slug for any script: 'Kyiv' -> 'kyiv', '서울' -> 'seoul', 'Санкт-Петербург' -> 'sankt-peterburg'."""
+def ascii_slug(name: str, *, language: str | None = None) -> str:
+    """A slug for any script: 'Kyiv' -> 'kyiv', '서울' -> 'seoul', 'Санкт-Петербург' -> 'sankt-peterburg';
+    a German name the German way: 'Rumänien' -> 'rumaenien'."""
     from anyascii import anyascii
 
-    return slugify(anyascii(name))
+    return slugify(anyascii(in_german_ascii(name, language)))
 
 
 class ListWriter:
@@ -132,17 +134,18 @@ class ListWriter:
         obj = URIRef(value) if iri else Literal(value, datatype=URIRef(datatype) if datatype else None)
         self.g.add((URIRef(subject), URIRef(predicate), obj))
 
-    def _literal(self, subject: str, predicate: str, text: str) -> None:
+    def _literal(self, subject: str, predicate: str, text: str, *, language: str | None = None) -> None:
+        """A text in the list's language, or in `language` (twingraph's own words are English)."""
         from rdflib import Literal, URIRef
 
-        self.g.add((URIRef(subject), URIRef(predicate), Literal(text, lang=self.language)))
+        self.g.add((URIRef(subject), URIRef(predicate), Literal(text, lang=language or self.language)))
 
     def row_source(self, line: int) -> str:
         """The source of one row: the list, at that line."""
         iri = f"{self.source}-line-{line}"
         if (self._ref(iri), None, None) not in self.g:
             self._add(iri, RDF_TYPE, TW + "Source", iri=True)
-            self._literal(iri, "http://purl.org/dc/terms/title", f"line {line} of the list")
+            self._literal(iri, "http://purl.org/dc/terms/title", f"line {line} of the list", language="en")
             self._add(iri, "http://purl.org/dc/terms/isPartOf", self.source, iri=True)
             self._add(iri, SCHEMA + "url", self.source_url, iri=True)
         return iri
@@ -167,7 +170,7 @@ class ListWriter:
         elif kind == "city" and not qid and (named := self.known.place_named(name)):
             iri = named
         else:
-            slug = ascii_slug(name.text)
+            slug = ascii_slug(name.text, language=self.languages.get(name, self.language))
             iri = resource_iri(kind, slug, base_iri=self.base_iri)
             if iri in self.used:
                 suffix = qid.lower() if qid else country_slug or "2"
@@ -267,6 +270,8 @@ class ListWriter:
                 self._add(iri, TW + "theme", theme, iri=True)
             for note in entry.notes:
                 self._literal(iri, SKOS_NOTE, note)
+            for remark in entry.remarks:
+                self._literal(iri, SKOS_NOTE, remark, language="en")
         self._dates(iri, "start", [(e.since, e.line) for e in entries if e.since])
         # An end is tw:endDate (Wikidata's P582): the list's `until`, else the date its status became "ended".
         ends = [(e.until, e.line) for e in entries if e.until] or [

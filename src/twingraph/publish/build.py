@@ -113,7 +113,8 @@ def build(
 
     def export_rdf() -> dict[str, Path]:
         try:
-            return rdf_files(sorted_triples(read_exact_triples(data_paths, max_bytes=max_bytes)), handover)
+            triples = sorted_triples(read_exact_triples(data_paths, max_bytes=max_bytes))
+            return rdf_files(triples, handover, base_iri=settings.base_iri)
         except OSError as exc:  # a full disk, a file size limit
             raise _not_written(out, exc) from None
 
@@ -182,7 +183,9 @@ def publication(settings: Settings, loaded: LoadedGraph, data_paths: Sequence[Pa
     """
     from twingraph.publish.catalog import data_facts
 
-    return assemble(settings, data_bodies(loaded, data_paths), data_facts(loaded, data_paths))
+    return assemble(
+        settings, data_bodies(loaded, data_paths, base_iri=settings.base_iri), data_facts(loaded, data_paths)
+    )
 
 
 def assemble(settings: Settings, bodies: dict[str, bytes], facts: DataFacts) -> dict[str, tuple[bytes, str]]:
@@ -200,19 +203,20 @@ def assemble(settings: Settings, bodies: dict[str, bytes], facts: DataFacts) -> 
     return contents
 
 
-def rdf_formats(triples: Sequence[Any]) -> Iterator[tuple[str, bytes]]:
-    """The data's sorted triples in each RDF export format (all but the CSV), one at a time."""
+def rdf_formats(triples: Sequence[Any], *, base_iri: str) -> Iterator[tuple[str, bytes]]:
+    """The data's sorted triples in each RDF export format (all but the CSV), one at a time, with
+    prefixes for the resources under the project's `base_iri`."""
     from twingraph.rdf.export import TABLE_NAMES, serialize_triples
 
     for fmt in EXPORT_FORMATS:
         if fmt.name not in TABLE_NAMES:
-            yield fmt.name, serialize_triples(triples, fmt.name)
+            yield fmt.name, serialize_triples(triples, fmt.name, base_iri=base_iri)
 
 
-def rdf_files(triples: Sequence[Any], folder: Path) -> dict[str, Path]:
+def rdf_files(triples: Sequence[Any], folder: Path, *, base_iri: str) -> dict[str, Path]:
     """Each RDF export format written to a file in `folder` as soon as it is made, not held."""
     files = {}
-    for name, body in rdf_formats(triples):
+    for name, body in rdf_formats(triples, base_iri=base_iri):
         files[name] = folder / name
         files[name].write_bytes(body)
     return files
@@ -227,17 +231,18 @@ def network_bodies(loaded: LoadedGraph) -> dict[str, bytes]:
     return {fmt.name: write(net, fmt.name) for fmt in NETWORK_FORMATS}
 
 
-def data_bodies(loaded: LoadedGraph, data_paths: Sequence[Path]) -> dict[str, bytes]:
+def data_bodies(loaded: LoadedGraph, data_paths: Sequence[Path], *, base_iri: str) -> dict[str, bytes]:
     """The data in every published format, by format name."""
     from twingraph.rdf.export import partnership_tables, source_triples
 
     tables = partnership_tables(loaded.store)
-    return {**dict(rdf_formats(source_triples(loaded, data_paths))), **tables, **network_bodies(loaded)}
+    rdf = rdf_formats(source_triples(loaded, data_paths), base_iri=base_iri)
+    return {**dict(rdf), **tables, **network_bodies(loaded)}
 
 
 def distribution_files(settings: Settings, loaded: LoadedGraph, data_paths: Sequence[Path]) -> list[DistributionFile]:
     """The distributions a build publishes, with their real sizes and checksums."""
-    return _distributions(settings, data_bodies(loaded, data_paths), {})
+    return _distributions(settings, data_bodies(loaded, data_paths, base_iri=settings.base_iri), {})
 
 
 def _distributions(

@@ -361,13 +361,15 @@ class _CatalogWriter:
         g, pub = self.g, self.pub
         if not pub.spatial:
             return
-        spatial, scheme = URIRef(pub.spatial), URIRef(_scheme_of(pub.spatial))
+        spatial = URIRef(pub.spatial)
         g.add((self.dataset_node, DCTERMS.spatial, spatial))
         g.add((spatial, RDF.type, DCTERMS.Location))
-        g.add((spatial, RDF.type, SKOS.Concept))
-        g.add((spatial, SKOS.inScheme, scheme))
-        g.add((scheme, RDF.type, SKOS.ConceptScheme))
-        g.add((scheme, DCTERMS.title, Literal("Place", lang="en")))
+        if pub.spatial.startswith(EU):  # a concept of the EU's place vocabulary; a Wikidata item is none
+            scheme = URIRef(_scheme_of(pub.spatial))
+            g.add((spatial, RDF.type, SKOS.Concept))
+            g.add((spatial, SKOS.inScheme, scheme))
+            g.add((scheme, RDF.type, SKOS.ConceptScheme))
+            g.add((scheme, DCTERMS.title, Literal("Place", lang="en")))
         if pub.spatial_centroid:
             g.add(
                 (

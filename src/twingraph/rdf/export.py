@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import TwingraphError
 from twingraph.formats import GRAPH_FORMATS, TABLE_FORMATS, named, names
-from twingraph.iris import DCT_SOURCE, FALLBACK_LANGUAGES, PREFIXES, RDF_TYPE, RDFS_LABEL, SCHEMA_URL, TW
+from twingraph.iris import (
+    DCT_SOURCE,
+    DEFAULT_BASE_IRI,
+    FALLBACK_LANGUAGES,
+    PREFIXES,
+    RDF_TYPE,
+    RDFS_LABEL,
+    SCHEMA_URL,
+    TW,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -89,8 +98,11 @@ def jsonld_context_bytes() -> bytes:
     return resources.files("twingraph").joinpath("rdf/context.jsonld").read_bytes()
 
 
-def serialize(graph: rdflib.Graph, fmt: str, *, ontology: rdflib.Graph | None = None) -> bytes:
-    """Any rdflib graph in one export format, deterministically.
+def serialize(
+    graph: rdflib.Graph, fmt: str, *, ontology: rdflib.Graph | None = None, base_iri: str = DEFAULT_BASE_IRI
+) -> bytes:
+    """Any rdflib graph in one export format, deterministically, with prefixes for the resources
+    under `base_iri` (the project's).
 
     The CSV names kinds, themes and precisions by their labels, which the ontology holds.
     """
@@ -98,21 +110,27 @@ def serialize(graph: rdflib.Graph, fmt: str, *, ontology: rdflib.Graph | None = 
 
     if fmt in TABLE_NAMES:
         return partnership_table(store_of(graph if ontology is None else graph + ontology), fmt)
-    return serialize_triples(sorted_triples(to_oxigraph_triples(graph)), fmt)
+    return serialize_triples(sorted_triples(to_oxigraph_triples(graph)), fmt, base_iri=base_iri)
 
 
 def serialize_loaded(
-    loaded: LoadedGraph, fmt: str, *, data_paths: Sequence[Path], languages: Sequence[str] = ()
+    loaded: LoadedGraph,
+    fmt: str,
+    *,
+    data_paths: Sequence[Path],
+    languages: Sequence[str] = (),
+    base_iri: str = DEFAULT_BASE_IRI,
 ) -> bytes:
     """The data files of a loaded project (the ontology beside them) in one export format; the
     tables name places in the best of `languages` there is."""
     if fmt in TABLE_NAMES:
         return partnership_table(loaded.store, fmt, languages=languages)
-    return serialize_triples(source_triples(loaded, data_paths), fmt)
+    return serialize_triples(source_triples(loaded, data_paths), fmt, base_iri=base_iri)
 
 
-def serialize_triples(triples: Sequence[Any], fmt: str) -> bytes:
-    """Sorted pyoxigraph triples as Turtle, N-Triples, RDF/XML or compacted JSON-LD."""
+def serialize_triples(triples: Sequence[Any], fmt: str, *, base_iri: str = DEFAULT_BASE_IRI) -> bytes:
+    """Sorted pyoxigraph triples as Turtle, N-Triples, RDF/XML or compacted JSON-LD (whose
+    context is twingraph's own document)."""
     import pyoxigraph
 
     from twingraph.rdf import jsonld
@@ -124,15 +142,16 @@ def serialize_triples(triples: Sequence[Any], fmt: str) -> bytes:
     except KeyError:
         raise ExportError(f"unknown export format {fmt!r}.") from None
     return pyoxigraph.serialize(  # type: ignore[return-value]  # bytes when no output is given
-        triples, format=getattr(pyoxigraph.RdfFormat, str(oxigraph_format)), prefixes=export_prefixes()
+        triples, format=getattr(pyoxigraph.RdfFormat, str(oxigraph_format)), prefixes=export_prefixes(base_iri)
     )
 
 
-def export_prefixes() -> dict[str, str]:
-    """The prefixes written into Turtle and RDF/XML: the vocabularies and our resource kinds."""
+def export_prefixes(base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:
+    """The prefixes written into Turtle and RDF/XML: the vocabularies, and the resource kinds
+    under the project's base IRI (city: …/id/city/)."""
     from twingraph.iris import id_prefixes
 
-    return {**PREFIXES, **id_prefixes()}
+    return {**PREFIXES, **id_prefixes(base_iri)}
 
 
 def sorted_triples(triples: Iterable[Any]) -> list[Any]:

@@ -150,7 +150,7 @@ class Handlers:
         from twingraph.rdf.export import export_prefixes
         from twingraph.sparql.results import serialize_graph
 
-        return serialize_graph(triples, fmt, prefixes=export_prefixes())
+        return serialize_graph(triples, fmt, prefixes=export_prefixes(self.site.base_iri))
 
 
 _REASONS = {

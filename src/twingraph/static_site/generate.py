@@ -301,7 +301,10 @@ class _Renderer:
 
         for fmt in GRAPH_FORMATS:
             try:
-                yield name + fmt.suffix, serialize_graph(triples, fmt.name, prefixes=export_prefixes())
+                yield (
+                    name + fmt.suffix,
+                    serialize_graph(triples, fmt.name, prefixes=export_prefixes(self.site.base_iri)),
+                )
             except ResultFormatError:  # RDF/XML cannot write every predicate; the other formats can
                 continue
 

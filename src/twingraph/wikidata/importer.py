@@ -341,9 +341,17 @@ def _literal(date: WikiDate) -> rdflib.Literal:
 
 def entity_name(entity: Entity | None, qid: str) -> str:
     """An item's name: English, else German, else any label, else its QID."""
+    return entity_name_and_language(entity, qid)[0]
+
+
+def entity_name_and_language(entity: Entity | None, qid: str) -> tuple[str, str | None]:
+    """An item's name and its language: English, else German, else any label; else its QID."""
     if entity is None:
-        return qid
-    return entity.labels.get("en") or entity.labels.get("de") or next(iter(entity.labels.values()), qid)
+        return qid, None
+    for tag in ("en", "de", *entity.labels):
+        if tag in entity.labels:
+            return entity.labels[tag], tag
+    return qid, None
 
 
 def _slugs(entities: dict[str, Entity], qids: set[str]) -> dict[str, str]:
@@ -351,7 +359,8 @@ def _slugs(entities: dict[str, Entity], qids: set[str]) -> dict[str, str]:
     wanted: dict[str, str] = {}
     for q in sorted(qids):
         try:
-            wanted[q] = slugify(entity_name(entities.get(q), q))
+            name, language = entity_name_and_language(entities.get(q), q)
+            wanted[q] = slugify(name, language=language)
         except ValueError:
             wanted[q] = q.lower()
     counts: dict[str, int] = {}

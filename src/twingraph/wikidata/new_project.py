@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from twingraph.errors import display_path
-from twingraph.iris import PLACEHOLDER_BASE_IRI, slugify
+from twingraph.iris import PLACEHOLDER_BASE_IRI, WD, slugify
 from twingraph.rdf.output import OutputError
 
 if TYPE_CHECKING:
-    from twingraph.wikidata.client import WikidataClient
+    from twingraph.wikidata.client import Entity, WikidataClient
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def create_project(
     """Make `folder` (missing or empty) a project for the city `qid`, from Wikidata."""
     from twingraph.rdf.export import serialize
     from twingraph.wikidata.client import qid_of
-    from twingraph.wikidata.importer import entity_name, import_graph
+    from twingraph.wikidata.importer import entity_name_and_language, import_graph
 
     _check_empty(folder)
     city = client.entities([qid_of(qid)]).get(qid_of(qid))
@@ -61,17 +61,19 @@ def create_project(
         from twingraph.wikidata.client import WikidataError
 
         raise WikidataError(f"{qid} has no label on the endpoint: is it the city's item (Q…)?")
-    label = entity_name(city, qid)
-    name = slugify(label)
+    label, language = entity_name_and_language(city, qid)
+    name = slugify(label, language=language)
     base = base_iri or f"{PLACEHOLDER_BASE_IRI}{name}/"
     imported = import_graph(client, qid, depth=1, base_iri=base)
-    settings, unchecked = _settings_text(name, label, base, given_base=base_iri, publisher=publisher, licence=licence)
+    settings, unchecked = _settings_text(
+        name, label, base, given_base=base_iri, publisher=publisher, licence=licence, city=city
+    )
     staging: Path | None = None
     try:
         folder.absolute().parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.init-", dir=folder.absolute().parent))
         (staging / "data").mkdir()
-        (staging / "data" / f"{name}.ttl").write_bytes(serialize(imported.graph, "turtle"))
+        (staging / "data" / f"{name}.ttl").write_bytes(serialize(imported.graph, "turtle", base_iri=base))
         (staging / "twingraph.toml").write_text(settings, encoding="utf-8")
         os.chmod(staging, 0o755)
         _check_empty(folder)  # again: something may have appeared meanwhile
@@ -88,6 +90,14 @@ def create_project(
     )  # fmt: skip
 
 
+def _wkt_point(coordinates: str | None) -> str | None:
+    """Wikidata's `Point(lon lat)` as the WKT point DCAT's centroid takes, where it is one."""
+    import re
+
+    match = re.fullmatch(r"\s*Point\(\s*(-?[0-9.]+)\s+(-?[0-9.]+)\s*\)\s*", coordinates or "", re.IGNORECASE)
+    return f"POINT({match[1]} {match[2]})" if match else None
+
+
 def _check_empty(folder: Path) -> None:
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise OutputError(f"{display_path(folder)} exists and is not a folder; give a new or empty folder.")
@@ -98,8 +108,9 @@ def _check_empty(folder: Path) -> None:
 
 
 def _settings_text(
-    name: str, label: str, base: str, *, given_base: str | None, publisher: str | None, licence: str | None
-) -> tuple[str, tuple[str, ...]]:
+    name: str, label: str, base: str, *, given_base: str | None, publisher: str | None, licence: str | None,
+    city: Entity,
+) -> tuple[str, tuple[str, ...]]:  # fmt: skip
     """twingraph.toml, with what must still be checked marked CHECK (and commented out where
     twingraph has no value of its own to offer)."""
     import datetime
@@ -140,7 +151,10 @@ def _settings_text(
     lines += [
         "# CHECK: where `twingraph build` output will be published: download URLs are {base_url}{file}.",
         f"# base_url = {json.dumps(base + 'dist/')}",
+        "# The catalogue's spatial coverage (dct:spatial, which the MQA score counts): the city's item.",
+        f"spatial = {json.dumps(WD + city.qid)}",
         f"spatial_label = {json.dumps(label)}",
+        *([f"spatial_centroid = {json.dumps(point)}"] if (point := _wkt_point(city.coordinates)) else []),
         "# The dataset's dates: update modified when the data changes (in git, git's dates are used).",
         f"issued = {json.dumps(today)}",
         f"modified = {json.dumps(today)}",
