@@ -13,7 +13,7 @@ HARVEST_STAMP := $(HARVEST)/.installed
 CHROMIUM   := /usr/bin/chromium
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench outline venv clean store
+.PHONY: run test lint bench outline venv clean store messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,12 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 	$(BIN)/vulture src/twingraph vulture-allowlist.py --min-confidence 60
+
+## messages: extract the pages' words into the catalogue template and add them to each language's catalogue
+## (src/twingraph/server/locales/; translate what is new, and the test of the catalogues passes again)
+messages: $(TEST_STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --omit-header --sort-output -o src/twingraph/server/locales/twingraph.pot .
+	$(BIN)/pybabel update -i src/twingraph/server/locales/twingraph.pot -d src/twingraph/server/locales -D twingraph --no-location
 
 clean:
 	rm -rf $(VENV) $(HARVEST) dist build .pytest_cache

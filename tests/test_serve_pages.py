@@ -136,3 +136,54 @@ def test_the_downloads_page_says_what_each_file_is_for(live_server) -> None:
     page = httpx.get(live_server.url + "dist/").text
     assert "opens in a spreadsheet" in page
     assert "what a portal&#39;s harvester (CKAN, data.europa.eu) reads" in page
+
+
+def test_the_catalogues_translate_every_word_of_the_pages() -> None:
+    """English is what the templates say; every other language's catalogue translates each word."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    from tests.conftest import REPO
+    from twingraph.server.i18n import LOCALES, languages
+
+    methods = [
+        ("src/twingraph/server/**.py", "python"),
+        ("src/twingraph/static_site/**.py", "python"),
+        ("src/twingraph/server/templates/**.html", "jinja2"),
+    ]
+    options = {"src/twingraph/server/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+    wanted = {
+        message if isinstance(message, str) else message[0]
+        for _file, _line, message, *_rest in extract_from_dir(REPO, methods, options_map=options)
+    }
+    assert len(wanted) > 40
+    assert "de" in languages()
+    for language in languages()[1:]:
+        with (LOCALES / language / "LC_MESSAGES" / "twingraph.po").open("rb") as po:
+            catalogue = read_po(po)
+        translated = {
+            m.id if isinstance(m.id, str) else m.id[0]
+            for m in catalogue
+            if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string)
+        }
+        assert wanted - translated == set(), language
+
+
+def test_pages_speak_the_readers_language(live_server) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    german = httpx.get(
+        live_server.url + "id/city/kassel", headers={"Accept": "text/html", "Accept-Language": "de-DE,de;q=0.9"}
+    )
+    assert '<html lang="de">' in german.text
+    assert '<h2 id="partnerships">Partnerschaften</h2>' in german.text
+    assert ">Gespeicherte Abfragen</a>" in german.text
+    english = httpx.get(
+        live_server.url + "id/city/kassel", headers={"Accept": "text/html", "Accept-Language": "fr, en;q=0.5"}
+    )
+    assert '<html lang="en">' in english.text
+    assert '<h2 id="partnerships">Partnerships</h2>' in english.text
+    index = httpx.get(live_server.url, headers={"Accept": "text/html", "Accept-Language": "de"})
+    assert "Partnerschaften verbinden" in index.text
+    missing = httpx.get(live_server.url + "id/city/atlantis", headers={"Accept": "text/html", "Accept-Language": "de"})
+    assert "<h1>Nicht gefunden</h1>" in missing.text

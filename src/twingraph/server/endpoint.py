@@ -118,7 +118,12 @@ class SparqlHandlers(Handlers):
         if choice.name == "html":
             limits = {"timeout": f"{self.state.options.timeout:g}", "max_rows": f"{self.state.options.max_rows:,}"}
             body = render(
-                "sparql.html", urls=self.urls, title="SPARQL endpoint", endpoint=endpoint, example=_EXAMPLE, **limits
+                "sparql.html",
+                urls=self.urls,
+                lang=self.language(request),
+                endpoint=endpoint,
+                example=_EXAMPLE,
+                **limits,
             )
             return self.respond(request, body, "text/html")
         return self.respond(

@@ -32,21 +32,28 @@ SCHEMA_TYPES = {TW + "Municipality": "City", TW + "CityDistrict": "Administrativ
 
 
 @cache
-def environment() -> jinja2.Environment:
-    """The template environment (autoescaped)."""
+def environment(language: str = "en") -> jinja2.Environment:
+    """The template environment of one language (autoescaped), its words from that language's
+    catalogue (server/i18n.py)."""
     import jinja2
 
-    return jinja2.Environment(
+    from twingraph.server.i18n import translations
+
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("twingraph.server", "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.policies["ext.i18n.trimmed"] = True  # a sentence is one message, however its lines break
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
-def render(template: str, **context: Any) -> bytes:
-    """A template rendered to UTF-8 bytes."""
-    return environment().get_template(template).render(**context).encode("utf-8")
+def render(template: str, *, lang: str = "en", **context: Any) -> bytes:
+    """A template rendered to UTF-8 bytes, its own words in `lang` (one of i18n.languages())."""
+    return environment(lang).get_template(template).render(lang=lang, **context).encode("utf-8")
 
 
 @dataclass

@@ -10,6 +10,7 @@ import anyio
 
 from twingraph.formats import HTML
 from twingraph.server.conneg import NotAcceptable
+from twingraph.server.i18n import page_language
 from twingraph.server.pages import EXTENSIONS, Link, render
 from twingraph.server.responses import RESOURCE_CHOICES, SUFFIXES, Handlers
 from twingraph.server.signposting import LINKSET, link_header, linkset
@@ -62,7 +63,7 @@ class ResourceHandlers(Handlers):
     def _resource_body(self, iri: str, fmt: str, wanted: tuple[str, ...]) -> bytes:
         if fmt == "html":
             context = self.pages.resource(iri, list(wanted))
-            return render("resource.html", urls=self.urls, lang=(wanted or ("en",))[0], **context)
+            return render("resource.html", urls=self.urls, lang=page_language(wanted), **context)
         return self.rdf(self.site.describe(iri), fmt)
 
     async def ontology(self, request: Request) -> Response:
@@ -78,7 +79,12 @@ class ResourceHandlers(Handlers):
 
         def make(name: str) -> bytes:
             if name == "html":
-                return render("ontology.html", urls=self.urls, **self.pages.ontology(self.wanted(request)))
+                return render(
+                    "ontology.html",
+                    urls=self.urls,
+                    lang=self.language(request),
+                    **self.pages.ontology(self.wanted(request)),
+                )
             return self.rdf(self.site.ontology_triples(), name)
 
         links = {"Link": link_header(self.site.signposts("ontology"))}
@@ -105,7 +111,7 @@ class ResourceHandlers(Handlers):
         return self.respond(request, body, "text/html")
 
     def _index_body(self, wanted: tuple[str, ...]) -> bytes:
-        return render("index.html", urls=self.urls, **self.pages.index(list(wanted)))
+        return render("index.html", urls=self.urls, lang=page_language(wanted), **self.pages.index(list(wanted)))
 
     async def catalog(self, request: Request) -> Response:
         ext = request.path_params.get("ext")
@@ -118,7 +124,7 @@ class ResourceHandlers(Handlers):
                 catalog_iri = self._catalog_iri()
                 # Its signposts belong to the catalogue's own IRI (/id/catalog/…), not to this alias.
                 page = {**self.pages.resource(catalog_iri, self.wanted(request)), "signposts": []}
-                return render("resource.html", urls=self.urls, **page)
+                return render("resource.html", urls=self.urls, lang=self.language(request), **page)
             if name in ("turtle", "jsonld"):  # the files build publishes, byte for byte
                 return self.site.files["catalog.ttl" if name == "turtle" else "catalog.jsonld"]
             return self.rdf(_triples_of(self.site.files["catalog.ttl"]), name)
@@ -145,7 +151,7 @@ class ResourceHandlers(Handlers):
             Link(name, self.urls.download(name), note=f"{len(body):,} bytes · {purpose(name, self.site.settings.name)}")
             for name, body in sorted(self.site.files.items())
         ]
-        body = render("downloads.html", urls=self.urls, files=links, title="Downloads")
+        body = render("downloads.html", urls=self.urls, lang=self.language(request), files=links)
         return self.respond(request, body, "text/html")
 
     async def dist_file(self, request: Request) -> Response:

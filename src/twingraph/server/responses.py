@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from twingraph.formats import HTML, JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Format
 from twingraph.server import conneg
 from twingraph.server.conneg import NotAcceptable
+from twingraph.server.i18n import N_, page_language
 from twingraph.server.pages import EXTENSIONS, Pages, render
 from twingraph.server.site import Site, etag
 from twingraph.server.urls import Urls
@@ -90,7 +91,10 @@ class Handlers:
         except NotAcceptable:
             html = False
         if html:
-            body = render("error.html", title=_REASONS.get(status, "Error"), message=message, urls=self.urls)
+            body = render(
+                "error.html", lang=self.language(request), title=_REASONS.get(status, N_("Error")), message=message,
+                urls=self.urls,
+            )  # fmt: skip
             return self.respond(request, body, "text/html", status=status, headers=headers, cache=False)
         return self.respond(
             request, (message + "\n").encode("utf-8"), "text/plain", status=status, headers=headers, cache=False
@@ -145,6 +149,10 @@ class Handlers:
     def wanted(self, request: Request) -> list[str]:
         return conneg.languages(request.headers.get("accept-language"))
 
+    def language(self, request: Request) -> str:
+        """The language of a page's own words for this request (server/i18n.py)."""
+        return page_language(self.wanted(request))
+
     def rdf(self, triples: list[Any], fmt: str) -> bytes:
         """A document of triples, naming our resource kinds' prefixes where they are used."""
         from twingraph.rdf.export import export_prefixes
@@ -154,9 +162,9 @@ class Handlers:
 
 
 _REASONS = {
-    400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable",
-    413: "Request too large", 415: "Unsupported media type", 429: "Too many requests", 500: "Server error",
-    503: "Service unavailable",
+    400: N_("Bad request"), 403: N_("Forbidden"), 404: N_("Not found"), 405: N_("Method not allowed"),
+    406: N_("Not acceptable"), 413: N_("Request too large"), 415: N_("Unsupported media type"),
+    429: N_("Too many requests"), 500: N_("Server error"), 503: N_("Service unavailable"),
 }  # fmt: skip
 
 

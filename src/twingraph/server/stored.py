@@ -23,7 +23,7 @@ class StoredQueryHandlers(SparqlHandlers):
 
         queries = stored_queries(self.site.queries_folder)
         return self.respond(
-            request, render("queries.html", urls=self.urls, title="Stored queries", queries=queries), "text/html"
+            request, render("queries.html", urls=self.urls, lang=self.language(request), queries=queries), "text/html"
         )
 
     async def stored_query(self, request: Request) -> Response:
@@ -53,6 +53,7 @@ class StoredQueryHandlers(SparqlHandlers):
             body = render(
                 "query.html",
                 urls=self.urls,
+                lang=self.language(request),
                 title=stored.title,
                 query=stored,
                 values=values,
@@ -73,14 +74,22 @@ class StoredQueryHandlers(SparqlHandlers):
         if response.status_code != 200:
             message = bytes(response.body).decode("utf-8", "replace").strip()
             body = render(
-                "query.html", urls=self.urls, title=stored.title, query=stored, values=values, error=message, table=None
+                "query.html",
+                urls=self.urls,
+                lang=self.language(request),
+                title=stored.title,
+                query=stored,
+                values=values,
+                error=message,
+                table=None,
             )
             return self.respond(request, body, "text/html", status=response.status_code, cache=False)
         table = self.pages.results_table(json.loads(bytes(response.body)), self.wanted(request))
         query_string = urlencode(values)
         base = self.urls.query(stored.name)
         body = render(
-            "query.html", urls=self.urls, title=stored.title, query=stored, values=values, error=None, table=table,
+            "query.html", urls=self.urls, lang=self.language(request), title=stored.title, query=stored, values=values,
+            error=None, table=table,
             csv_href=f"{base}.csv?{query_string}", json_href=f"{base}.json?{query_string}",
         )  # fmt: skip
         return self.respond(request, body, "text/html")

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from twingraph.server.i18n import N_
 from twingraph.static_site.hosting import (
     Hosting,
     htaccess,
@@ -65,7 +66,7 @@ def index_and_queries(renderer: _Renderer) -> Iterator[tuple[str, bytes]]:
     yield "index.html", render("index.html", urls=pages.urls, lang="en", **pages.index([]))
     queries = stored_queries(site.queries_folder)
     pages = renderer.pages("queries.html")
-    yield "queries.html", render("queries.html", urls=pages.urls, title="Stored queries", queries=queries)
+    yield "queries.html", render("queries.html", urls=pages.urls, queries=queries)
     pages = renderer.pages("queries/x.html")
     for query in queries:
         table = None
@@ -96,7 +97,7 @@ def downloads(renderer: _Renderer) -> Iterator[tuple[str, bytes]]:
         Link(name, name, note=f"{len(body):,} bytes · {purpose(name, site.settings.name)}")
         for name, body in sorted(site.files.items())
     ]
-    yield "dist/index.html", render("downloads.html", urls=pages.urls, files=links, title="Downloads")
+    yield "dist/index.html", render("downloads.html", urls=pages.urls, files=links)
     yield ".well-known/void", site.files["void.ttl"]
 
 
@@ -120,7 +121,7 @@ def crawler_files(renderer: _Renderer, paths: list[str]) -> Iterator[tuple[str, 
     )
     yield "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {url}sitemap.xml\n".encode()
     message = "There is nothing at this address. The index lists what is here."
-    yield "404.html", render("error.html", title="Not found", message=message, urls=Urls(url, static=True))
+    yield "404.html", render("error.html", title=N_("Not found"), message=message, urls=Urls(url, static=True))
     yield ".nojekyll", b""
 
 
