@@ -128,6 +128,13 @@ def test_a_triple_two_files_state_is_counted_once_locally_on_serve_in_the_site_a
     with twingraph_server(cwd=jena.root) as served, oxigraph_server(pushed_to) as store:
         pushed = jena.cli("push", "--endpoint", store.store_url, "--no-validate")
         assert pushed.returncode == 0, pushed.stderr
+        # The city's page lists each partner once, and the index counts each partnership once.
+        page = urllib.request.urlopen(served.url + "id/city/jena", timeout=30).read().decode()
+        table = page.split('<h2 id="partnerships">')[1].split("</table>")[0]
+        assert table.count("<tr><td>") == 13
+        assert table.count('href="/id/city/aubervilliers"') == 1
+        index = urllib.request.urlopen(served.url, timeout=30).read().decode()
+        assert "13 partnerships join 14 places" in index
         dataset = f"{BASE}id/dataset/jena"
         for name, query in queries.items():
             on_serve = run_remote(Endpoint(served.url + "sparql"), query, values[name])
@@ -184,7 +191,9 @@ def test_a_country_wikidata_cannot_confirm_is_no_match_and_a_misspelling_is_only
     rows = _review_rows(jena.review)
     petersburg = rows["Saint Petersburg"]
     assert (petersburg["state"], petersburg["candidates"], petersburg["qid"]) == ("unconfirmed", "Q49236", "")
-    assert "unconfirmed place 'Saint Petersburg': Wikidata does not place Q49236 in 'Russland'" in jena.imported
+    assert (
+        "unconfirmed place 'Saint Petersburg': Wikidata cannot confirm that Q49236 lies in 'Russland'" in jena.imported
+    )
     assert rows["Erlangen"]["state"] == "unconfirmed"
     berkely = rows["Berkely"]
     assert (berkely["state"], berkely["qid"]) == ("unmatched", "")
@@ -208,9 +217,19 @@ def test_the_review_loop_forgets_nothing_and_publishes_no_misspelling(wikidata: 
     city = make_city(tmp_path, wikidata)
     before = _review_rows(city.review)
     _fill_in(city.review, "Berkely", "Q484678")  # a person answers one row
+    # … and keeps a note of their own in a column twingraph does not know: it stays.
+    text = city.review.read_text(encoding="utf-8").splitlines()
+    text = [
+        text[0] + ",checked by",
+        *(line + (",Anna" if line.startswith("place,Berkely") else ",") for line in text[1:]),
+    ]
+    city.review.write_text("\r\n".join(text) + "\r\n", encoding="utf-8")
     second = city.import_list()
     assert "1 chosen in the review" in second.stdout, second.stdout
     after = _review_rows(city.review)
+    assert after["Berkely"]["checked by"] == "Anna"
+    for row in (*before.values(), *after.values()):
+        row.pop("checked by", None)
     assert after["Berkely"]["state"] == "reviewed"
     assert after["Berkely"]["qid"] == "Q484678"
     assert {n: r for n, r in after.items() if n != "Berkely"} == {n: r for n, r in before.items() if n != "Berkely"}
@@ -222,7 +241,11 @@ def test_the_review_loop_forgets_nothing_and_publishes_no_misspelling(wikidata: 
         "--lang", "de", "--review", str(city.review), "--no-reconcile",
     )  # fmt: skip
     assert offline.stdout.split("\n")[1] == second.stdout.split("\n")[1]  # Wikidata: 14 matched, …
-    assert _review_rows(city.review) == after
+    again = _review_rows(city.review)
+    assert again["Berkely"]["checked by"] == "Anna"
+    for row in again.values():
+        row.pop("checked by")
+    assert again == after
     assert data.read_bytes() == written
     # A person confirms Erlangen, which Wikidata places in no country: the list's country then
     # reaches the place the project had without one, sourced to the list's row.

@@ -114,7 +114,9 @@ def describe(done: Any) -> list[str]:
         if match.state == AMBIGUOUS:
             lines.append(f"  ambiguous {name}: {choices}{near}")
         elif match.state == UNCONFIRMED:
-            lines.append(f"  unconfirmed {name}: Wikidata does not place {choices} in {match.name.country!r}{near}")
+            lines.append(
+                f"  unconfirmed {name}: Wikidata cannot confirm that {choices} lies in {match.name.country!r}{near}"
+            )
         elif match.state == UNMATCHED:
             lines.append(f"  unmatched {name}{near}")
     for line, why in done.problems.skipped:

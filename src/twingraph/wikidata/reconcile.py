@@ -80,6 +80,9 @@ class Review:
     chosen: dict[Name, str] = field(default_factory=dict)
     matched: dict[Name, str] = field(default_factory=dict)
     rows: dict[Name, list[str]] = field(default_factory=dict)
+    # Columns a person added (a comment, who checked it): kept, with their cells, in every row.
+    extra_columns: tuple[str, ...] = ()
+    extra: dict[Name, list[str]] = field(default_factory=dict)
 
     def as_written(self, name: Name) -> Match | None:
         """A name's row as the table has it (its state and candidates), for a run that matches nothing."""
@@ -178,14 +181,16 @@ def suggest(matches: Sequence[Match], known: dict[str, tuple[str, str]]) -> None
 def review_table(matches: Sequence[Match], review: Review | None = None) -> bytes:
     """The review table: a row per name; fill `qid` where a person has chosen. Rows of an
     earlier table whose names this run did not have are kept as they were."""
+    review = review or Review()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(REVIEW_COLUMNS)
+    writer.writerow([*REVIEW_COLUMNS, *review.extra_columns])
     rows = {match.name: _row(match) for match in matches}
-    for name, row in (review.rows if review else {}).items():
+    for name, row in review.rows.items():
         rows.setdefault(name, row)
+    blank = [""] * len(review.extra_columns)
     for name in sorted(rows, key=lambda n: (n.kind, n.text, n.country)):
-        writer.writerow(rows[name])
+        writer.writerow([*rows[name], *review.extra.get(name, blank)])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -204,13 +209,16 @@ def read_review(path: Path) -> Review:
     if not path.exists():
         return Review()
     try:
-        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        table = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+        rows = list(table)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"{display_path(path)} cannot be read as a review table: {exc}.") from None
-    review = Review()
+    added = tuple(c for c in table.fieldnames or () if c and c not in REVIEW_COLUMNS)
+    review = Review(extra_columns=added)
     for number, row in enumerate(rows, start=2):
         name = Name(row.get("kind") or "place", row.get("name") or "", row.get("country") or "")
         review.rows[name] = [(row.get(column) or "") for column in REVIEW_COLUMNS]
+        review.extra[name] = [(row.get(column) or "") for column in added]
         qid = (row.get("qid") or "").strip()
         if not qid:
             continue
