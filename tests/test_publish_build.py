@@ -90,9 +90,9 @@ def test_a_serializer_failure_leaves_the_previous_dist(first_build: Path, tmp_pa
     code = (
         "import sys, twingraph.rdf.export as e\n"
         "real = e.serialize_triples\n"
-        "def failing(triples, fmt):\n"
+        "def failing(triples, fmt, **options):\n"
         "    if fmt == 'rdfxml': raise RuntimeError('serializer broke')\n"
-        "    return real(triples, fmt)\n"
+        "    return real(triples, fmt, **options)\n"
         "e.serialize_triples = failing\n"
         "from twingraph.cli import cli\n"
         f"cli(['build', '--out', {str(out)!r}])\n"
