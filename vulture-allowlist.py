@@ -15,6 +15,7 @@ wikidata_import  # noqa
 import_csv  # noqa
 reciprocity_report  # noqa
 coverage_report  # noqa
+licences  # noqa
 # rdflib calls the store adapter with this keyword argument.
 queryGraph  # noqa
 # A field of the MQA indicator table: the dimension each indicator belongs to, as the MQA names it.
