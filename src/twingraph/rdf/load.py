@@ -350,11 +350,13 @@ def _merge(store: pyoxigraph.Store, graphs: Sequence[pyoxigraph.NamedNode], into
     with `within`, only the triples that graph holds too (what corrections left in the default graph)."""
     import pyoxigraph
 
+    if within is None:  # in Oxigraph: twice as fast as building the quads in Python (World: 0.5 s, not 1.2 s)
+        target = "DEFAULT" if isinstance(into, pyoxigraph.DefaultGraph) else f"<{into.value}>"
+        store.update("; ".join(f"ADD <{graph.value}> TO {target}" for graph in graphs))
+        return
+
     def kept(q: pyoxigraph.Quad) -> bool:
-        return (
-            within is None
-            or next(iter(store.quads_for_pattern(q.subject, q.predicate, q.object, within)), None) is not None
-        )
+        return next(iter(store.quads_for_pattern(q.subject, q.predicate, q.object, within)), None) is not None
 
     for graph in graphs:
         store.extend(
