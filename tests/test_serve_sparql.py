@@ -224,3 +224,18 @@ def test_the_query_form_page(live_server) -> None:
     page = httpx.get(live_server.url + "sparql", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert "<textarea" in page.text
+
+
+def test_a_long_flat_query_is_a_400_naming_the_limit_and_costs_no_worker(live_server) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    from tests.test_sparql_text import FLAT_QUERIES
+
+    for name, text in FLAT_QUERIES.items():
+        answer = httpx.post(live_server.url + "sparql", data={"query": text}, timeout=60)
+        assert answer.status_code == 400, name
+        assert "the limit is" in answer.text, name
+    ask = httpx.get(
+        live_server.url + "sparql", params={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert ask.json()["boolean"] is True

@@ -153,3 +153,42 @@ def test_a_declared_label_without_its_pattern_is_refused(tmp_path) -> None:  # t
     path.write_text("# labels: name\nSELECT ?name WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?name }\n")
     with pytest.raises(InputError, match=r"# labels: names \?name, but the query has no pattern"):
         read_stored_query(path)
+
+
+def test_every_stored_query_stays_far_inside_the_size_bounds() -> None:
+    from pathlib import Path
+
+    from twingraph.sparql import guard
+    from twingraph.sparql.query import stored_queries
+    from twingraph.sparql.text import query_size
+
+    folder = Path(__file__).resolve().parents[1] / "queries"
+    for query in stored_queries(folder):
+        size = query_size(query.in_languages(["fr", "it", "es", "pl"]).sparql)  # six languages: the longest form
+        assert size.characters * 10 < guard.MAX_QUERY_CHARACTERS, query.name
+        assert size.terms * 10 < guard.MAX_QUERY_TERMS, query.name
+        assert size.operators * 10 < guard.MAX_QUERY_OPERATORS, query.name
+        assert size.unions * 10 < guard.MAX_QUERY_UNIONS, query.name
+
+
+FLAT_QUERIES = {
+    "or-terms": "SELECT * WHERE { ?s ?p ?o FILTER(" + " || ".join(f"?o = {i}" for i in range(10_000)) + ") }",
+    "sum": "SELECT * WHERE { ?s ?p ?o FILTER(?o = " + " + ".join(["1"] * 20_000) + ") }",
+    "union": "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 5_000) + " }",
+    "path": "SELECT * WHERE { ?s " + "/".join(["<urn:p>"] * 5_000) + " ?o }",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLAT_QUERIES))
+def test_a_long_flat_query_is_refused_before_any_parser_sees_it(name: str) -> None:
+    """Oxigraph's parser segfaults on the first two; the last two ran for minutes."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "twingraph", "sparql", "-"], input=FLAT_QUERIES[name], capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "; the limit is " in done.stderr
+    assert "Traceback" not in done.stderr

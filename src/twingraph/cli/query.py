@@ -268,7 +268,9 @@ def query_run(options: Options, name: str, pairs: tuple[str, ...], **kwargs: Any
 def sparql(options: Options, text: str, **kwargs: Any) -> None:
     """Run an ad-hoc SPARQL query (QUERY, or - to read it from stdin).
 
-    Local queries are read-only and offline: updates, LOAD, FROM and SERVICE are refused.
+    Local queries are read-only and offline: updates, LOAD, FROM and SERVICE are refused, and
+    so are queries nested over 100 deep or over 256 KiB, 20,000 terms, 2,000 operators or 200
+    UNION branches (exit 2).
     """
     from twingraph.sparql.query import adhoc_query
 

@@ -64,8 +64,9 @@ def serve(
     Every IRI under the base (…/id/city/kassel) answers in HTML, Turtle, JSON-LD, RDF/XML or
     N-Triples by the Accept header, `?format=` or an extension (.ttl, .jsonld, .rdf, .nt, .html).
     /sparql speaks the SPARQL 1.1 Protocol; queries that overrun --timeout are stopped, and
-    one client runs at most --max-client-queries at once (more wait, then get 429).
-    Data that does not conform to the shapes is not served (exit 1).
+    one client runs at most --max-client-queries at once (more wait, then get 429). A query
+    nested over 100 deep, or over 256 KiB, 20,000 terms, 2,000 operators or 200 UNION branches,
+    gets a 400 before it is parsed. Data that does not conform to the shapes is not served (exit 1).
     """
     from twingraph.shacl.validate import DataDoesNotConform
 

@@ -18,7 +18,7 @@ from twingraph.errors import TwingraphError
 class QueryRefused(TwingraphError):
     """A SPARQL query or update asks for something twingraph does not do locally.
 
-    `kind` says which: "syntax", "update", "load", "dataset" (FROM, FROM NAMED) or "service",
+    `kind` says which: "syntax", "size", "update", "load", "dataset" (FROM, FROM NAMED) or "service",
     so that callers (the CLI, the HTTP endpoint) can answer each in their own terms.
     """
 
@@ -35,13 +35,44 @@ _RISKY_KEYWORDS = {"SERVICE", "FROM", "LOAD", "INSERT", "DELETE", "CLEAR", "CREA
 # Deeper nesting than any real query has; the parsers recurse per level, and Oxigraph's
 # overflows its stack (a crash, not an error) somewhere below 5,000.
 MAX_NESTING = 100
+# A query that is long and flat crashes the parsers as deep nesting does (Oxigraph's segfaults
+# on 10,000 `||` or 20,000 `+`), and a 5,000-way UNION or path runs for minutes. These bounds
+# are far above any real query's: the largest stored query, with its names in six languages,
+# has 7,800 characters, 1,330 terms, 172 operators and one UNION (tests/test_sparql_text.py).
+MAX_QUERY_CHARACTERS = 256 * 1024
+MAX_QUERY_TERMS = 20_000
+MAX_QUERY_OPERATORS = 2_000
+MAX_QUERY_UNIONS = 200
+
+
+def check_size(sparql: str) -> None:
+    """Raise `QueryRefused` for a query larger than the bounds above, before anything parses it."""
+    from twingraph.sparql.text import query_size
+
+    if len(sparql) > MAX_QUERY_CHARACTERS:
+        raise QueryRefused(
+            f"the query is {len(sparql):,} characters long; the limit is {MAX_QUERY_CHARACTERS:,}.", kind="size"
+        )
+    size = query_size(sparql)
+    for count, limit, what in (
+        (size.terms, MAX_QUERY_TERMS, "terms"),
+        (size.operators, MAX_QUERY_OPERATORS, "operators (||, &&, +, =, path steps, …)"),
+        (size.unions, MAX_QUERY_UNIONS, "UNION branches"),
+    ):
+        if count > limit:
+            raise QueryRefused(
+                f"the query has {count:,} {what}; the limit is {limit:,}. No query of the data needs as many: "
+                "split it, or use a VALUES block for many alternatives.",
+                kind="size",
+            )
 
 
 def check_offline_read_only(sparql: str, *, allow_service: bool = False) -> None:
-    """Raise `QueryRefused` for queries nested deeper than MAX_NESTING, updates, LOAD,
-    FROM/FROM NAMED and (unless allowed) SERVICE."""
+    """Raise `QueryRefused` for queries larger than the size bounds or nested deeper than
+    MAX_NESTING, updates, LOAD, FROM/FROM NAMED and (unless allowed) SERVICE."""
     from twingraph.sparql.text import nesting_depth
 
+    check_size(sparql)
     depth = nesting_depth(sparql)
     if depth > MAX_NESTING:
         raise QueryRefused(

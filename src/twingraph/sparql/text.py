@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from twingraph.errors import TwingraphError
@@ -169,6 +170,36 @@ def nesting_depth(query: str) -> int:
         elif match.lastgroup in ("brace", "other") and text in "})]":
             depth = max(0, depth - 1)
     return deepest
+
+
+@dataclass(frozen=True)
+class QuerySize:
+    """How much a query asks the parser and the engine to hold: its length, its terms (tokens
+    outside comments), its operators (`|| && + - * / = < > ! ^ |`, path steps among them) and
+    its UNION branches."""
+
+    characters: int
+    terms: int
+    operators: int
+    unions: int
+
+
+_OPERATOR_CHARACTERS = frozenset("|&+-*/=<>!^")
+
+
+def query_size(query: str) -> QuerySize:
+    """The size of a query, counted in one pass of the tokenizer (no parse)."""
+    terms = operators = unions = 0
+    for match in _TOKEN.finditer(query):
+        kind = match.lastgroup
+        if kind == "comment" or (kind == "other" and match.group().isspace()):
+            continue
+        terms += 1
+        if kind == "other" and match.group() in _OPERATOR_CHARACTERS:
+            operators += 1
+        elif kind == "word" and match.group().upper() == "UNION":
+            unions += 1
+    return QuerySize(len(query), terms, operators, unions)
 
 
 def keywords(query: str) -> list[str]:
