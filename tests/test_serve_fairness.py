@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -85,3 +86,33 @@ def test_x_forwarded_for_is_believed_only_from_trusted_proxies(peer: str, forwar
     state = App.__new__(App)
     state.options = options
     assert state.client_of(_request(peer, forwarded)) == client
+
+
+def test_a_worker_that_dies_is_reported_by_its_signal_not_guessed() -> None:
+    """A worker that ends mid-query (Oxigraph's abort on a fault, the memory running out) gets a
+    500 that says how it ended, and a new worker takes its place."""
+    import os
+    import signal
+    import threading
+    import time
+
+    import httpx
+
+    from tests.servers import twingraph_server
+
+    with twingraph_server("--timeout", "60", "--workers", "1", "--max-client-queries", "1") as server:
+        query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
+        answers: list[httpx.Response] = []
+        asking = threading.Thread(
+            target=lambda: answers.append(httpx.post(server.url + "sparql", data={"query": query}, timeout=120))
+        )
+        asking.start()
+        time.sleep(2)  # the query is running in the one worker
+        for task in os.listdir(f"/proc/{server.process.pid}/task"):
+            children = Path(f"/proc/{server.process.pid}/task/{task}/children").read_text().split()
+            for child in children:
+                os.kill(int(child), signal.SIGABRT)
+        asking.join(120)
+        assert answers[0].status_code == 500
+        assert "the query engine failed: its process ended with SIGABRT" in answers[0].text
+        assert httpx.get(server.url + "sparql", params={"query": "ASK {}"}, timeout=60).status_code == 200

@@ -214,3 +214,22 @@ def test_status_changes_conform_to_the_shapes(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "suspended.ttl", tmp_path / "suspended.ttl")
     checked = run_cli("validate", str(REPO / "data" / "kassel.ttl"), str(tmp_path / "suspended.ttl"))
     assert checked.returncode == 0, checked.stdout
+
+
+def test_a_fault_of_the_query_engine_is_exit_2_not_an_abort(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Oxigraph 0.5 aborts (a Rust panic, SIGABRT) on some queries, such as an ORDER BY over
+    Kassel's cross product; the command runs the query in a child and says what happened."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys, twingraph.sparql.query as q\n"
+        "q.answer_local = lambda *args, **kwargs: os.abort()\n"
+        "from twingraph.cli import main\n"
+        "sys.argv = ['twingraph', 'sparql', 'SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1']\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "the query engine failed on this query (ended with SIGABRT" in done.stderr
+    assert "Traceback" not in done.stderr

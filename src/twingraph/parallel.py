@@ -79,10 +79,24 @@ def _remove_stale_handovers(folder: Path) -> None:
 class Pending(Generic[T]):
     """A step running in a forked child (or, where forking is unsafe, deferred until `result`)."""
 
-    def __init__(self, step: Callable[[], T], *, folder: Path | None = None) -> None:
+    def __init__(
+        self,
+        step: Callable[[], T],
+        *,
+        folder: Path | None = None,
+        on_signal: Callable[[int], Exception] | None = None,
+        quiet: bool = False,
+    ) -> None:
         """Start `step` in a forked child. Its result is handed over in a file in `folder`
-        (default: the temporary folder), named with this process's ID."""
+        (default: the temporary folder), named with this process's ID.
+
+        With `on_signal`, a child that a signal ends (a native library's abort or crash) raises
+        what it returns for the signal's number, rather than running the step again here, which
+        would end this process the same way; `quiet` silences the child's stderr (a panic's
+        backtrace), and its errors are raised here as they were raised there.
+        """
         self._step = step
+        self._on_signal = on_signal
         self._pid: int | None = None
         self._path: Path | None = None
         where = Path(folder) if folder is not None else Path(tempfile.gettempdir())
@@ -97,14 +111,22 @@ class Pending(Generic[T]):
             pid = os.fork()
             if pid == 0:  # the child: run, write the outcome, and leave without running the parent's cleanup
                 _die_with_parent(parent)
+                if quiet:
+                    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
                 status = 0
                 try:
                     outcome: tuple[str, Any] = ("ok", step())
                 except BaseException as exc:
-                    outcome, status = ("error", f"{exc}" if isinstance(exc, TwingraphError) else repr(exc)), 1
+                    message = f"{exc}" if isinstance(exc, TwingraphError) else repr(exc)
+                    outcome, status = (("raised", exc) if quiet else ("error", message)), 1
                 try:
                     with open(name, "wb") as out:
-                        pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+                        try:
+                            pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+                        except (pickle.PicklingError, TypeError, AttributeError):
+                            out.seek(0)
+                            out.truncate()
+                            pickle.dump(("error", repr(outcome[1])), out, protocol=pickle.HIGHEST_PROTOCOL)
                 finally:
                     os._exit(status)
             self._pid = pid
@@ -113,10 +135,12 @@ class Pending(Generic[T]):
         """The step's value; raises ChildFailed with the child's message if it failed."""
         if self._pid is None:
             return self._step()
-        os.waitpid(self._pid, 0)
+        _, status = os.waitpid(self._pid, 0)
         self._pid = None
         assert self._path is not None
         try:
+            if self._on_signal is not None and os.WIFSIGNALED(status):
+                raise self._on_signal(os.WTERMSIG(status))
             with open(self._path, "rb") as stream:
                 kind, value = pickle.load(stream)
         except (OSError, EOFError, pickle.UnpicklingError):
@@ -124,6 +148,8 @@ class Pending(Generic[T]):
             return self._step()
         finally:
             self._path.unlink(missing_ok=True)
+        if kind == "raised":
+            raise value
         if kind != "ok":
             raise ChildFailed(str(value))
         return value  # type: ignore[no-any-return]

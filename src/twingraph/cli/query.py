@@ -106,7 +106,7 @@ def _run_and_write(
     """Run a stored or ad-hoc query locally or remotely, and write its result."""
     from twingraph.iris import dataset_iri
     from twingraph.rdf.output import refuse_inputs
-    from twingraph.sparql.query import answer_local, run_remote
+    from twingraph.sparql.query import answer_contained, run_remote
 
     project = options.project()
     stored = stored.in_languages(options.languages)
@@ -136,7 +136,7 @@ def _run_and_write(
         from twingraph.rdf.load import load_project_graph
 
         loaded = load_project_graph(project, data_paths, max_bytes=options.max_bytes(project))
-        answer = answer_local(loaded, stored, values, allow_service=allow_service)
+        answer = answer_contained(loaded, stored, values, allow_service=allow_service)
         if _empty(answer):
             _hint_similar_places(loaded, stored, values)
     _write_result(answer, fmt, output, wide=wide)

@@ -43,7 +43,29 @@ class ClientBusy(TwingraphError):
 
 
 class WorkerFailed(TwingraphError):
-    """A worker died while running a query (out of memory, say); a new one takes its place."""
+    """A worker died while running a query (an engine fault, or the memory ran out); a new one takes its place."""
+
+
+def ended_by(exit_code: int | None) -> str:
+    """What is known of how a process ended, from its exit code (negative: the signal)."""
+    import signal
+
+    if exit_code is None:
+        return "its process stopped answering"
+    if exit_code >= 0:
+        return f"its process exited with status {exit_code}"
+    number = -exit_code
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = f"signal {number}"
+    why = {
+        int(signal.SIGABRT): "an internal fault of the engine (Oxigraph aborts on one, as on an ORDER BY over a large "
+        "cross product)",
+        int(signal.SIGSEGV): "a crash of the engine",
+        int(signal.SIGKILL): "killed, as the system does when memory runs out",
+    }.get(number, "ended by a signal")
+    return f"its process ended with {name}: {why}"
 
 
 @dataclass(frozen=True)
@@ -185,8 +207,10 @@ class QueryPool:
             reply: QueryReply = worker.conn.recv()
             returned = worker
         except (EOFError, OSError):
+            worker.process.join(2)
+            code = worker.process.exitcode
             self._replace(worker)
-            raise WorkerFailed("the query stopped its worker (out of memory?); it was not answered.") from None
+            raise WorkerFailed(f"the query engine failed: {ended_by(code)}; the query was not answered.") from None
         finally:
             self._release(client, returned)
         return reply

@@ -245,6 +245,32 @@ def answer_local(
         return sort_lists(answer_from_oxigraph(result, max_rows=max_rows), query.lists)
 
 
+def answer_contained(
+    loaded: LoadedGraph,
+    query: StoredQuery,
+    values: Mapping[str, str] | None = None,
+    *,
+    allow_service: bool = False,
+    max_rows: int | None = None,
+) -> Answer:
+    """`answer_local` in a forked child, so that a fault of the engine ends the child, not the
+    command: Oxigraph 0.5 aborts on some queries (an ORDER BY over a large cross product, the
+    README's known limits), and a Rust panic cannot be caught. Errors are raised as locally."""
+    from twingraph.parallel import Pending
+
+    def failed(signal_number: int) -> Exception:
+        from twingraph.server.pool import ended_by
+
+        return QueryRefused(
+            f"the query engine failed on this query ({ended_by(-signal_number).removeprefix('its process ')}). "
+            "Narrow the query (fewer rows to sort, no cross product), or see the README's known limits.",
+            kind="engine",
+        )
+
+    step = lambda: answer_local(loaded, query, values, allow_service=allow_service, max_rows=max_rows)  # noqa: E731
+    return Pending(step, on_signal=failed, quiet=True).result()
+
+
 @contextmanager
 def _engine_errors() -> Iterator[None]:
     """Oxigraph's syntax errors and failed SERVICE calls as one-line refusals."""
