@@ -296,3 +296,17 @@ def test_city_pages_show_their_map_and_timeline_and_the_index_the_network(live_s
     assert "best-connected" in index
     source = httpx.get(live_server.url + "id/source/eine-reise-en", headers={"Accept": "text/html"}).text
     assert "<svg" not in source
+
+
+def test_media_types_are_case_insensitive_and_link_is_readable_across_origins(live_server) -> None:  # type: ignore[no-untyped-def]
+    """RFC 9110: TEXT/TURTLE is text/turtle (nginx and Apache answer Turtle to it, so must serve);
+    a script on another site reads the signposting Link header only if it is exposed."""
+    import httpx
+
+    shouted = httpx.get(live_server.url + "id/city/kassel", headers={"Accept": "TEXT/TURTLE"})
+    assert shouted.headers["content-type"].startswith("text/turtle")
+    void = httpx.get(live_server.url + ".well-known/void", headers={"Accept": "Text/Turtle"})
+    assert void.status_code == 200
+    assert void.headers["content-type"].startswith("text/turtle")
+    exposed = [h.strip() for h in shouted.headers["access-control-expose-headers"].split(",")]
+    assert "Link" in exposed

@@ -239,3 +239,13 @@ def test_a_long_flat_query_is_a_400_naming_the_limit_and_costs_no_worker(live_se
         live_server.url + "sparql", params={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"}
     )
     assert ask.json()["boolean"] is True
+
+
+def test_an_empty_answer_from_serve_gets_no_false_hint_about_the_dataset_graph(live_server) -> None:  # type: ignore[no-untyped-def]
+    """serve's default graph holds the data, so an empty answer there is the data's answer."""
+    from tests.conftest import run_cli
+
+    done = run_cli("query", "run", "suspended", "--endpoint", live_server.url + "sparql")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["partnership,name,since,source"] or "(0 rows)" in done.stdout
+    assert "Add --graph" not in done.stderr

@@ -165,14 +165,18 @@ def _hint_similar_places(loaded: Any, stored: Any, values: dict[str, str]) -> No
 
 def _hint_dataset_graph(project: Project, endpoint: str, *, timeout: float) -> None:
     """An empty answer from a store that holds the dataset only in its named graph (as `push`
-    writes it): say so, rather than leave "(0 rows)" to look like the data's answer."""
-    from twingraph.iris import dataset_iri
+    writes it): say so, rather than leave "(0 rows)" to look like the data's answer. Said only
+    where it is true: not where the default graph holds the data too (as on `serve`)."""
+    from twingraph.iris import TW, dataset_iri
     from twingraph.sparql.query import adhoc_query, run_remote
     from twingraph.sparql.remote import EndpointError
     from twingraph.sparql.text import iri
 
     graph = dataset_iri(project.settings.name, base_iri=project.settings.base_iri)
-    probe = adhoc_query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}")
+    # The dataset's graph holds a partnership that the default graph does not.
+    probe = adhoc_query(
+        f"ASK {{ GRAPH {iri(graph)} {{ ?p a <{TW}Partnership> }} FILTER NOT EXISTS {{ ?p a <{TW}Partnership> }} }}"
+    )
     try:
         held = run_remote(_endpoint(endpoint, timeout=min(timeout, 10.0)), probe, {}).askAnswer
     except EndpointError:

@@ -32,10 +32,16 @@ def clean_accept(header: str | None) -> str:
     """
     if not header or not header.strip():
         return "*/*"
-    entries = [entry.strip() for entry in header.split(",") if _ACCEPT_ENTRY.match(entry)]
+    # Media types are case-insensitive (RFC 9110, 8.3.1): TEXT/TURTLE is text/turtle.
+    entries = [_lower_media_range(entry.strip()) for entry in header.split(",") if _ACCEPT_ENTRY.match(entry)]
     if not any(_Q_PARAMETER.search(entry) for entry in entries):
         entries = [_weighed_wildcard(entry) for entry in entries]
     return ",".join(entries)
+
+
+def _lower_media_range(entry: str) -> str:
+    media_range, semicolon, parameters = entry.partition(";")
+    return media_range.strip().lower() + semicolon + parameters
 
 
 def _weighed_wildcard(entry: str) -> str:

@@ -25,7 +25,7 @@ RESOURCE_CHOICES = [N_TRIPLES, JSON_LD, RDF_XML, TURTLE, HTML]
 ERROR_CHOICES = [Format("text", "plain text", "text/plain"), HTML]
 SUFFIXES = {suffix: name for name, suffix in EXTENSIONS.items()}
 TEXT_TYPES = ("text/", "application/n-triples", "application/sparql-query")
-CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Content-Location, ETag, Vary"}
+CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Content-Location, ETag, Link, Vary"}
 # The pages have no scripts and load nothing from elsewhere; their styles are inline.
 SECURITY = {
     "X-Content-Type-Options": "nosniff",
