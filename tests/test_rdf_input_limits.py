@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, run_cli
 
 
@@ -55,3 +57,45 @@ def test_a_parameter_given_twice_is_refused() -> None:
     result = run_cli("query", "run", "partners", "-p", "city=Kassel", "-p", "city=Florence")
     assert result.returncode == 2
     assert "city is given twice ('Kassel' and 'Florence')" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "code_point"),
+    [
+        ("raw.ttl", '<urn:a> <http://www.w3.org/2000/01/rdf-schema#label> "x\x0by"@en .\n', "U+000B"),
+        ("escaped.ttl", '<urn:a> <http://www.w3.org/2000/01/rdf-schema#label> "x\\u0001y"@en .\n', "U+0001"),
+        ("long.nt", '<urn:a> <http://www.w3.org/2000/01/rdf-schema#label> "x\\U0000001Fy"@en .\n', "U+001F"),
+        ("nonchar.ttl", '<urn:a> <http://www.w3.org/2000/01/rdf-schema#label> "x\\uFFFEy"@en .\n', "U+FFFE"),
+        ("ld.jsonld", '{"@id": "urn:a", "http://www.w3.org/2000/01/rdf-schema#label": "x\\u0000y"}', "U+0000"),
+    ],
+)
+def test_a_literal_no_xml_can_hold_is_refused_where_it_stands(
+    tmp_path: Path, name: str, text: str, code_point: str
+) -> None:
+    path = tmp_path / name
+    path.write_text("\n" + text, encoding="utf-8")
+    shown = run_cli("validate", str(path))
+    assert shown.returncode == 2
+    assert f"{name}, line 2: the control character {code_point} stands in the text" in shown.stderr
+
+
+def test_a_list_with_a_control_character_or_random_bytes_is_refused(tmp_path: Path) -> None:
+    import random
+
+    root = tmp_path / "city"
+    (root / "data").mkdir(parents=True)
+    (root / "twingraph.toml").write_text('[project]\nname = "city"\nbase_iri = "https://example.org/c/"\n')
+    listed = tmp_path / "list.csv"
+    listed.write_text("Partnerstadt;Land\nKiel;Deutschland\nBre\x01st;Frankreich\n", encoding="utf-8")
+    shown = run_cli("--root", str(root), "import", "csv", str(listed), "--source", "https://x.org/l", "--city", "Alpha",
+                    "--no-reconcile")  # fmt: skip
+    assert shown.returncode == 2
+    assert "list.csv, line 3: the control character U+0001" in shown.stderr
+    noise = tmp_path / "noise.csv"
+    dice = random.Random(7)
+    noise.write_bytes(bytes(dice.randrange(1, 256) for _ in range(4000)))
+    shown = run_cli("--root", str(root), "import", "csv", str(noise), "--source", "https://x.org/l", "--city", "Alpha",
+                    "--no-reconcile")  # fmt: skip
+    assert shown.returncode == 2
+    assert "the control character" in shown.stderr
+    assert not list((root / "data").iterdir())

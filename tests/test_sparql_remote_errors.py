@@ -195,3 +195,15 @@ def test_an_answer_with_other_variables_than_the_query_is_refused() -> None:
         pytest.raises(EndpointError, match="answered with the variables y, but the query asks for x"),
     ):
         run_remote(Endpoint(server.url), QUERY)
+
+
+def test_an_answer_holding_a_control_character_is_refused_not_written() -> None:
+    """U+0001 in a literal makes no well-formed XML; the CLI's -f xml would write a broken file."""
+    body = json.dumps(
+        {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "a\u0001b"}}]}}
+    ).encode()
+    with ScriptedEndpoint([Reply(200, body, JSON_HEADERS)]) as server:
+        shown = run_cli("sparql", "SELECT ?x WHERE { ?x ?p ?o }", "--endpoint", server.url, "-f", "xml")
+    assert shown.returncode == 2
+    assert "answered with the control character U+0001" in shown.stderr
+    assert shown.stdout == ""

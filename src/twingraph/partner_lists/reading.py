@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from twingraph.errors import InputError, display_path
+from twingraph.rdf.load import refuse_control_characters
 
 # Our fields, with what each holds (the README's table says the same).
 FIELDS = {
@@ -108,6 +109,7 @@ def read_list(path: Path, *, mapping: dict[str, str], max_bytes: int, city_given
     except OSError as exc:
         raise InputError(f"{display_path(path)} cannot be read: {exc.strerror or exc}.") from None
     text, encoding = decode(path, data)
+    refuse_control_characters(text, path, escaped=False)  # random bytes read as Windows-1252 are full of them
     first = text.splitlines()[0] if text.splitlines() else ""
     delimiter = max(DELIMITERS, key=lambda d: (first.count(d), d == ","))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

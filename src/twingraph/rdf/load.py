@@ -261,6 +261,7 @@ def _read_checked(path: Path, fmt: Format, *, max_bytes: int) -> bytes:
     text = _decode_utf8(data, path)
     if not text.strip():
         raise InputError("the file is empty: it holds no triples.", path=path)
+    refuse_control_characters(text, path)
     if fmt.name == "rdfxml":
         _refuse_xml_declarations(data, path)
     elif fmt.name == "jsonld":
@@ -382,6 +383,44 @@ def _decode_utf8(data: bytes, path: Path) -> str:
             path=path,
             line=line,
         ) from None
+
+
+# Characters XML 1.0 cannot hold (C0 controls but tab, newline and return; U+FFFE and U+FFFF):
+# a literal holding one passes validation and then breaks every RDF/XML, GraphML, GEXF and SPARQL
+# XML document made of it. Written raw, or escaped (\u0001 in Turtle, N-Triples and JSON).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ESCAPED_CONTROL = re.compile(
+    r"\\(?:u(?:00(?:0[0-8bBcCeE]|0[fF]|1[0-9a-fA-F])|[fF]{3}[eEfF])|U0000(?:00(?:0[0-8bBcCeE]|0[fF]|1[0-9a-fA-F])|[fF]{3}[eEfF]))"
+)
+
+
+def control_character(text: str, *, escaped: bool = True) -> tuple[int, str, bool] | None:
+    """The first control character that no XML document can hold (or, with `escaped`, its
+    \\uXXXX escape): its position, the character, and whether it was escaped; None if none."""
+    found = [m for m in (_CONTROL.search(text), _ESCAPED_CONTROL.search(text) if escaped else None) if m]
+    if not found:
+        return None
+    first = min(found, key=lambda m: m.start())
+    if len(first.group()) == 1:
+        return first.start(), first.group(), False
+    return first.start(), chr(int(first.group()[2:], 16)), True
+
+
+def refuse_control_characters(text: str, path: Path, *, escaped: bool = True) -> None:
+    """Raise `InputError` naming the line and code point of the first control character (or,
+    with `escaped`, its \\uXXXX escape) that no XML document can hold."""
+    found = control_character(text, escaped=escaped)
+    if found is None:
+        return
+    position, character, was_escaped = found
+    line = text.count("\n", 0, position) + 1
+    written = " (escaped)" if was_escaped else ""
+    raise InputError(
+        f"the control character U+{ord(character):04X} stands in the text{written}; no XML document (RDF/XML, "
+        "GraphML, GEXF, SPARQL results) can hold it, so it is refused. Remove it, or replace it with a space.",
+        path=path,
+        line=line,
+    )
 
 
 def _refuse_xml_declarations(data: bytes, path: Path) -> None:

@@ -179,9 +179,23 @@ def run_query(endpoint: Endpoint, text: str, *, form: str, default_graphs: Seque
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
     body = urllib.parse.urlencode(fields).encode()
     reply = _with_retries(endpoint, lambda: exchange(endpoint, "POST", endpoint.url, body=body, headers=headers))
+    _refuse_control_characters(endpoint, reply.body)
     if form in ("SELECT", "ASK"):
         return _parse_json_results(endpoint, reply.body, reply.content_type, form, expected=_projected(text, form))
     return _parse_graph(endpoint, reply.body, reply.content_type, form)
+
+
+def _refuse_control_characters(endpoint: Endpoint, body: bytes) -> None:
+    """An answer holding a character no XML or spreadsheet document can hold is refused whole
+    (twingraph refuses the same in its own data), rather than written into a broken file."""
+    from twingraph.rdf.load import control_character
+
+    found = control_character(body.decode("utf-8", "replace"))
+    if found is not None:
+        raise EndpointError(
+            f"{endpoint.url} answered with the control character U+{ord(found[1]):04X}, which no XML document "
+            "(RDF/XML, SPARQL XML results) can hold; the answer is refused."
+        )
 
 
 def put_graph(endpoint: Endpoint, graph_iri: str, body: bytes, *, media_type: str) -> int:
