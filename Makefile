@@ -42,6 +42,13 @@ $(CHROMIUM):
 	  ($(SUDO) apt-get update -q >/dev/null 2>&1 && $(SUDO) apt-get install -y -q chromium >/dev/null 2>&1) || \
 	  echo "make test: could not install Debian's chromium (needs root or sudo, and apt); the browser tests will skip."
 
+# Debian's LibreOffice Calc without its GUI: the real spreadsheet the CSV-injection test opens our CSVs in.
+SOFFICE := /usr/bin/soffice
+$(SOFFICE):
+	@DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends libreoffice-calc-nogui >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends libreoffice-calc-nogui >/dev/null 2>&1) || \
+	  echo "make test: could not install Debian's libreoffice-calc-nogui (needs root or sudo, and apt); the spreadsheet test will skip."
+
 # Debian's nginx with njs, and Apache httpd: the real web servers the static-site tests start on
 # 127.0.0.1. policy-rc.d stops the packages from starting their own daemons on port 80 (the
 # tests start and stop their own); without root or apt the site's web-server tests skip.
@@ -67,7 +74,7 @@ store: $(STORE_STAMP)
 	@echo "oxigraph is installed in .venv: $(BIN)/oxigraph serve --location store --bind 127.0.0.1:7878"
 
 ## test: the whole test suite
-test: $(TEST_STAMP) $(HARVEST_STAMP) $(CHROMIUM) $(WEB_SERVERS)
+test: $(TEST_STAMP) $(HARVEST_STAMP) $(CHROMIUM) $(WEB_SERVERS) $(SOFFICE)
 	$(BIN)/python -m pytest -n 2 --durations=15
 
 lint: $(TEST_STAMP)

@@ -10,6 +10,8 @@ names and the catalogue's `dcat:mediaType` and `dct:format`. Adding a format is 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,3 +155,22 @@ def format_for_suffix(path: Path, suffixes: dict[str, str], *, what: str) -> str
         f"{path.name}: twingraph does not know which {what} format {suffix or 'a name without a suffix'!r} "
         f"means. Use one of {known}, or say the format with -f."
     )
+
+
+# CSV cells a spreadsheet would run as a formula (OWASP's "CSV injection"): those that begin with
+# =, +, -, @, a tab or a carriage return. Numbers (-1.5, +3, 1e-3) and dates (-0044) are data.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|-\d{4,}(?:-\d{2}){0,2}")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """A CSV cell as OWASP recommends: text that would start a formula gets a leading
+    apostrophe, which spreadsheets show as text; numbers, dates and everything else are as given."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def spreadsheet_row(cells: Iterable[object]) -> list[object]:
+    """`spreadsheet_safe` for each cell of a row."""
+    return [spreadsheet_safe(cell) for cell in cells]

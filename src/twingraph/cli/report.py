@@ -10,6 +10,7 @@ import click
 
 from twingraph.cli.base import Options, cli, pass_options
 from twingraph.cli.wikidata import _client, _wikidata_options
+from twingraph.formats import spreadsheet_row
 
 
 @cli.group()
@@ -63,7 +64,7 @@ def render(found: Any, fmt: str) -> str:
         writer.writerow(["country", "country_qid", "pairs", "both_ways", "share"])
         writer.writerow(["(all)", "", found.pairs, found.both_ways, f"{found.share:.4f}"])
         for c in found.by_country:
-            writer.writerow([c.country, c.qid, c.pairs, c.both_ways, f"{c.both_ways / c.pairs:.4f}"])
+            writer.writerow(spreadsheet_row([c.country, c.qid, c.pairs, c.both_ways, f"{c.both_ways / c.pairs:.4f}"]))
         return buffer.getvalue()
     lines = [f"P190 pairs: {found.pairs:,}; stated both ways: {found.both_ways:,} ({100 * found.share:.1f} %)."]
     if found.by_country:
@@ -126,7 +127,7 @@ def render_lacking(rows: Any, fmt: str, *, against: str) -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(["partnership", "label", "sources"])
-        writer.writerows([r.partnership, r.label, " ".join(r.sources)] for r in rows)
+        writer.writerows(spreadsheet_row([r.partnership, r.label, " ".join(r.sources)]) for r in rows)
         return buffer.getvalue()
     lines = [f"{len(rows)} partnership(s) that other sources have and {against} lacks:"]
     lines += [f"  {r.partnership.rsplit('/', 1)[-1]:<40} {r.label}  ({', '.join(r.sources)})" for r in rows]
@@ -159,13 +160,15 @@ def render_coverage(found: Any, fmt: str, *, top: int = 20) -> str:
         writer.writerow(["(all)", "", "", found.partnerships, *sums])
         for p in found.places:
             writer.writerow(
-                [
-                    p.iri,
-                    p.label,
-                    p.qid,
-                    p.total,
-                    *(v for pair in zip(p.partnerships, p.only_here, strict=True) for v in pair),
-                ]
+                spreadsheet_row(
+                    [
+                        p.iri,
+                        p.label,
+                        p.qid,
+                        p.total,
+                        *(v for pair in zip(p.partnerships, p.only_here, strict=True) for v in pair),
+                    ]
+                )
             )
         return buffer.getvalue()
     return "\n".join(_coverage_table(found, top)) + "\n"

@@ -10,6 +10,7 @@ import textwrap
 from collections.abc import Iterator
 from xml.sax.saxutils import quoteattr
 
+from twingraph.formats import spreadsheet_row
 from twingraph.network.model import Edge, Network, Node
 
 NODE_ATTRIBUTES = (("qid", "string"), ("label", "string"), ("country", "string"), ("latitude", "double"),
@@ -172,4 +173,4 @@ def _csv(header: list[str], rows: Iterator[list[object]]) -> Iterator[str]:
 
     yield line(list(header))
     for row in rows:
-        yield line(["" if value is None else value for value in row])
+        yield line(spreadsheet_row("" if value is None else value for value in row))

@@ -17,7 +17,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import TwingraphError
-from twingraph.formats import GRAPH_FORMATS, TABLE_FORMATS, named, names
+from twingraph.formats import GRAPH_FORMATS, TABLE_FORMATS, named, names, spreadsheet_row
 from twingraph.iris import (
     DCT_SOURCE,
     DEFAULT_BASE_IRI,
@@ -228,7 +228,7 @@ def partnership_table(
         writer.writerow(CSV_COLUMNS)
         for row in rows:
             (a, b) = (list(row.members) + [Member("", "", "")] * 2)[:2]
-            writer.writerow([row.iri, a.name, a.wikidata, b.name, b.wikidata, *row.cells])
+            writer.writerow(spreadsheet_row([row.iri, a.name, a.wikidata, b.name, b.wikidata, *row.cells]))
     else:
         writer.writerow(LONG_CSV_COLUMNS)
         pairs = [
@@ -239,18 +239,8 @@ def partnership_table(
             if partner is not place
         ]
         for place, partner, row in sorted(pairs, key=lambda pair: (pair[0].iri, pair[2].iri, pair[1].iri)):
-            writer.writerow(
-                [
-                    place.iri,
-                    place.name,
-                    place.wikidata,
-                    partner.iri,
-                    partner.name,
-                    partner.wikidata,
-                    row.iri,
-                    *row.cells,
-                ]
-            )
+            cells = [place.iri, place.name, place.wikidata, partner.iri, partner.name, partner.wikidata, row.iri]
+            writer.writerow(spreadsheet_row([*cells, *row.cells]))
     return buffer.getvalue().encode("utf-8")
 
 

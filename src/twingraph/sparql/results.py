@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from twingraph.errors import TwingraphError
-from twingraph.formats import GRAPH_FORMATS, RESULT_FORMATS, named, names
+from twingraph.formats import GRAPH_FORMATS, RESULT_FORMATS, named, names, spreadsheet_row
 from twingraph.iris import PREFIXES, XSD, compact, id_prefixes
 
 if TYPE_CHECKING:
@@ -277,7 +277,8 @@ def render_csv(answer: Answer) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(answer.variables)
     for row in answer.rows:
-        writer.writerow(["" if t is None else f"_:{t.value}" if _kind(t) == "bnode" else t.value for t in row])
+        cells = ("" if t is None else f"_:{t.value}" if _kind(t) == "bnode" else t.value for t in row)
+        writer.writerow(spreadsheet_row(cells))
     return buffer.getvalue()
 
 
