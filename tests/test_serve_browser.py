@@ -5,6 +5,8 @@ Screenshots go to build/screenshots/ for people to look at.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import SCREENSHOTS
 
 
@@ -117,3 +119,29 @@ def test_preflights_are_answered_on_every_get_route(live_server) -> None:
             assert response.status == 204
             assert response.headers["Access-Control-Allow-Origin"] == "*"
             assert "if-none-match" in response.headers["Access-Control-Allow-Headers"]
+
+
+@pytest.mark.parametrize("server", ["nginx", "apache"])
+def test_a_page_on_another_origin_reads_the_static_site_with_a_profiled_accept(
+    browser, static_servers: dict[str, str], server: str
+) -> None:  # type: ignore[no-untyped-def]
+    """An Accept with a profile is not CORS-safelisted: Chromium asks first (nginx answered 405,
+    Apache without Access-Control-Allow-Headers), then reads the document and its Link header."""
+    from tests.servers import Reply, ScriptedEndpoint
+
+    page_html = b"<!doctype html><title>elsewhere</title><p>another origin</p>"
+    with ScriptedEndpoint([Reply(200, page_html, {"Content-Type": "text/html"})]) as elsewhere:
+        page = browser.new_page()
+        page.goto(elsewhere.url)
+        outcome = page.evaluate(
+            """async (base) => {
+                const response = await fetch(base + "id/city/kassel",
+                    {headers: {"Accept": 'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"'}});
+                const body = await response.text();
+                return {status: response.status, kassel: body.includes("Kassel"),
+                        link: (response.headers.get("Link") || "").includes("cite-as")};
+            }""",
+            static_servers[server],
+        )
+        page.close()
+    assert outcome == {"status": 200, "kassel": True, "link": True}

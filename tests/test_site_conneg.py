@@ -325,3 +325,37 @@ def test_rdflib_reads_a_resource_of_the_static_site_by_its_url(static_servers: d
     kassel = rdflib.URIRef("https://w3id.org/twingraph/id/city/kassel")
     assert rdflib.Literal("Kassel", lang="de") in set(graph.objects(kassel, RDFS.label))
     assert len(graph) > 20
+
+
+@pytest.mark.parametrize("server", ["nginx", "apache"])
+def test_the_static_site_sends_serves_security_headers_answers_preflights_and_hides_dot_files(
+    static_servers: dict[str, str], server: str
+) -> None:
+    from twingraph.server.responses import SECURITY
+
+    base = static_servers[server]
+    for path in ("id/city/kassel", "id/city/kassel.ttl", "index.html", "dist/kassel.ttl", "queries.html"):
+        response = httpx.get(base + path)
+        assert response.status_code == 200, (server, path)
+        for name, value in SECURITY.items():
+            assert response.headers.get(name) == value, (server, path, name)
+    preflight = httpx.request(
+        "OPTIONS", base + "id/city/kassel",
+        headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET",
+                 "Access-Control-Request-Headers": "accept"},
+    )  # fmt: skip
+    assert preflight.status_code in (200, 204), server
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "Accept" in preflight.headers["access-control-allow-headers"]
+    assert httpx.get(base + ".htaccess").status_code == 404, server
+    assert httpx.get(base + ".nojekyll").status_code == 404, server
+    assert httpx.get(base + ".well-known/void").status_code == 200, server
+
+
+@pytest.mark.parametrize("server", ["nginx", "apache"])
+@pytest.mark.parametrize("path", ["id/city/kassel/", "ontology/", "id/city/kassel/x"])
+def test_a_path_below_a_resource_is_a_404_on_every_server(
+    static_servers: dict[str, str], server: str, path: str
+) -> None:
+    """Apache looped on these (500, "Request exceeded the limit of 10 internal redirects")."""
+    assert httpx.get(static_servers[server] + path).status_code == 404

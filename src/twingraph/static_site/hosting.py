@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 
 from twingraph.formats import GEOJSON, GEXF, GRAPH_FORMATS, GRAPHML, HTML, PARTNERSHIPS_CSV, Format
-from twingraph.server.responses import RESOURCE_CHOICES
+from twingraph.server.responses import PREFLIGHT, RESOURCE_CHOICES, SECURITY
 from twingraph.server.signposting import ABOUT_PAGE, KIND_TYPES, LINKSET, Signpost, documents
 
 # One path segment of a resource's URL: what the site writes files for.
@@ -41,6 +41,10 @@ VERSIONED = "[0-9a-f]{12}"  # the content hash in a versioned dump's name (kasse
 SHORT_CACHE = "public, max-age=300"
 LONG_CACHE = "public, max-age=31536000, immutable"
 TYPE_MAP_SUFFIX = ".var"
+# What a CORS preflight may ask to send: content negotiation and conditional requests (an Accept
+# with a profile parameter is not CORS-safelisted, so a browser asks first).
+PREFLIGHT_HEADERS = "Accept, Accept-Language, Content-Type, If-Modified-Since, If-None-Match, Range"
+READ_METHODS = "GET, HEAD, OPTIONS"  # the static site answers reads only
 
 
 @dataclass(frozen=True)
@@ -137,9 +141,15 @@ ErrorDocument 404 {root}404.html
 # A resource's URL (id/city/kassel, ontology, catalog) goes to its type map, which chooses.
 RewriteEngine On
 RewriteBase {root}
+# A CORS preflight is answered here, with the headers below; dot-files (but .well-known) are not served.
+RewriteCond %{{REQUEST_METHOD}} =OPTIONS
+RewriteRule ^ - [R=204,END]
+RewriteRule (^|/)\\.(?!well-known/) - [R=404,END]
+# Only a resource's own path (no trailing slash, no path below it) goes to its type map, once:
+# END, so that the rewritten path is never rewritten again (Apache looped on /id/city/kassel/).
 RewriteCond %{{REQUEST_FILENAME}} !-f
 RewriteCond %{{REQUEST_FILENAME}}{TYPE_MAP_SUFFIX} -f
-RewriteRule ^(.+)$ $1{TYPE_MAP_SUFFIX} [L]
+RewriteRule ^({hosting.resource_path})$ $1{TYPE_MAP_SUFFIX} [END]
 # Other pages without their .html (queries, queries/partners), as on GitHub Pages.
 RewriteCond %{{REQUEST_FILENAME}} !-f
 RewriteCond %{{REQUEST_FILENAME}}.html -f
@@ -147,9 +157,13 @@ RewriteRule ^(.+)$ $1.html [L]
 # Nothing acceptable offered: the type map is asked for the page, so Apache sends no 406.
 {_apache_html_when_nothing_fits()}
 
-# Every response: CORS, short caching; versioned dumps are cached for good.
+# Every response: CORS, the security headers serve sends, short caching; versioned dumps are cached for good.
 Header always set Access-Control-Allow-Origin "*"
 Header always set Access-Control-Expose-Headers "Content-Location, ETag, Link, Vary"
+Header always set Access-Control-Allow-Methods "{READ_METHODS}"
+Header always set Access-Control-Allow-Headers "{PREFLIGHT_HEADERS}"
+Header always set Access-Control-Max-Age "{PREFLIGHT["Access-Control-Max-Age"]}"
+{_apache_security()}
 Header set Cache-Control "{SHORT_CACHE}"
 <FilesMatch "^{re.escape(hosting.dataset_name)}-{VERSIONED}(?:{dumps})$">
   Header set Cache-Control "{LONG_CACHE}"
@@ -167,6 +181,29 @@ SetEnvIf Request_URI "^{re.escape(root)}id/dataset/{re.escape(hosting.dataset_na
   Header always set Content-Location "expr=%{{REQUEST_URI}}"
 </If>
 {_apache_links(hosting)}""".encode()
+
+
+def _apache_security() -> str:
+    """serve's security headers (server/responses.py), for Apache."""
+    return "".join(f'Header always set {name} "{value}"\n' for name, value in SECURITY.items())
+
+
+def _nginx_security(indent: str) -> str:
+    """serve's security headers (server/responses.py), for an nginx block."""
+    return "".join(f'{indent}add_header {name} "{value}" always;\n' for name, value in SECURITY.items())
+
+
+def _nginx_preflight(indent: str) -> str:
+    """An nginx block's answer to a CORS preflight: 204 with what a browser may send."""
+    inner = indent + "    "
+    return (
+        f"{indent}if ($request_method = OPTIONS) {{\n"
+        f'{inner}add_header Access-Control-Allow-Origin "*" always;\n'
+        f'{inner}add_header Access-Control-Allow-Methods "{READ_METHODS}" always;\n'
+        f'{inner}add_header Access-Control-Allow-Headers "{PREFLIGHT_HEADERS}" always;\n'
+        f'{inner}add_header Access-Control-Max-Age "{PREFLIGHT["Access-Control-Max-Age"]}" always;\n'
+        f"{_nginx_security(inner)}{inner}return 204;\n{indent}}}\n"
+    )
 
 
 def _apache_html_when_nothing_fits() -> str:
@@ -258,8 +295,9 @@ def nginx_server(hosting: Hosting) -> bytes:
     root = hosting.root
     ext = hosting.extensions
     headers = (
-        '    add_header Access-Control-Allow-Origin "*" always;\n'
+        _nginx_preflight("    ") + '    add_header Access-Control-Allow-Origin "*" always;\n'
         '    add_header Access-Control-Expose-Headers "Content-Location, ETag, Link, Vary" always;\n'
+        + _nginx_security("    ")
     )
     resource_headers = (
         headers + '    add_header Vary "Accept" always;\n'
@@ -273,6 +311,10 @@ def nginx_server(hosting: Hosting) -> bytes:
 # with nginx/http.conf included in the http context and the njs module loaded.
 error_page 404 {root}404.html;
 
+# Dot-files (.htaccess, .nojekyll) are not served; .well-known/ is. First: nginx takes the first regex.
+location ~ "/\\.(?!well-known/)" {{
+    return 404;
+}}
 # A resource's URL: njs chooses the format's file; 200 with Content-Location, as serve does.
 location ~ "^{root}{hosting.resource_path}$" {{
 {_types_block("    ")}{resource_headers}    try_files $uri.$twingraph_format =404;
