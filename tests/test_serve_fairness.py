@@ -116,3 +116,26 @@ def test_a_worker_that_dies_is_reported_by_its_signal_not_guessed() -> None:
         assert answers[0].status_code == 500
         assert "the query engine failed: its process ended with SIGABRT" in answers[0].text
         assert httpx.get(server.url + "sparql", params={"query": "ASK {}"}, timeout=60).status_code == 200
+
+
+def test_made_up_accept_languages_do_not_grow_the_page_cache() -> None:
+    """The page cache was keyed on the raw header: 2,000 private-use tags grew serve by 500 MB."""
+    import httpx
+
+    from tests.servers import twingraph_server
+
+    def resident_kb(pid: int) -> int:
+        status = Path(f"/proc/{pid}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+
+    with twingraph_server() as server, httpx.Client(timeout=30) as client:
+        page = server.url + "id/city/kassel"
+        client.get(page, headers={"Accept": "text/html"})
+        before = resident_kb(server.process.pid)
+        for n in range(1_000):
+            answer = client.get(
+                page, headers={"Accept": "text/html", "Accept-Language": f"x-made-up-{n}, de;q=0.{n % 9 + 1}"}
+            )
+            assert answer.status_code == 200
+        grown_mb = (resident_kb(server.process.pid) - before) / 1024
+    assert grown_mb < 60, f"serve grew by {grown_mb:.0f} MB"

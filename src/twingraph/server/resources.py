@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from twingraph.formats import HTML
+from twingraph.server.cache import BoundedCache
 from twingraph.server.conneg import NotAcceptable
 from twingraph.server.i18n import page_language
 from twingraph.server.pages import EXTENSIONS, Link, render
@@ -27,9 +27,10 @@ class ResourceHandlers(Handlers):
 
     def __init__(self, state: App) -> None:
         super().__init__(state)
-        # The data never changes while serving, so a page or document, once made, is kept.
-        self.resource_body = functools.lru_cache(maxsize=4096)(self._resource_body)
-        self.index_body = functools.lru_cache(maxsize=64)(self._index_body)
+        # The data never changes while serving, so a page or document, once made, is kept
+        # (server/cache.py: bounded by bytes, keyed on the languages that change a page).
+        self.resource_body = BoundedCache(self._resource_body)
+        self.index_body = BoundedCache(self._index_body, max_bytes=8 * 1024 * 1024)
 
     async def resource(self, request: Request) -> Response:
         path = request.path_params["path"]
@@ -45,7 +46,7 @@ class ResourceHandlers(Handlers):
         if named == LINKSET.name:
             anchor = self.urls.absolute(self.urls.resource(f"id/{path}"))
             return self.respond(request, linkset(signposts, anchor=anchor), LINKSET.media_type)
-        wanted = tuple(self.wanted(request))
+        wanted = self.page_languages(request)
 
         def make(name: str) -> bytes:
             return self.resource_body(iri, name, wanted if name == "html" else ())
@@ -107,7 +108,7 @@ class ResourceHandlers(Handlers):
             self.choose(request, [HTML], None)
         except NotAcceptable:
             return self.error(request, 406, "the index is an HTML page; the data is at /catalog, /dist/ and /sparql.")
-        body = await anyio.to_thread.run_sync(self.index_body, tuple(self.wanted(request)))
+        body = await anyio.to_thread.run_sync(self.index_body, self.page_languages(request))
         return self.respond(request, body, "text/html")
 
     def _index_body(self, wanted: tuple[str, ...]) -> bytes:

@@ -149,6 +149,15 @@ class Handlers:
     def wanted(self, request: Request) -> list[str]:
         return conneg.languages(request.headers.get("accept-language"))
 
+    def page_languages(self, request: Request) -> tuple[str, ...]:
+        """The reader's languages that can change a page, best first: those the data has names in
+        and those the pages speak (at most six); any other changes nothing, so it is left out."""
+        from twingraph.server.i18n import languages
+
+        useful = self.site.label_languages | frozenset(languages())
+        found = [part for tag in self.wanted(request) for part in (tag, tag.split("-")[0]) if part in useful]
+        return tuple(dict.fromkeys(found))[:6]
+
     def language(self, request: Request) -> str:
         """The language of a page's own words for this request (server/i18n.py)."""
         return page_language(self.wanted(request))

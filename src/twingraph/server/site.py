@@ -184,6 +184,12 @@ class Site:
         assert dump is not None  # bytes when no output is given
         return dump
 
+    @cached_property
+    def label_languages(self) -> frozenset[str]:
+        """The languages the data and the vocabulary have names in (lower case)."""
+        found = {tag for labels in self.labels.values() for tag in labels}
+        return frozenset(found | {tag for labels in VOCABULARY_LABELS.values() for tag in labels})
+
     def iri_for_path(self, path: str) -> str:
         """The IRI a request path (`id/city/kassel`) stands for."""
         return self.base_iri + path
