@@ -268,3 +268,29 @@ def test_a_new_file_beside_the_inputs_may_be_written(tmp_path: Path) -> None:
     again = run_cli("--root", str(root), "export", "-o", str(new))
     assert again.returncode == 2
     assert "is an input of this command" in again.stderr
+
+
+def test_dev_stdout_on_a_pipe_is_written_through_as_dash_is() -> None:
+    from tests.conftest import run_cli
+
+    shown = run_cli("export", "-f", "nt", "-o", "/dev/stdout")  # stdout is a pipe here
+    assert shown.returncode == 0, shown.stderr
+    assert len(shown.stdout.splitlines()) > 600
+    assert "/proc/" not in shown.stderr
+
+
+def test_an_import_that_would_overwrite_its_own_input_is_refused_before_it_asks_anything(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import REPO, run_cli
+    from tests.servers import free_port
+
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("twingraph.toml", "data"):
+        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, root / name)
+    nobody = f"http://127.0.0.1:{free_port()}/query"  # were it asked, the error would be that no one answers
+    shown = run_cli("--root", str(root), "wikidata", "import", "--all", "-o", str(root / "data" / "kassel.ttl"),
+                    "--endpoint", nobody, "--no-cache")  # fmt: skip
+    assert shown.returncode == 2
+    assert "is an input of this command; refusing to overwrite it" in shown.stderr

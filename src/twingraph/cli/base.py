@@ -143,8 +143,10 @@ def _endpoint(url: str, *, timeout: float, max_answer_mb: float = DEFAULT_MAX_AN
 
 def _checked_output(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     """An -o path is checked first of all: only a regular file or a new path may be replaced."""
-    from twingraph.rdf.output import OutputError, writable_target
+    from twingraph.rdf.output import OutputError, is_stdout, writable_target
 
+    if value is not None and str(value) != "-" and is_stdout(value):
+        return Path("-")  # -o /dev/stdout: written through, as -o - is (a pipe is no file to replace)
     if value is not None and str(value) != "-":
         try:
             writable_target(value)

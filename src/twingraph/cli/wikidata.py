@@ -201,6 +201,11 @@ def wikidata_import(
     if (qid is None) == (not everything):
         raise InputError("give either a city's QID or --all (every P190 statement on the endpoint), not both.")
     project = options.project()
+    ontology_files, data_paths = project.graph_inputs()
+    if output is not None and str(output) != "-":  # before minutes of paging, not after
+        from twingraph.rdf.output import refuse_inputs
+
+        refuse_inputs(output, [*ontology_files, *data_paths])
     client = _client(**client_options)
     base = project.settings.base_iri
     imported = (
@@ -208,7 +213,6 @@ def wikidata_import(
         if everything
         else import_graph(client, str(qid), depth=depth, base_iri=base)
     )
-    ontology_files, data_paths = project.graph_inputs()
     _emit(serialize(imported.graph, "turtle", base_iri=base), output, inputs=[*ontology_files, *data_paths])
     ontology = load_graph(ontology_files, max_bytes=options.max_bytes(project)).graph
     report = validate_graph(imported.graph + ontology, load_shapes(project))

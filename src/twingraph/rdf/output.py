@@ -48,6 +48,15 @@ def refuse_inputs(path: Path, inputs: Iterable[Path]) -> None:
             )
 
 
+def is_stdout(path: Path) -> bool:
+    """Whether a path names this process's standard output (/dev/stdout, /proc/self/fd/1, …)."""
+    try:
+        named, ours = os.stat(path), os.fstat(1)
+    except (OSError, ValueError):
+        return False
+    return (named.st_dev, named.st_ino) == (ours.st_dev, ours.st_ino)
+
+
 def writable_target(path: Path) -> Path:
     """The path a file write really replaces, checked: a symlink is followed to its target;
     a folder, FIFO, device or socket is refused."""
