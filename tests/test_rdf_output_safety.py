@@ -294,3 +294,39 @@ def test_an_import_that_would_overwrite_its_own_input_is_refused_before_it_asks_
                     "--endpoint", nobody, "--no-cache")  # fmt: skip
     assert shown.returncode == 2
     assert "is an input of this command; refusing to overwrite it" in shown.stderr
+
+
+def test_a_rebuild_keeps_a_private_output_private_and_an_empty_folder_of_yours_is_yours(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    out = tmp_path / "dist"
+    assert run_cli("build", "--out", str(out)).returncode == 0
+    os.chmod(out, 0o700)
+    for path in out.iterdir():
+        os.chmod(path, 0o600)
+    assert run_cli("build", "--out", str(out)).returncode == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()} == {0o600}
+    (out / "my notes").mkdir()
+    refused = run_cli("build", "--out", str(out))
+    assert refused.returncode == 2
+    assert "twingraph did not write (my notes/)" in refused.stderr
+    assert (out / "my notes").is_dir()
+
+
+def test_a_mount_point_as_out_is_refused_before_the_build(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    point = tmp_path / "mounted"
+    point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(point)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.decode().strip()}")
+    try:
+        shown = run_cli("build", "--out", str(point))
+        assert shown.returncode == 2
+        assert "is a mount point" in shown.stderr
+        assert "… exporting" not in shown.stderr  # refused first, not after the whole build
+        assert "unchanged" not in shown.stderr
+    finally:
+        subprocess.run(["umount", str(point)], check=False)

@@ -46,11 +46,14 @@ def manifest_bytes(files: Iterable[str]) -> bytes:
 
 
 def _files_below(folder: Path) -> tuple[set[str], list[str]]:
-    """The regular files below `folder` (relative, with /), and what else is there (links, FIFOs…)."""
+    """The regular files below `folder` (relative, with /), and what else is there (links, FIFOs,
+    empty folders: twingraph writes none, so an empty folder is someone's)."""
     files: set[str] = set()
     others: list[str] = []
     for directory, subfolders, names in os.walk(folder):
         base = Path(directory)
+        if not names and not subfolders and base != folder:
+            others.append(base.relative_to(folder).as_posix() + "/")
         for name in names:
             path = base / name
             relative = path.relative_to(folder).as_posix()
@@ -83,6 +86,11 @@ def check_replaceable(out: Path, new_files: Iterable[str]) -> None:
         return
     if not out.is_dir():
         raise OutputError(f"{display_path(out)} is a file, not a folder; give another --out.")
+    if os.path.ismount(out):
+        raise OutputError(
+            f"{display_path(out)} is a mount point; twingraph replaces an output folder by renaming a new one "
+            "into its place, which a mount point does not allow. Give a folder inside it as --out."
+        )
     files, others = _files_below(out)
     if not files and not others:
         return
@@ -159,13 +167,38 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(second))
 
 
+def _keep_modes(staging: Path, out: Path) -> None:
+    """The new output gets the old one's permissions (a private dist/, 0700 with files 0600,
+    stays private); a first output is readable by all, as a web root must be."""
+    try:
+        folder_mode = os.stat(out).st_mode & 0o7777
+        marker = out / MANIFEST
+        file_mode = (os.stat(marker) if marker.is_file() else None)
+    except OSError:
+        os.chmod(staging, 0o755)
+        return
+    os.chmod(staging, folder_mode)
+    mask = os.umask(0)
+    os.umask(mask)
+    as_made = (file_mode is None or file_mode.st_mode & 0o777 == 0o666 & ~mask) and folder_mode == 0o777 & ~mask
+    if file_mode is None or as_made:  # the files are made with these modes already (World's site: 192,000)
+        return
+    for directory, subfolders, names in os.walk(staging):
+        for name in subfolders:
+            os.chmod(Path(directory) / name, folder_mode)
+        for name in names:
+            path = Path(directory) / name
+            if not path.is_symlink():
+                os.chmod(path, file_mode.st_mode & 0o777)
+
+
 def swap_in(staging: Path, out: Path, new_files: Iterable[str]) -> bool:
     """Put `staging` in place of `out`; returns whether there was an earlier output.
 
     Raises OSError if it could not; `out` is then as it was.
     """
     parent = staging.parent
-    os.chmod(staging, 0o755)
+    _keep_modes(staging, out)
     with _locked(parent):
         check_replaceable(out, new_files)  # again, under the lock: a file may have appeared since
         had_output = os.path.lexists(out)
