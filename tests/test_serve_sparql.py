@@ -249,3 +249,22 @@ def test_an_empty_answer_from_serve_gets_no_false_hint_about_the_dataset_graph(l
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["partnership,name,since,source"] or "(0 rows)" in done.stdout
     assert "Add --graph" not in done.stderr
+
+
+def test_one_huge_row_is_bounded_by_the_answers_bytes() -> None:
+    """--max-rows bounds rows; one row of a huge GROUP_CONCAT or CONCAT is bounded by --max-answer-mb."""
+    import httpx
+
+    from tests.servers import twingraph_server
+
+    doubled = " ".join(f"BIND (CONCAT(?x{n}, ?x{n}) AS ?x{n + 1})" for n in range(14))
+    query = (
+        "SELECT ?x14 WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#comment> ?x0 FILTER (STRLEN(?x0) > 100) "
+        f"{doubled} }} LIMIT 1"
+    )
+    with twingraph_server("--max-answer-mb", "1") as server:
+        answer = httpx.post(server.url + "sparql", data={"query": query}, timeout=120)
+        small = httpx.get(server.url + "sparql", params={"query": "ASK {}"}, timeout=60)
+    assert answer.status_code == 400, answer.text[:200]
+    assert "bytes, more than the 1,048,576 this server sends (--max-answer-mb)" in answer.text
+    assert small.status_code == 200

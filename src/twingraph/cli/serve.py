@@ -21,6 +21,13 @@ from twingraph.cli.base import EXIT_ERROR, EXIT_NO, Options, _fail, cli, pass_op
     "--max-rows", default=100_000, show_default=True, type=click.IntRange(1), help="Rows a SPARQL answer may have."
 )
 @click.option(
+    "--max-answer-mb",
+    default=64,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Largest SPARQL answer (MiB): one huge row counts as well as many rows.",
+)
+@click.option(
     "--max-request-kb", default=1024, show_default=True, type=click.IntRange(1), help="Largest request body (KiB)."
 )
 @click.option(
@@ -52,6 +59,7 @@ def serve(
     base_url: str | None,
     timeout: float,
     max_rows: int,
+    max_answer_mb: int,
     max_request_kb: int,
     workers: int,
     max_client_queries: int | None,
@@ -85,6 +93,7 @@ def serve(
         base_url=url,
         timeout=timeout,
         max_rows=max_rows,
+        max_answer_bytes=max_answer_mb * 1024 * 1024,
         max_request_bytes=max_request_kb * 1024,
         workers=workers,
         per_client=max_client_queries,

@@ -39,6 +39,7 @@ class ServeOptions:
     base_url: str
     timeout: float = 10.0
     max_rows: int = 100_000
+    max_answer_bytes: int = 64 * 1024 * 1024
     max_request_bytes: int = 1024 * 1024
     workers: int = 2
     cache_seconds: int = 300

@@ -82,7 +82,7 @@ class SparqlHandlers(Handlers):
         endpoint = self.urls.absolute(self.urls.sparql())
         job = QueryJob(
             text, choice.name, self.state.options.max_rows, default_graphs or None, named_graphs or None, endpoint,
-            lists,
+            lists, self.state.options.max_answer_bytes,
         )  # fmt: skip
         client, stored = self.state.client_of(request), stored_query
         try:

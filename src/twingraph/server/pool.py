@@ -79,6 +79,7 @@ class QueryJob:
     named_graphs: tuple[str, ...] | None = None
     base_iri: str | None = None
     lists: tuple[tuple[str, str], ...] = ()  # a stored query's list columns, sorted in the answer
+    max_answer_bytes: int | None = None  # one huge row (a GROUP_CONCAT of everything) is bounded too
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,13 @@ def _worker_main(conn: Connection) -> None:
                 answer = sort_lists(
                     answer_from_oxigraph(store.query(job.text, **options), max_rows=job.max_rows), job.lists
                 )
-                reply = QueryReply(body=serialize(answer, job.fmt))
+                body = serialize(answer, job.fmt)
+                if job.max_answer_bytes is not None and len(body) > job.max_answer_bytes:
+                    raise TooManyRows(
+                        f"the answer is {len(body):,} bytes, more than the {job.max_answer_bytes:,} this server "
+                        "sends (--max-answer-mb); ask for less, or page it with LIMIT and OFFSET."
+                    )
+                reply = QueryReply(body=body)
         except SyntaxError as exc:
             reply = QueryReply(error="syntax", message=f"SPARQL syntax error: {exc.msg or exc}")
         except TooManyRows as exc:
