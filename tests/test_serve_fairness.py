@@ -139,3 +139,33 @@ def test_made_up_accept_languages_do_not_grow_the_page_cache() -> None:
             assert answer.status_code == 200
         grown_mb = (resident_kb(server.process.pid) - before) / 1024
     assert grown_mb < 60, f"serve grew by {grown_mb:.0f} MB"
+
+
+def test_a_client_that_sends_its_headers_slowly_is_cut_off() -> None:
+    """A "slowloris": connections that never finish their headers were kept without limit."""
+    import socket
+
+    import httpx
+
+    from tests.servers import twingraph_server
+
+    with twingraph_server("--header-timeout", "1") as server:
+        host, port = server.url.removeprefix("http://").rstrip("/").split(":")
+        slow = []
+        for _ in range(50):
+            connection = socket.create_connection((host, int(port)), timeout=10)
+            connection.sendall(b"GET / HTTP/1.1\r\nHost: slow\r\nX-Slow: 1")  # never the blank line
+            slow.append(connection)
+        time.sleep(3)  # the deadline is 1 s
+        closed = 0
+        for connection in slow:
+            connection.setblocking(False)
+            try:
+                closed += connection.recv(1) == b""  # the server has closed it
+            except ConnectionResetError:
+                closed += 1
+            except BlockingIOError:
+                pass  # still open, still waiting for the rest of the headers
+            connection.close()
+        assert closed == 50
+        assert httpx.get(server.url + "sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200

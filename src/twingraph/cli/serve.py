@@ -48,6 +48,13 @@ from twingraph.cli.base import EXIT_ERROR, EXIT_NO, Options, _fail, cli, pass_op
     "Without it, the header is ignored: a client could make it up.",
 )
 @click.option(
+    "--header-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a client has to send a request's headers; a slower connection is closed.",
+)
+@click.option(
     "--get", "get_path", metavar="PATH", help="Run one GET request through the app, print the body, and exit."
 )
 @click.option("--accept", metavar="TYPE", help="The Accept header for --get.")
@@ -64,6 +71,7 @@ def serve(
     workers: int,
     max_client_queries: int | None,
     trusted_proxies: tuple[str, ...],
+    header_timeout: float,
     get_path: str | None,
     accept: str | None,
 ) -> None:
@@ -108,9 +116,12 @@ def serve(
     click.echo(f"Serving {project.settings.title} at {url} (Ctrl-C stops).", err=True)
     # uvicorn's own proxy-header handling would believe X-Forwarded-For from 127.0.0.1, so any
     # local client could pose as many; twingraph reads it itself, from --trusted-proxy only.
+    from twingraph.server.connections import protocol_with_header_timeout
+
     uvicorn.run(
-        create_app(site, settings), host=host, port=port, log_level="warning", access_log=False, proxy_headers=False
-    )
+        create_app(site, settings), host=host, port=port, log_level="warning", access_log=False, proxy_headers=False,
+        http=protocol_with_header_timeout(header_timeout),
+    )  # fmt: skip
 
 
 def _get_once(app: Any, path: str, accept: str | None) -> None:

@@ -173,7 +173,7 @@ def _keep_modes(staging: Path, out: Path) -> None:
     try:
         folder_mode = os.stat(out).st_mode & 0o7777
         marker = out / MANIFEST
-        file_mode = (os.stat(marker) if marker.is_file() else None)
+        file_mode = os.stat(marker) if marker.is_file() else None
     except OSError:
         os.chmod(staging, 0o755)
         return
