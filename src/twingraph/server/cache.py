@@ -42,8 +42,3 @@ class BoundedCache:
                 _, evicted = self._bodies.popitem(last=False)
                 self._bytes -= len(evicted)
         return body
-
-    @property
-    def held_bytes(self) -> int:
-        """The bytes the cache holds now."""
-        return self._bytes

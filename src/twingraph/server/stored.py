@@ -50,17 +50,7 @@ class StoredQueryHandlers(SparqlHandlers):
         except ParameterError as exc:
             if named:
                 return self.error(request, 400, str(exc))
-            body = render(
-                "query.html",
-                urls=self.urls,
-                lang=self.language(request),
-                title=stored.title,
-                query=stored,
-                values=values,
-                error=str(exc),
-                table=None,
-            )
-            return self.respond(request, body, "text/html", status=400, cache=False)
+            return self._failed_page(request, stored, values, str(exc), 400)
         if named:
             return await self._answer(
                 request,
@@ -73,17 +63,7 @@ class StoredQueryHandlers(SparqlHandlers):
         response = await self._answer(request, text, ("json",), stored_query=True, lists=stored.lists)
         if response.status_code != 200:
             message = bytes(response.body).decode("utf-8", "replace").strip()
-            body = render(
-                "query.html",
-                urls=self.urls,
-                lang=self.language(request),
-                title=stored.title,
-                query=stored,
-                values=values,
-                error=message,
-                table=None,
-            )
-            return self.respond(request, body, "text/html", status=response.status_code, cache=False)
+            return self._failed_page(request, stored, values, message, response.status_code)
         table = self.pages.results_table(json.loads(bytes(response.body)), self.wanted(request))
         query_string = urlencode(values)
         base = self.urls.query(stored.name)
@@ -93,3 +73,13 @@ class StoredQueryHandlers(SparqlHandlers):
             csv_href=f"{base}.csv?{query_string}", json_href=f"{base}.json?{query_string}",
         )  # fmt: skip
         return self.respond(request, body, "text/html")
+
+    def _failed_page(
+        self, request: Request, stored: Any, values: dict[str, str], message: str, status: int
+    ) -> Response:
+        """The query's page with the reason it could not be answered."""
+        body = render(
+            "query.html", urls=self.urls, lang=self.language(request), title=stored.title, query=stored,
+            values=values, error=message, table=None,
+        )  # fmt: skip
+        return self.respond(request, body, "text/html", status=status, cache=False)

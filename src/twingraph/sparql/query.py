@@ -246,12 +246,7 @@ def answer_local(
 
 
 def answer_contained(
-    loaded: LoadedGraph,
-    query: StoredQuery,
-    values: Mapping[str, str] | None = None,
-    *,
-    allow_service: bool = False,
-    max_rows: int | None = None,
+    loaded: LoadedGraph, query: StoredQuery, values: Mapping[str, str] | None = None, **options: Any
 ) -> Answer:
     """`answer_local` in a forked child, so that a fault of the engine ends the child, not the
     command: Oxigraph 0.5 aborts on some queries (an ORDER BY over a large cross product, the
@@ -267,7 +262,7 @@ def answer_contained(
             kind="engine",
         )
 
-    step = lambda: answer_local(loaded, query, values, allow_service=allow_service, max_rows=max_rows)  # noqa: E731
+    step = lambda: answer_local(loaded, query, values, **options)  # noqa: E731
     return Pending(step, on_signal=failed, quiet=True).result()
 
 

@@ -174,11 +174,10 @@ def nesting_depth(query: str) -> int:
 
 @dataclass(frozen=True)
 class QuerySize:
-    """How much a query asks the parser and the engine to hold: its length, its terms (tokens
-    outside comments), its operators (`|| && + - * / = < > ! ^ |`, path steps among them) and
-    its UNION branches."""
+    """How much a query asks the parser and the engine to hold: its terms (tokens outside
+    comments), its operators (`|| && + - * / = < > ! ^ |`, path steps among them) and its UNION
+    branches."""
 
-    characters: int
     terms: int
     operators: int
     unions: int
@@ -199,7 +198,7 @@ def query_size(query: str) -> QuerySize:
             operators += 1
         elif kind == "word" and match.group().upper() == "UNION":
             unions += 1
-    return QuerySize(len(query), terms, operators, unions)
+    return QuerySize(terms, operators, unions)
 
 
 def keywords(query: str) -> list[str]:
