@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
+    from twingraph.sparql.query import StoredQuery
+
 
 class StoredQueryHandlers(SparqlHandlers):
     """The stored queries' pages: a form, the answer as a table, and its downloads."""
@@ -75,7 +77,7 @@ class StoredQueryHandlers(SparqlHandlers):
         return self.respond(request, body, "text/html")
 
     def _failed_page(
-        self, request: Request, stored: Any, values: dict[str, str], message: str, status: int
+        self, request: Request, stored: StoredQuery, values: dict[str, str], message: str, status: int
     ) -> Response:
         """The query's page with the reason it could not be answered."""
         body = render(
