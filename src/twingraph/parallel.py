@@ -28,6 +28,26 @@ _PR_SET_PDEATHSIG = 1
 _HANDOVER = re.compile(r"twingraph-step-(?P<pid>\d+)-.*")
 
 
+def ended_by(exit_code: int | None) -> str:
+    """What is known of how a process ended, from its exit code (negative: the signal)."""
+    if exit_code is None:
+        return "its process stopped answering"
+    if exit_code >= 0:
+        return f"its process exited with status {exit_code}"
+    number = -exit_code
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = f"signal {number}"
+    why = {
+        int(signal.SIGABRT): "an internal fault of the engine (Oxigraph aborts on one, as on an ORDER BY over a large "
+        "cross product)",
+        int(signal.SIGSEGV): "a crash of the engine",
+        int(signal.SIGKILL): "killed, as the system does when memory runs out",
+    }.get(number, "ended by a signal")
+    return f"its process ended with {name}: {why}"
+
+
 class ChildFailed(TwingraphError):
     """The forked step failed; its message is the child's."""
 

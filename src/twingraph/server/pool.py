@@ -28,6 +28,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from twingraph.errors import TwingraphError
+from twingraph.parallel import ended_by
 
 
 class QueryTimeout(TwingraphError):
@@ -44,28 +45,6 @@ class ClientBusy(TwingraphError):
 
 class WorkerFailed(TwingraphError):
     """A worker died while running a query (an engine fault, or the memory ran out); a new one takes its place."""
-
-
-def ended_by(exit_code: int | None) -> str:
-    """What is known of how a process ended, from its exit code (negative: the signal)."""
-    import signal
-
-    if exit_code is None:
-        return "its process stopped answering"
-    if exit_code >= 0:
-        return f"its process exited with status {exit_code}"
-    number = -exit_code
-    try:
-        name = signal.Signals(number).name
-    except ValueError:
-        name = f"signal {number}"
-    why = {
-        int(signal.SIGABRT): "an internal fault of the engine (Oxigraph aborts on one, as on an ORDER BY over a large "
-        "cross product)",
-        int(signal.SIGSEGV): "a crash of the engine",
-        int(signal.SIGKILL): "killed, as the system does when memory runs out",
-    }.get(number, "ended by a signal")
-    return f"its process ended with {name}: {why}"
 
 
 @dataclass(frozen=True)

@@ -254,7 +254,7 @@ def answer_contained(
     from twingraph.parallel import Pending
 
     def failed(signal_number: int) -> Exception:
-        from twingraph.server.pool import ended_by
+        from twingraph.parallel import ended_by
 
         return QueryRefused(
             f"the query engine failed on this query ({ended_by(-signal_number).removeprefix('its process ')}). "

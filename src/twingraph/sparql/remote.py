@@ -22,7 +22,7 @@ import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from twingraph import __version__
 from twingraph.errors import TwingraphError
@@ -179,23 +179,27 @@ def run_query(endpoint: Endpoint, text: str, *, form: str, default_graphs: Seque
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
     body = urllib.parse.urlencode(fields).encode()
     reply = _with_retries(endpoint, lambda: exchange(endpoint, "POST", endpoint.url, body=body, headers=headers))
-    _refuse_control_characters(endpoint, reply.body)
     if form in ("SELECT", "ASK"):
         return _parse_json_results(endpoint, reply.body, reply.content_type, form, expected=_projected(text, form))
     return _parse_graph(endpoint, reply.body, reply.content_type, form)
 
 
-def _refuse_control_characters(endpoint: Endpoint, body: bytes) -> None:
-    """An answer holding a character no XML or spreadsheet document can hold is refused whole
-    (twingraph refuses the same in its own data), rather than written into a broken file."""
+def _refuse_control_characters(endpoint: Endpoint, document: Any) -> None:
+    """An answer holding a character no XML document can hold is refused whole (twingraph
+    refuses the same in its own data), rather than written into a broken file. (A graph comes
+    as RDF/XML, whose parser refuses such characters itself.)"""
     from twingraph.rdf.load import control_character
 
-    found = control_character(body.decode("utf-8", "replace"))
-    if found is not None:
-        raise EndpointError(
-            f"{endpoint.url} answered with the control character U+{ord(found[1]):04X}, which no XML document "
-            "(RDF/XML, SPARQL XML results) can hold; the answer is refused."
-        )
+    rows = document.get("results", {}).get("bindings", []) if isinstance(document, dict) else []
+    for row in rows if isinstance(rows, list) else []:
+        for term in row.values() if isinstance(row, dict) else []:
+            value = term.get("value") if isinstance(term, dict) else None
+            found = control_character(value, escaped=False) if isinstance(value, str) else None
+            if found is not None:
+                raise EndpointError(
+                    f"{endpoint.url} answered with the control character U+{ord(found[1]):04X}, which no XML "
+                    "document (RDF/XML, SPARQL XML results) can hold; the answer is refused."
+                )
 
 
 def put_graph(endpoint: Endpoint, graph_iri: str, body: bytes, *, media_type: str) -> int:
@@ -306,6 +310,7 @@ def _parse_json_results(
             f"{not_results} ({content_type or 'no Content-Type'}, {len(body)} bytes, cut short or invalid); "
             "no partial result is used."
         ) from None
+    _refuse_control_characters(endpoint, document)
     if form == "ASK":
         well_formed = isinstance(document, dict) and isinstance(document.get("boolean"), bool)
     else:
