@@ -158,3 +158,24 @@ def test_unreadable_file_is_an_input_error(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match=r"folder\.ttl: cannot be read \(Is a directory\)"):
         load_file(pyoxigraph.Store(), path, graph_name="urn:test", max_bytes=MAX)
+
+
+def test_a_city_named_long_beach_is_no_xsd_long_and_keeps_the_fast_engine(tmp_path: Path) -> None:
+    """`city:long-beach` matched the old byte test for xsd:long: the world's build then went to
+    pyshacl (over 90 minutes). Only a literal of a datatype the store rewrites counts."""
+    from twingraph.rdf.load import load_graph
+
+    names = tmp_path / "names.ttl"
+    names.write_text(
+        "@prefix city: <https://example.org/id/city/> . @prefix int: <https://example.org/int/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        'city:long-beach rdfs:label "Long Beach"@en ; rdfs:seeAlso int:long , city:int .\n'
+        '<urn:x> rdfs:comment "it says XMLSchema#long in a string, and ^^xsd:int too"@en .\n',
+        encoding="utf-8",
+    )
+    assert load_graph([names], max_bytes=1 << 20).exact
+    typed = tmp_path / "typed.ttl"
+    typed.write_text(
+        '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n<urn:a> <urn:n> "5"^^xsd:long .\n', encoding="utf-8"
+    )
+    assert not load_graph([names, typed], max_bytes=1 << 20).exact
