@@ -29,6 +29,7 @@ from twingraph.iris import (
     SKOS_ALT_LABEL,
     TW,
     WD,
+    XSD,
     in_german_ascii,
     partnership_iri,
     resource_iri,
@@ -41,7 +42,6 @@ from twingraph.wikidata.reconcile import Match, Name
 if TYPE_CHECKING:
     import rdflib
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 SKOS_NOTE = "http://www.w3.org/2004/02/skos/core#note"
 _PRECISION_ORDER = {name: rank for rank, name in enumerate(DATE_PRECISIONS)}
 

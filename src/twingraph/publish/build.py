@@ -191,7 +191,8 @@ def publication(settings: Settings, loaded: LoadedGraph, data_paths: Sequence[Pa
 def assemble(settings: Settings, bodies: dict[str, bytes], facts: DataFacts) -> dict[str, tuple[bytes, str]]:
     """The build's files from the data in every format and the facts about it: the data files,
     their context, the catalogues (with each file's size and checksum) and the VoID description."""
-    from twingraph.publish.catalog import catalog_graph, void_graph
+    from twingraph.publish.catalog import catalog_graph
+    from twingraph.publish.void import void_graph
 
     contents: dict[str, tuple[bytes, str]] = {}
     distributions = _distributions(settings, bodies, contents)
