@@ -80,7 +80,7 @@ def _request(peer: str, forwarded: str | None):
     ],
 )
 def test_x_forwarded_for_is_believed_only_from_trusted_proxies(peer: str, forwarded: str | None, client: str) -> None:
-    from twingraph.server.app import App, ServeOptions
+    from twingraph.server.state import App, ServeOptions
 
     options = ServeOptions(base_url="http://localhost/", trusted_proxies=("127.0.0.1", "10.0.0.2"))
     state = App.__new__(App)

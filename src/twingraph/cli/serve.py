@@ -95,7 +95,8 @@ def serve(
     except DataDoesNotConform as exc:
         click.echo(f"Not served: {exc}", err=True)
         sys.exit(EXIT_NO)
-    from twingraph.server.app import ServeOptions, create_app
+    from twingraph.server.app import create_app
+    from twingraph.server.state import ServeOptions
 
     settings = ServeOptions(
         base_url=url,

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
-    from twingraph.server.app import App
+    from twingraph.server.state import App
 
 
 class ResourceHandlers(Handlers):

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
-    from twingraph.server.app import App
+    from twingraph.server.state import App
 
 # From least to most preferred: HTML for browsers and for */*, which is what curl sends.
 RESOURCE_CHOICES = [N_TRIPLES, JSON_LD, RDF_XML, TURTLE, HTML]

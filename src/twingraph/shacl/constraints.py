@@ -12,7 +12,7 @@ from twingraph.rdf.terms import to_rdflib as _to_rdflib
 from twingraph.shacl.model import SH, Result, Shape
 
 if TYPE_CHECKING:
-    from twingraph.shacl.engine import Engine
+    from twingraph.shacl.model import Evaluator as Engine  # the engine, as the constraints see it
 
 _NODE_KINDS = {
     "IRI": {"iri"},

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 SH = "http://www.w3.org/ns/shacl#"
 
@@ -56,3 +57,17 @@ class Result:
     path: Any = None
     messages: tuple[str, ...] = ()
     source_constraint: Any = None
+
+
+class Evaluator(Protocol):
+    """What the Core constraints ask of the engine (shacl/engine.py's Engine): class members,
+    datatype checks and nested shapes, each for many nodes at once."""
+
+    def instances(self, cls: str) -> set[Any]:
+        """The nodes that are instances of a class (or of its subclasses)."""
+
+    def datatype_ok(self, value: Any, datatype: str) -> bool:
+        """Whether a value is a well-formed literal of a datatype."""
+
+    def conforming(self, shape_node: Any, nodes: Iterable[Any]) -> dict[Any, bool]:
+        """Whether each node conforms to a shape."""

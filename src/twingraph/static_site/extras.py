@@ -4,7 +4,7 @@ index and stored queries, the downloads, what crawlers read, and the web-server 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from twingraph.server.i18n import N_
@@ -20,9 +20,26 @@ from twingraph.static_site.hosting import (
 )
 
 if TYPE_CHECKING:
-    from twingraph.static_site.generate import _Renderer
+    from twingraph.server.pages import Pages
+    from twingraph.server.site import Site
 
 W3ID = "https://w3id.org/"
+
+
+class _Renderer(Protocol):
+    """What these files need of the site's renderer (static_site/generate.py)."""
+
+    site: Site
+    url: str
+
+    def pages(self, path: str) -> Pages:
+        """The page builder for a page at `path`."""
+
+    def documents(self, triples: list[Any], name: str) -> Iterator[tuple[str, bytes]]:
+        """A resource's RDF documents."""
+
+    def negotiated(self, path: str, page: bytes, documents: list[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+        """A negotiated resource's page, documents and type map."""
 
 
 def ontology_files(renderer: _Renderer, hosting: Hosting) -> Iterator[tuple[str, bytes]]:
