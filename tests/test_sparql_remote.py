@@ -204,7 +204,7 @@ tricky_text = st.text(
 def test_any_string_round_trips_through_a_parameter(server: OxigraphServer, local_graph: Graph, value: str) -> None:
     """Escaping holds for every string; an answer holding a character no XML can hold (U+0001,
     U+000B, …) is refused whole rather than written into a broken file."""
-    from twingraph.rdf.load import control_character
+    from twingraph.rdf.input_checks import control_character
 
     here = run_local(local_graph, ECHO, {"text": value})
     if control_character(value, escaped=False) is not None:

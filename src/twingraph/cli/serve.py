@@ -112,15 +112,20 @@ def serve(
         _get_once(create_app(site, settings, start_workers=False), get_path, accept)
         return
     _check_port_free(host, port)
+    click.echo(f"Serving {project.settings.title} at {url} (Ctrl-C stops).", err=True)
+    _run(create_app(site, settings), host, port, header_timeout)
+
+
+def _run(app: Any, host: str, port: int, header_timeout: float) -> None:
+    """uvicorn, with the header deadline; its own proxy-header handling would believe
+    X-Forwarded-For from 127.0.0.1, so any local client could pose as many: twingraph reads it
+    itself, from --trusted-proxy only."""
     import uvicorn
 
-    click.echo(f"Serving {project.settings.title} at {url} (Ctrl-C stops).", err=True)
-    # uvicorn's own proxy-header handling would believe X-Forwarded-For from 127.0.0.1, so any
-    # local client could pose as many; twingraph reads it itself, from --trusted-proxy only.
     from twingraph.server.connections import protocol_with_header_timeout
 
     uvicorn.run(
-        create_app(site, settings), host=host, port=port, log_level="warning", access_log=False, proxy_headers=False,
+        app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False,
         http=protocol_with_header_timeout(header_timeout),
     )  # fmt: skip
 

@@ -66,16 +66,9 @@ def network(store: pyoxigraph.Store, languages: Sequence[str] = ()) -> Network:
     def first(values: list[Any] | None) -> Any | None:
         return min(values, key=str) if values else None
 
-    kind_of = pyoxigraph.NamedNode(RDF_TYPE)
-    partnerships = sorted(
-        {
-            q.subject
-            for q in store.quads_for_pattern(
-                None, kind_of, pyoxigraph.NamedNode(TW + "Partnership"), pyoxigraph.DefaultGraph()
-            )
-        },
-        key=str,
-    )
+    partnership, data = pyoxigraph.NamedNode(TW + "Partnership"), pyoxigraph.DefaultGraph()
+    typed = store.quads_for_pattern(None, pyoxigraph.NamedNode(RDF_TYPE), partnership, data)
+    partnerships = sorted({q.subject for q in typed}, key=str)
     partners, wikidata, countries = objects(TW + "partner"), objects(TW + "wikidataEntity"), objects(TW + "country")
     lats, lngs = objects(SCHEMA + "latitude"), objects(SCHEMA + "longitude")
     starts, ends, kinds = objects(TW + "startDate"), objects(TW + "endDate"), objects(TW + "kind")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from twingraph.errors import InputError, display_path
-from twingraph.rdf.load import refuse_control_characters
+from twingraph.rdf.input_checks import refuse_control_characters
 
 # Our fields, with what each holds (the README's table says the same).
 FIELDS = {

@@ -97,8 +97,7 @@ def build(
     (the module's docstring says how two processes share the work)."""
     from twingraph.parallel import Pending
     from twingraph.publish.catalog import data_facts
-    from twingraph.rdf.export import partnership_count, partnership_tables, sorted_triples
-    from twingraph.rdf.load import read_exact_triples
+    from twingraph.rdf.export import partnership_count, partnership_tables
     from twingraph.shacl.validate import DataDoesNotConform, load_conforming
 
     settings = _checked_settings(project, out, base_url)
@@ -111,14 +110,7 @@ def build(
     handover = staging / ".handover"  # beside the output: a killed build's litter goes with the next
     handover.mkdir()
 
-    def export_rdf() -> dict[str, Path]:
-        try:
-            triples = sorted_triples(read_exact_triples(data_paths, max_bytes=max_bytes))
-            return rdf_files(triples, handover, base_iri=settings.base_iri)
-        except OSError as exc:  # a full disk, a file size limit
-            raise _not_written(out, exc) from None
-
-    rdf = Pending(export_rdf, folder=staging)
+    rdf = Pending(lambda: _export_rdf(data_paths, handover, out, settings, max_bytes), folder=staging)
     done = False
     try:
         try:  # the exporting child works meanwhile
@@ -146,6 +138,20 @@ def build(
         if not done:
             shutil.rmtree(staging, ignore_errors=True)
     return _report(out, files, triples=facts.triples, partnerships=partnership_count(loaded, data_paths))
+
+
+def _export_rdf(
+    data_paths: Sequence[Path], handover: Path, out: Path, settings: Settings, max_bytes: int
+) -> dict[str, Path]:
+    """The build's exporting child: the data files read as written, in every RDF format, into `handover`."""
+    from twingraph.rdf.export import sorted_triples
+    from twingraph.rdf.load import read_exact_triples
+
+    try:
+        triples = sorted_triples(read_exact_triples(data_paths, max_bytes=max_bytes))
+        return rdf_files(triples, handover, base_iri=settings.base_iri)
+    except OSError as exc:  # a full disk, a file size limit
+        raise _not_written(out, exc) from None
 
 
 def _checked_settings(project: Project, out: Path, base_url: str | None) -> Settings:

@@ -188,7 +188,7 @@ def _refuse_control_characters(endpoint: Endpoint, document: Any) -> None:
     """An answer holding a character no XML document can hold is refused whole (twingraph
     refuses the same in its own data), rather than written into a broken file. (A graph comes
     as RDF/XML, whose parser refuses such characters itself.)"""
-    from twingraph.rdf.load import control_character
+    from twingraph.rdf.input_checks import control_character
 
     rows = document.get("results", {}).get("bindings", []) if isinstance(document, dict) else []
     for row in rows if isinstance(rows, list) else []:

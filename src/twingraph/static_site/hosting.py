@@ -138,25 +138,7 @@ DirectorySlash Off
 ErrorDocument 404 {root}404.html
 
 {_APACHE_TYPES}
-# A resource's URL (id/city/kassel, ontology, catalog) goes to its type map, which chooses.
-RewriteEngine On
-RewriteBase {root}
-# A CORS preflight is answered here, with the headers below; dot-files (but .well-known) are not served.
-RewriteCond %{{REQUEST_METHOD}} =OPTIONS
-RewriteRule ^ - [R=204,END]
-RewriteRule (^|/)\\.(?!well-known/) - [R=404,END]
-# Only a resource's own path (no trailing slash, no path below it) goes to its type map, once:
-# END, so that the rewritten path is never rewritten again (Apache looped on /id/city/kassel/).
-RewriteCond %{{REQUEST_FILENAME}} !-f
-RewriteCond %{{REQUEST_FILENAME}}{TYPE_MAP_SUFFIX} -f
-RewriteRule ^({hosting.resource_path})$ $1{TYPE_MAP_SUFFIX} [END]
-# Other pages without their .html (queries, queries/partners), as on GitHub Pages.
-RewriteCond %{{REQUEST_FILENAME}} !-f
-RewriteCond %{{REQUEST_FILENAME}}.html -f
-RewriteRule ^(.+)$ $1.html [L]
-# Nothing acceptable offered: the type map is asked for the page, so Apache sends no 406.
-{_apache_html_when_nothing_fits()}
-
+{_apache_rewrites(hosting)}
 # Every response: CORS, the security headers serve sends, short caching; versioned dumps are cached for good.
 Header always set Access-Control-Allow-Origin "*"
 Header always set Access-Control-Expose-Headers "Content-Location, ETag, Link, Vary"
@@ -181,6 +163,30 @@ SetEnvIf Request_URI "^{re.escape(root)}id/dataset/{re.escape(hosting.dataset_na
   Header always set Content-Location "expr=%{{REQUEST_URI}}"
 </If>
 {_apache_links(hosting)}""".encode()
+
+
+def _apache_rewrites(hosting: Hosting) -> str:
+    """The `RewriteRule`s: preflights, dot-files, a resource's URL to its type map, pages without .html."""
+    root = hosting.root
+    return f"""# A resource's URL (id/city/kassel, ontology, catalog) goes to its type map, which chooses.
+RewriteEngine On
+RewriteBase {root}
+# A CORS preflight is answered here, with the headers below; dot-files (but .well-known) are not served.
+RewriteCond %{{REQUEST_METHOD}} =OPTIONS
+RewriteRule ^ - [R=204,END]
+RewriteRule (^|/)\\.(?!well-known/) - [R=404,END]
+# Only a resource's own path (no trailing slash, no path below it) goes to its type map, once:
+# END, so that the rewritten path is never rewritten again (Apache looped on /id/city/kassel/).
+RewriteCond %{{REQUEST_FILENAME}} !-f
+RewriteCond %{{REQUEST_FILENAME}}{TYPE_MAP_SUFFIX} -f
+RewriteRule ^({hosting.resource_path})$ $1{TYPE_MAP_SUFFIX} [END]
+# Other pages without their .html (queries, queries/partners), as on GitHub Pages.
+RewriteCond %{{REQUEST_FILENAME}} !-f
+RewriteCond %{{REQUEST_FILENAME}}.html -f
+RewriteRule ^(.+)$ $1.html [L]
+# Nothing acceptable offered: the type map is asked for the page, so Apache sends no 406.
+{_apache_html_when_nothing_fits()}
+"""
 
 
 def _apache_security() -> str:

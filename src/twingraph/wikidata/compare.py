@@ -179,13 +179,7 @@ def diff(graph: rdflib.Graph, targets: Sequence[City], client: WikidataClient) -
     differences: list[Difference] = []
     for city in targets:
         mine = {p.partner_qid: p for p in ours[city.qid] if p.partner_qid}
-        theirs: dict[str, Statement] = {}
-        # The city's own statement about a partner, else the partner's about the city; a
-        # preferred or normal statement wins over a deprecated one.
-        for s in sorted(statements, key=lambda s: s.item != city.qid):
-            other = s.partner if s.item == city.qid else s.item if s.partner == city.qid else None
-            if other and (other not in theirs or theirs[other].rank == "DeprecatedRank"):
-                theirs[other] = s
+        theirs = _statements_about(city.qid, statements)
 
         def add(kind: str, qid: str, label: str, ours: str = "", wikidata: str = "", lacking: str = "") -> None:
             differences.append(Difference(kind, city.label, city.qid, label, qid, ours, wikidata, lacking))  # noqa: B023
@@ -227,6 +221,17 @@ def diff(graph: rdflib.Graph, targets: Sequence[City], client: WikidataClient) -
             wikidata_text = f"{a} lists {b}; {b} does not list {a}"
             add("one-directional", other, names.get(other, other), "", wikidata_text, lacking=partner)
     return differences
+
+
+def _statements_about(city: str, statements: Sequence[Statement]) -> dict[str, Statement]:
+    """Wikidata's statement of each partnership of a city, by partner: the city's own, else the
+    partner's about the city; a preferred or normal statement wins over a deprecated one."""
+    theirs: dict[str, Statement] = {}
+    for s in sorted(statements, key=lambda s: s.item != city):
+        other = s.partner if s.item == city else s.item if s.partner == city else None
+        if other and (other not in theirs or theirs[other].rank == "DeprecatedRank"):
+            theirs[other] = s
+    return theirs
 
 
 def _name(qid: str, city: City, names: dict[str, str]) -> str:
