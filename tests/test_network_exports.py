@@ -144,7 +144,7 @@ def test_the_exports_are_streamed_in_pieces_with_the_same_bytes() -> None:
 
 
 def test_a_stream_that_fails_part_way_leaves_the_earlier_file(tmp_path: Path) -> None:
-    from twingraph.rdf.output import OutputError, write_atomic
+    from twingraph.outputs.files import OutputError, write_atomic
 
     target = tmp_path / "world.graphml"
     target.write_bytes(b"earlier")

@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import run_cli
 from tests.test_publish_build import EXPECTED
-from twingraph.rdf.folder_swap import MANIFEST
+from twingraph.outputs.folders import MANIFEST
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -85,7 +85,7 @@ def kill_on_rename(out: Path, *, nth: int, exchange: bool) -> subprocess.Complet
     """A build SIGKILLed at its nth rename (with or without the one-step exchange)."""
     code = (
         "import os, signal\n"
-        "import twingraph.rdf.folder_swap as swap\n"
+        "import twingraph.outputs.folders as swap\n"
         + ("" if exchange else "swap._exchange = lambda first, second: False\n")
         + "real, calls = os.rename, []\n"
         "def rename(*args, **kwargs):\n"

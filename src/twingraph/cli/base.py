@@ -143,7 +143,7 @@ def _endpoint(url: str, *, timeout: float, max_answer_mb: float = DEFAULT_MAX_AN
 
 def _checked_output(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     """An -o path is checked first of all: only a regular file or a new path may be replaced."""
-    from twingraph.rdf.output import OutputError, is_stdout, writable_target
+    from twingraph.outputs.files import OutputError, is_stdout, writable_target
 
     if value is not None and str(value) != "-" and is_stdout(value):
         return Path("-")  # -o /dev/stdout: written through, as -o - is (a pipe is no file to replace)
@@ -255,7 +255,7 @@ def _warn_placeholders(project: Project, *, base_url: str | None = None) -> None
 def _emit(body: bytes | Iterable[bytes], output: Path | None, *, inputs: list[Path]) -> None:
     """Data (whole, or in pieces as it is made) to stdout, or atomically to `-o PATH`, which may
     not be one of the command's inputs."""
-    from twingraph.rdf.output import refuse_inputs, write_atomic
+    from twingraph.outputs.files import refuse_inputs, write_atomic
 
     if output is None or str(output) == "-":
         for piece in [body] if isinstance(body, bytes) else body:

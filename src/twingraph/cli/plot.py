@@ -52,9 +52,9 @@ def plot(
     """
     from twingraph.errors import display_path
     from twingraph.formats import PICTURE_SUFFIXES, format_for_suffix
+    from twingraph.outputs.files import refuse_inputs, write_atomic
     from twingraph.plots.draw import World, draw, present_year, render
     from twingraph.rdf.load import load_project_graph
-    from twingraph.rdf.output import refuse_inputs, write_atomic
     from twingraph.sparql.query import resolve_place_in_store
 
     whole = world or by_country

@@ -105,7 +105,7 @@ def _run_and_write(
 ) -> None:
     """Run a stored or ad-hoc query locally or remotely, and write its result."""
     from twingraph.iris import dataset_iri
-    from twingraph.rdf.output import refuse_inputs
+    from twingraph.outputs.files import refuse_inputs
     from twingraph.sparql.query import answer_contained, run_remote
 
     project = options.project()
@@ -191,7 +191,7 @@ def _hint_dataset_graph(project: Project, endpoint: str, *, timeout: float) -> N
 
 def _write_result(answer: Any, fmt: str | None, output: Path | None, *, wide: bool = False) -> None:
     from twingraph.formats import GRAPH_SUFFIXES, ROW_SUFFIXES, format_for_suffix
-    from twingraph.rdf.output import write_atomic
+    from twingraph.outputs.files import write_atomic
     from twingraph.sparql.results import render_table, serialize
 
     to_file = output is not None and str(output) != "-"

@@ -141,8 +141,8 @@ def wikidata_link(
     the data: the suggestions go to the review file, and --accept writes the unambiguous ones
     to a separate Turtle file.
     """
+    from twingraph.outputs.files import refuse_inputs, write_atomic
     from twingraph.rdf.load import load_project_graph
-    from twingraph.rdf.output import refuse_inputs, write_atomic
     from twingraph.wikidata.link import accepted_links, review_csv, suggest, unlinked_places
 
     project = options.project()
@@ -203,7 +203,7 @@ def wikidata_import(
     project = options.project()
     ontology_files, data_paths = project.graph_inputs()
     if output is not None and str(output) != "-":  # before minutes of paging, not after
-        from twingraph.rdf.output import refuse_inputs
+        from twingraph.outputs.files import refuse_inputs
 
         refuse_inputs(output, [*ontology_files, *data_paths])
     client = _client(**client_options)

@@ -2,7 +2,7 @@
 
 Steps: read the list (`reading`), make entries of its rows (`entries`), match every place and
 country without a QID to Wikidata (`wikidata/reconcile.py`), write the graph (`writing`),
-validate it with the project's data, and write it whole (`rdf/output.py`). The file written
+validate it with the project's data, and write it whole (`outputs/files.py`). The file written
 carries the hash of its content in its first line; a later import may overwrite a file whose
 hash still matches (nobody edited it), and nothing else without `--force`.
 """
@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from twingraph.errors import display_path
 from twingraph.iris import FALLBACK_LANGUAGES, SCHEMA, SKOS_ALT_LABEL
+from twingraph.outputs.files import OutputError
 from twingraph.partner_lists.entries import Entry, Problems, entries_of
 from twingraph.partner_lists.reading import PartnerList, read_list
 from twingraph.partner_lists.writing import Known, ListWriter, ascii_slug
-from twingraph.rdf.output import OutputError
 from twingraph.wikidata.reconcile import (
     REVIEW_COLUMNS,
     Match,
@@ -92,8 +92,8 @@ def import_list(
     project: Project, path: Path, out: Path, options: ImportOptions, client: WikidataClient | None, *, max_bytes: int
 ) -> ListImport:
     """Read, match, write and validate one list (the module's docstring)."""
+    from twingraph.outputs.files import write_atomic
     from twingraph.rdf.export import serialize
-    from twingraph.rdf.output import write_atomic
 
     check_overwrite(out, force=options.force)
     read = read_list(path, mapping=options.mapping, max_bytes=max_bytes, city_given=options.city is not None)

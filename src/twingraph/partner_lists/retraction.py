@@ -40,8 +40,8 @@ def retract(
     """Write a deprecated claim for each partnership (an IRI, or its slug `jena--porto`) into the
     project's corrections file, which is validated with the project before it is written whole.
     The data files are not changed."""
+    from twingraph.outputs.files import write_atomic
     from twingraph.rdf.load import load_project_graph, read_input
-    from twingraph.rdf.output import write_atomic
 
     base = project.settings.base_iri
     out = project.root / "data" / CORRECTIONS_FILE

@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import ProjectError, display_path
 from twingraph.formats import EXPORT_FORMATS, NETWORK_FORMATS, PUBLISHED_FORMATS
-from twingraph.rdf import folder_swap
-from twingraph.rdf.folder_swap import MANIFEST, manifest_bytes
-from twingraph.rdf.output import OutputError
+from twingraph.outputs import folders
+from twingraph.outputs.files import OutputError
+from twingraph.outputs.folders import MANIFEST, manifest_bytes
 
 if TYPE_CHECKING:
     import rdflib
@@ -104,7 +104,7 @@ def build(
     _, data_paths = project.graph_inputs()
     progress("loading")
     try:
-        staging = folder_swap.new_staging(out)
+        staging = folders.new_staging(out)
     except OSError as exc:
         raise _not_written(out, exc) from None
     handover = staging / ".handover"  # beside the output: a killed build's litter goes with the next
@@ -157,10 +157,10 @@ def _export_rdf(
 def _checked_settings(project: Project, out: Path, base_url: str | None) -> Settings:
     """Before any work: a stranded output put back, the settings checked, and `out` found to be
     a folder the build may replace."""
-    folder_swap.recover(out)  # first of all: put back an output a killed run left stranded
+    folders.recover(out)  # first of all: put back an output a killed run left stranded
     settings = settings_for_base_url(project.settings, base_url)
-    refuse_source_folders(project, out)
-    folder_swap.check_replaceable(out, output_names(settings))
+    folders.refuse_source_folders(project, out)
+    folders.check_replaceable(out, output_names(settings))
     return settings
 
 
@@ -284,19 +284,6 @@ def catalog_bytes(graph: rdflib.Graph, fmt: str) -> bytes:
     )
 
 
-def refuse_source_folders(project: Project, out: Path) -> None:
-    """The output folder may not be, contain, or lie inside the project's source folders."""
-    target = out.resolve()
-    sources = [project.root.resolve() / name for name in ("ontology", "data", "shapes", "queries")]
-    sources.append((project.root / "twingraph.toml").resolve())
-    for source in (source for source in sources if source.exists()):  # name only what the project has
-        if target == source or target in source.parents or source in target.parents or target.is_relative_to(source):
-            raise OutputError(
-                f"{display_path(out)} would overwrite the project's own {display_path(source)}; "
-                "build into another folder, such as dist/."
-            )
-
-
 def output_names(settings: Settings) -> list[str]:
     """The names of the files a build writes (the manifest aside)."""
     data = [f"{settings.name}{fmt.suffix}" for fmt in PUBLISHED_FORMATS]
@@ -313,7 +300,7 @@ def _swap_in(staging: Path, out: Path, contents: dict[str, tuple[bytes, str]]) -
                 stream.write(body)
                 stream.flush()
                 os.fsync(stream.fileno())
-        folder_swap.swap_in(staging, out, contents)
+        folders.swap_in(staging, out, contents)
     except OSError as exc:
         raise _not_written(out, exc, had_output=had_output) from None
     return contents

@@ -7,7 +7,7 @@ versioned copies), VoID, the sitemap and the rest follow, and beside the web roo
 and w3id.org rules (`hosting.py`).
 
 The output is deterministic, and written as safely as `build`'s: into a staging folder beside
-`--out`, swapped in whole, only over a folder twingraph wrote (`rdf/folder_swap.py`). A file
+`--out`, swapped in whole, only over a folder twingraph wrote (`outputs/folders.py`). A file
 whose bytes did not change is hard-linked from the previous site instead of written, so a
 rebuild writes only what changed (rsync and CDN uploads stay small), and resources that are
 gone are gone. Nothing is flushed file by file: one `syncfs` makes the staging folder durable
@@ -32,10 +32,10 @@ from typing import TYPE_CHECKING, Any
 
 from twingraph.errors import display_path
 from twingraph.formats import EXPORT_FORMATS, GRAPH_FORMATS
+from twingraph.outputs import folders
+from twingraph.outputs.files import OutputError
+from twingraph.outputs.folders import MANIFEST, manifest_bytes
 from twingraph.project import DEFAULT_SITE_PICTURES
-from twingraph.rdf import folder_swap
-from twingraph.rdf.folder_swap import MANIFEST, manifest_bytes
-from twingraph.rdf.output import OutputError
 from twingraph.static_site.hosting import SEGMENT, TYPE_MAP_SUFFIX, Hosting, type_map
 
 if TYPE_CHECKING:
@@ -127,14 +127,14 @@ def write_site(
     progress: Callable[[str], None] = lambda message: None,
 ) -> SiteReport:
     """Validate and write the static site into `out` (public/, nginx/, w3id/), swapped in whole."""
-    from twingraph.publish.build import checked_base_url, refuse_source_folders
+    from twingraph.publish.build import checked_base_url
     from twingraph.server.site import load_site
     from twingraph.shacl.validate import DataDoesNotConform
 
-    folder_swap.recover(out)
+    folders.recover(out)
     url = checked_base_url(base_url or project.settings.base_iri)
-    refuse_source_folders(project, out)
-    folder_swap.check_replaceable(out, [])
+    folders.refuse_source_folders(project, out)
+    folders.check_replaceable(out, [])
     progress("loading and validating")
     try:
         site = load_site(project, base_url=url, max_bytes=max_bytes)
@@ -142,16 +142,16 @@ def write_site(
         return SiteReport(out=out, conforms=False, violations=exc.violations)
     hosting = _hosting(site, url, server_folder or str((out / "nginx").absolute()))
     previous = out if (out / MANIFEST).is_file() else None
-    old_names = (folder_swap.listed_files(previous) or set()) if previous else set()
+    old_names = (folders.listed_files(previous) or set()) if previous else set()
     try:
-        staging = folder_swap.new_staging(out)
+        staging = folders.new_staging(out)
     except OSError as exc:
         raise _not_written(out, exc) from None
     try:
         report = _write_all(site, hosting, url, staging, previous, pictures=pictures, progress=progress)
         progress(f"writing {display_path(out)}")
         _sync(staging)
-        folder_swap.swap_in(staging, out, report.names)
+        folders.swap_in(staging, out, report.names)
     except OSError as exc:
         raise _not_written(out, exc) from None
     finally:

@@ -155,7 +155,7 @@ class Cache:
         path = self._path(endpoint, query)
         if path is None:
             return
-        from twingraph.rdf.output import write_atomic
+        from twingraph.outputs.files import write_atomic
 
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

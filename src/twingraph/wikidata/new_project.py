@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from twingraph.errors import display_path
 from twingraph.iris import PLACEHOLDER_BASE_IRI, WD, slugify
-from twingraph.rdf.output import OutputError
+from twingraph.outputs.files import OutputError
 
 if TYPE_CHECKING:
     from twingraph.wikidata.client import Entity, WikidataClient

@@ -28,10 +28,14 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from twingraph.errors import display_path
+from twingraph.outputs.files import OutputError, fsync_folder
 from twingraph.parallel import process_alive
-from twingraph.rdf.output import OutputError, fsync_folder
+
+if TYPE_CHECKING:
+    from twingraph.project import Project
 
 MANIFEST = ".twingraph-manifest"
 _LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?P<kind>build|old)-(?P<pid>\d+)(-.*)?")
@@ -220,3 +224,16 @@ def swap_in(staging: Path, out: Path, new_files: Iterable[str]) -> bool:
         os.rename(staging, out)
         fsync_folder(parent)
         return False
+
+
+def refuse_source_folders(project: Project, out: Path) -> None:
+    """The output folder may not be, contain, or lie inside the project's source folders."""
+    target = out.resolve()
+    sources = [project.root.resolve() / name for name in ("ontology", "data", "shapes", "queries")]
+    sources.append((project.root / "twingraph.toml").resolve())
+    for source in (source for source in sources if source.exists()):  # name only what the project has
+        if target == source or target in source.parents or source in target.parents or target.is_relative_to(source):
+            raise OutputError(
+                f"{display_path(out)} would overwrite the project's own {display_path(source)}; "
+                "build into another folder, such as dist/."
+            )
