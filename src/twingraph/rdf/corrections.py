@@ -1,8 +1,7 @@
 """Corrections a city makes without editing Turtle: a retracted partnership.
 
 `twingraph retract` (partner_lists/retraction.py) writes into the project's corrections file
-(data/corrections.ttl) a
-deprecated claim, as Wikidata deprecates a statement with a reason for its deprecated rank
+(data/corrections.ttl) a deprecated claim, as Wikidata deprecates a statement with a reason for its deprecated rank
 (P2241): the city says it is not twinned with the partner, why, and on whose word. The claim
 names the partnership with `tw:retracts`.
 

@@ -124,7 +124,7 @@ class LoadedGraph:
 
     @cached_property
     def graph(self) -> rdflib.Graph:
-        """The union of every file, through rdflib's API; SPARQL on it runs in Oxigraph."""
+        """The RDF merge of every file (the store's default graph) through rdflib's API; SPARQL runs in Oxigraph."""
         from twingraph.iris import PREFIXES
         from twingraph.rdf.merged_graph import merged_graph
 

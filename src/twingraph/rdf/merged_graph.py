@@ -97,7 +97,7 @@ class MergedStore(OxigraphStore):
 
 
 def merged_graph(store: pyoxigraph.Store, *, exact: bool = True, exact_triples: Any = None) -> rdflib.Graph:
-    """An rdflib Graph over every graph of the store; what is added goes to its default graph.
+    """An rdflib Graph over the store's default graph (the merge of every file); what is added goes there too.
 
     `exact_triples`, if given, returns the loaded files' triples as written, for readers that
     must see literals the store rewrote (pyshacl validating xsd:int).
