@@ -193,12 +193,11 @@ def _city_name(
         return (named[0], language) if named else (city, language)
     if not city_qid or client is None:
         return (city, language)
+    from twingraph.wikidata.importer import entity_name_and_language
+
     entity = client.entities([city_qid]).get(city_qid)
-    labels = entity.labels if entity else {}
-    for tag in (language, *FALLBACK_LANGUAGES, *sorted(labels)):
-        if tag in labels:
-            return labels[tag], tag
-    return city_qid, language
+    name, named_in = entity_name_and_language(entity, city_qid, [language, *FALLBACK_LANGUAGES])
+    return name, named_in or language
 
 
 def _project_graph(
@@ -326,13 +325,14 @@ def _item_names(
     qids = sorted({m.qid for m in matches.values() if m.qid and m.qid not in known.by_qid})
     if client is None or not qids:
         return {}
+    from twingraph.wikidata.importer import entity_name_and_language
+
+    languages = [language, *FALLBACK_LANGUAGES]
     found: dict[str, tuple[str, str]] = {}
-    for qid, entity in client.entities(qids, [language, *FALLBACK_LANGUAGES]).items():
-        labels = entity.labels
-        for tag in (language, *FALLBACK_LANGUAGES, *sorted(labels)):
-            if tag in labels:
-                found[qid] = (labels[tag], tag)
-                break
+    for qid, entity in client.entities(qids, languages).items():
+        name, named_in = entity_name_and_language(entity, qid, languages)
+        if named_in is not None:  # an item without any label keeps the list's spelling
+            found[qid] = (name, named_in)
     return found
 
 

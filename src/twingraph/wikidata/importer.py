@@ -344,11 +344,14 @@ def entity_name(entity: Entity | None, qid: str) -> str:
     return entity_name_and_language(entity, qid)[0]
 
 
-def entity_name_and_language(entity: Entity | None, qid: str) -> tuple[str, str | None]:
-    """An item's name and its language: English, else German, else any label; else its QID."""
+def entity_name_and_language(
+    entity: Entity | None, qid: str, languages: Sequence[str] = FALLBACK_LANGUAGES
+) -> tuple[str, str | None]:
+    """An item's name and its language: in the first of `languages` it has a label in (English,
+    else German, by default), else in the least language tag it has; else its QID."""
     if entity is None:
         return qid, None
-    for tag in ("en", "de", *entity.labels):
+    for tag in (*languages, *sorted(entity.labels)):
         if tag in entity.labels:
             return entity.labels[tag], tag
     return qid, None
