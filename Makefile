@@ -85,10 +85,10 @@ lint: $(TEST_STAMP)
 	$(BIN)/vulture src/twingraph vulture-allowlist.py --min-confidence 60
 
 ## messages: extract the pages' words into the catalogue template and add them to each language's catalogue
-## (src/twingraph/server/locales/; translate what is new, and the test of the catalogues passes again)
+## (src/twingraph/web/locales/; translate what is new, and the test of the catalogues passes again)
 messages: $(TEST_STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --omit-header --sort-output -o src/twingraph/server/locales/twingraph.pot .
-	$(BIN)/pybabel update -i src/twingraph/server/locales/twingraph.pot -d src/twingraph/server/locales -D twingraph --no-location
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --omit-header --sort-output -o src/twingraph/web/locales/twingraph.pot .
+	$(BIN)/pybabel update -i src/twingraph/web/locales/twingraph.pot -d src/twingraph/web/locales -D twingraph --no-location
 
 clean:
 	rm -rf $(VENV) $(HARVEST) dist build .pytest_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from rdflib.namespace import RDF, SH, XSD
 
 from tests.conftest import FIXTURES, REPO, run_cli
 from twingraph.cli import cli
+from twingraph.shacl.validate import SLOW_ENGINE_NOTICE_TRIPLES
 
 BAD = FIXTURES / "bad"
 BAD_INPUTS = [
@@ -177,3 +179,70 @@ def test_build_into_the_project_root_names_what_the_project_has(tmp_path: Path) 
     assert built.returncode == 2
     assert "ontology" not in built.stderr
     assert "would overwrite the project's own" in built.stderr
+
+
+def _world_slice(path: Path, pairs: int) -> Path:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("world", REPO / "benchmarks" / "world.py")
+    assert spec is not None
+    assert spec.loader is not None
+    world = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(world)
+    return world.write(path, pairs=pairs)  # type: ignore[no-any-return]
+
+
+def test_a_world_holding_long_beach_builds_with_the_fast_engine(tmp_path: Path) -> None:
+    """Cities named Long…/Int… once sent the world's build to pyshacl (over 90 minutes). A world
+    slice of several thousand triples with Long Beach, Longwy and Int… places builds on the fast
+    engine: nothing says pyshacl, and the build conforms."""
+    project = tmp_path / "world"
+    (project / "data").mkdir(parents=True)
+    (project / "twingraph.toml").write_text('[project]\nname = "world"\n', encoding="utf-8")
+    data = _world_slice(project / "data" / "world.ttl", pairs=700)
+    text = data.read_text(encoding="utf-8")
+    # Prefixed names, as `wikidata import --all` writes them: `city:long-beach` spells "long".
+    prefixes = {
+        "city": "https://w3id.org/twingraph/id/city/", "country": "https://w3id.org/twingraph/id/country/",
+        "source": "https://w3id.org/twingraph/id/source/", "tw": "https://w3id.org/twingraph/ontology#",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "dct": "http://purl.org/dc/terms/",
+    }  # fmt: skip
+    cities = "".join(f"\n@prefix {name}: <{iri}> ." for name, iri in prefixes.items()) + "\n"
+    for slug, name, qid in (("long-beach", "Long Beach", "Q16739"), ("longwy", "Longwy", "Q212420"),
+                            ("int-ville", "Intville", "Q999999991")):  # fmt: skip
+        cities += (
+            f'city:{slug} a tw:Municipality ; rdfs:label "{name}"@en ; tw:country country:q30 ; '
+            f"tw:wikidataEntity <http://www.wikidata.org/entity/{qid}> ; dct:source source:wikidata-p190-2016 .\n"
+        )
+    data.write_text(text + cities, encoding="utf-8")
+    done = run_cli("--root", str(project), "build", "--out", str(tmp_path / "dist"))
+    assert done.returncode == 0, done.stderr
+    assert "pyshacl" not in done.stderr
+    triples = int(re.search(r"([\d,]+) triples\.", done.stdout).group(1).replace(",", ""))  # type: ignore[union-attr]
+    assert triples > SLOW_ENGINE_NOTICE_TRIPLES  # large enough that `auto` would have said so
+    assert (None, None, Literal("Long Beach", lang="en")) in Graph().parse(tmp_path / "dist" / "world.ttl")
+
+
+def test_auto_says_so_before_it_hands_a_large_graph_to_pyshacl(tmp_path: Path) -> None:
+    """A literal of a datatype the store rewrites (xsd:long) needs pyshacl: on more than a few
+    thousand triples `auto` warns before it starts, with the reason; on a small graph it does not."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:shape> a sh:NodeShape ; sh:targetClass <urn:Absent> ;"
+        " sh:property [ sh:path <urn:n> ; sh:maxCount 1 ] .\n",
+        encoding="utf-8",
+    )
+    for count, warned in ((6_000, True), (100, False)):
+        data = tmp_path / f"many-{count}.ttl"
+        lines = [f'<urn:item:{i}> <urn:n> "{i}"^^<http://www.w3.org/2001/XMLSchema#long> .' for i in range(count)]
+        data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        done = run_cli("validate", str(data), "--shapes", str(shapes))
+        assert done.returncode == 0, done.stderr
+        said = [line for line in done.stderr.splitlines() if line.startswith("Warning: validating")]
+        if warned:
+            assert len(said) == 1, done.stderr
+            assert "with pyshacl" in said[0]
+            assert "xsd:int, xsd:long" in said[0]
+        else:
+            assert not said, done.stderr

@@ -8,9 +8,10 @@ import click
 
 from twingraph import formats
 from twingraph.cli import cli
-from twingraph.server.pages import ALTERNATES, EXTENSIONS
 from twingraph.server.protocol import GRAPH_CHOICES, ROW_CHOICES
-from twingraph.server.responses import ERROR_CHOICES, RESOURCE_CHOICES
+from twingraph.server.responses import ERROR_CHOICES
+from twingraph.web.headers import RESOURCE_CHOICES
+from twingraph.web.pages import ALTERNATES, EXTENSIONS
 
 
 def _choices(*path: str, option: str = "fmt") -> list[str]:
@@ -77,7 +78,7 @@ def test_every_publishing_command_goes_through_the_one_pipeline() -> None:
     import inspect
 
     from twingraph.publish import build, push
-    from twingraph.server import site
+    from twingraph.web import site
 
     for module in (build, push, site):
         source = inspect.getsource(module)
@@ -86,12 +87,13 @@ def test_every_publishing_command_goes_through_the_one_pipeline() -> None:
 
 
 def test_the_server_builds_its_paths_in_one_place() -> None:
-    """No f-string of a route path outside server/urls.py; the pages use the same builder."""
+    """No f-string of a route path outside web/urls.py; the pages use the same builder."""
     import inspect
     import re
 
-    from twingraph.server import endpoint, pages, resources, responses, stored
-    from twingraph.server.urls import Urls
+    from twingraph.server import endpoint, resources, responses, stored
+    from twingraph.web import pages
+    from twingraph.web.urls import Urls
 
     for module in (endpoint, pages, resources, responses, stored):
         source = inspect.getsource(module)

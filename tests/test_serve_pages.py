@@ -144,14 +144,15 @@ def test_the_catalogues_translate_every_word_of_the_pages() -> None:
     from babel.messages.pofile import read_po
 
     from tests.conftest import REPO
-    from twingraph.server.i18n import LOCALES, languages
+    from twingraph.web.i18n import LOCALES, languages
 
     methods = [
+        ("src/twingraph/web/**.py", "python"),
         ("src/twingraph/server/**.py", "python"),
         ("src/twingraph/static_site/**.py", "python"),
-        ("src/twingraph/server/templates/**.html", "jinja2"),
+        ("src/twingraph/web/templates/**.html", "jinja2"),
     ]
-    options = {"src/twingraph/server/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+    options = {"src/twingraph/web/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
     wanted = {
         message if isinstance(message, str) else message[0]
         for _file, _line, message, *_rest in extract_from_dir(REPO, methods, options_map=options)

@@ -331,7 +331,7 @@ def test_rdflib_reads_a_resource_of_the_static_site_by_its_url(static_servers: d
 def test_the_static_site_sends_serves_security_headers_answers_preflights_and_hides_dot_files(
     static_servers: dict[str, str], server: str
 ) -> None:
-    from twingraph.server.responses import SECURITY
+    from twingraph.web.headers import SECURITY
 
     base = static_servers[server]
     for path in ("id/city/kassel", "id/city/kassel.ttl", "index.html", "dist/kassel.ttl", "queries.html"):

@@ -17,6 +17,11 @@ class TwingraphError(Exception):
     """A command could not run; the message says what is wrong and what to do."""
 
 
+class TwingraphWarning(UserWarning):
+    """Something the user should know before a long wait or a surprising result; the command
+    line prints it as "Warning: …" on stderr, the library leaves it to Python's warnings."""
+
+
 class InputError(TwingraphError):
     """An input file is missing, unreadable, too large, unsafe or not valid RDF."""
 

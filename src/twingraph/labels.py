@@ -95,3 +95,25 @@ def _fallback(match: re.Match[str], variable: str, languages: Sequence[str]) -> 
     )
     lines.append(f"BIND (COALESCE({', '.join([*ranked, any_label])}) AS ?{variable})")
     return "\n  ".join(lines)
+
+
+def pick_label(
+    labels: dict[str, str], wanted: list[str], *, fallback: tuple[str, ...] = FALLBACK_LANGUAGES
+) -> str | None:
+    """The label in the first wanted language that has one (`de-AT` also takes `de`), else a fallback.
+
+    `labels` maps lowercase language tags ("" for none) to text. A wildcard takes any label.
+    """
+    if not labels:
+        return None
+    for tag in wanted:
+        if tag == "*":
+            break
+        for candidate in (tag, tag.split("-")[0]):
+            if candidate in labels:
+                return labels[candidate]
+    for tag in fallback:
+        if tag in labels:
+            return labels[tag]
+    # Any other: the least text, then tag, as the stored queries choose (with_label_fallback, above).
+    return min(labels.items(), key=lambda item: (item[1], item[0]))[1]

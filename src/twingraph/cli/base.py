@@ -6,10 +6,11 @@ could not run. Heavy libraries are imported inside commands so that `--help` sta
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -32,7 +33,8 @@ class TwingraphGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             try:
-                return super().invoke(ctx)
+                with _warnings_as_lines():
+                    return super().invoke(ctx)
             finally:
                 sys.stdout.flush()  # here, not at exit, so that a full disk is reported like any error
         except OSError as exc:
@@ -263,6 +265,28 @@ def _emit(body: bytes | Iterable[bytes], output: Path | None, *, inputs: list[Pa
         return
     refuse_inputs(output, inputs)
     write_atomic(output, body)
+
+
+@contextlib.contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """The library's warnings (errors.TwingraphWarning) printed as "Warning: …" lines on stderr,
+    each time, as the commands' own warnings are; other warnings as Python shows them."""
+    import warnings
+
+    from twingraph.errors import TwingraphWarning
+
+    shown = warnings.showwarning
+
+    def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, TwingraphWarning):
+            click.echo(f"Warning: {message}", err=True)
+        else:
+            shown(message, category, *args, **kwargs)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", TwingraphWarning)
+        warnings.showwarning = show
+        yield
 
 
 def main() -> None:

@@ -89,7 +89,7 @@ def serve(
     project = options.project()
     url = _serve_base_url(base_url, host, port)
     try:
-        from twingraph.server.site import load_site
+        from twingraph.web.site import load_site
 
         site = load_site(project, base_url=url, max_bytes=options.max_bytes(project))
     except DataDoesNotConform as exc:

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from twingraph.server.resources import ResourceHandlers
-from twingraph.server.responses import PREFLIGHT, SECURITY
-from twingraph.server.site import Site
 from twingraph.server.state import App, ServeOptions
 from twingraph.server.stored import StoredQueryHandlers
+from twingraph.web.headers import PREFLIGHT, SECURITY
+from twingraph.web.site import Site
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette

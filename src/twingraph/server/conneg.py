@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from twingraph.formats import Format
-from twingraph.iris import FALLBACK_LANGUAGES
 
 # Aliases seen in the wild: generic JSON and XML for their RDF and SPARQL-results kin.
 _ACCEPT_ENTRY = re.compile(r"^\s*[A-Za-z0-9!#$&^_.+*-]+/[A-Za-z0-9!#$&^_.+*-]+\s*(;.*)?$")
@@ -125,25 +124,3 @@ def languages(header: str | None) -> list[str]:
         if quality > 0:
             ranked.append((-quality, position, tag))
     return [tag for _, _, tag in sorted(ranked)]
-
-
-def pick_label(
-    labels: dict[str, str], wanted: list[str], *, fallback: tuple[str, ...] = FALLBACK_LANGUAGES
-) -> str | None:
-    """The label in the first wanted language that has one (`de-AT` also takes `de`), else a fallback.
-
-    `labels` maps lowercase language tags ("" for none) to text. A wildcard takes any label.
-    """
-    if not labels:
-        return None
-    for tag in wanted:
-        if tag == "*":
-            break
-        for candidate in (tag, tag.split("-")[0]):
-            if candidate in labels:
-                return labels[candidate]
-    for tag in fallback:
-        if tag in labels:
-            return labels[tag]
-    # Any other: the least text, then tag, as the stored queries choose (labels.py).
-    return min(labels.items(), key=lambda item: (item[1], item[0]))[1]

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 from twingraph.iris import RDF_TYPE
 from twingraph.server import conneg
 from twingraph.server.conneg import NotAcceptable
-from twingraph.server.pages import render
-from twingraph.server.responses import RESOURCE_CHOICES, Handlers
+from twingraph.server.responses import Handlers
+from twingraph.web.headers import RESOURCE_CHOICES
+from twingraph.web.pages import render
 
 if TYPE_CHECKING:
     from starlette.requests import Request

@@ -10,10 +10,11 @@ import anyio
 from twingraph.formats import HTML
 from twingraph.server.cache import BoundedCache
 from twingraph.server.conneg import NotAcceptable
-from twingraph.server.i18n import page_language
-from twingraph.server.pages import EXTENSIONS, Link, render
-from twingraph.server.responses import RESOURCE_CHOICES, SUFFIXES, Handlers
-from twingraph.server.signposting import LINKSET, link_header, linkset
+from twingraph.server.responses import SUFFIXES, Handlers
+from twingraph.web.headers import RESOURCE_CHOICES
+from twingraph.web.i18n import page_language
+from twingraph.web.pages import EXTENSIONS, Link, purpose, render
+from twingraph.web.signposting import LINKSET, link_header, linkset
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -167,28 +168,6 @@ class ResourceHandlers(Handlers):
         fmt = rdf_format_for(Path(name))
         media = fmt.media_type if fmt else "text/csv" if name.endswith(".csv") else "application/octet-stream"
         return self.respond(request, body, media, vary=False)
-
-
-def purpose(name: str, dataset: str) -> str:
-    """What a published file is for, on the downloads page."""
-    purposes = {
-        f"{dataset}.csv": "one row per partnership: opens in a spreadsheet; upload it to a portal by hand",
-        f"{dataset}.ttl": "the data as Turtle, for RDF tools and triple stores",
-        f"{dataset}.jsonld": "the data as JSON-LD, for web developers",
-        f"{dataset}.nt": "the data as N-Triples, one triple a line, for bulk loading",
-        f"{dataset}.rdf": "the data as RDF/XML, for older RDF tools",
-        "context.jsonld": "the JSON-LD context the JSON-LD file uses",
-        "catalog.ttl": "the DCAT-AP catalogue: what a portal's harvester (CKAN, data.europa.eu) reads",
-        "catalog.jsonld": "the same catalogue as JSON-LD",
-        "catalog-de.ttl": "the DCAT-AP.de catalogue, for GovData",
-        "void.ttl": "the VoID description, for linked-data crawlers",
-        f"{dataset}.graphml": "the network as GraphML: nodes keyed by Wikidata QID, for networkx, igraph and Gephi",
-        f"{dataset}.gexf": "the network as GEXF, with the years as Gephi's timeline",
-        f"{dataset}.geojson": "places as points and partnerships as lines, for QGIS and web maps",
-        f"{dataset}-edges.csv": "the network's edge list (source,target by QID), for pandas, R and Gephi",
-        f"{dataset}-nodes.csv": "the network's node list, with labels, countries and coordinates",
-    }
-    return purposes.get(name, "")
 
 
 def _triples_of(turtle: bytes) -> list[Any]:

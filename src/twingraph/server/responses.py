@@ -6,13 +6,14 @@ from __future__ import annotations
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-from twingraph.formats import HTML, JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Format
+from twingraph.formats import HTML, Format
 from twingraph.server import conneg
 from twingraph.server.conneg import NotAcceptable
-from twingraph.server.i18n import N_, page_language
-from twingraph.server.pages import EXTENSIONS, Pages, render
-from twingraph.server.site import Site, etag
-from twingraph.server.urls import Urls
+from twingraph.web.headers import CORS, SECURITY
+from twingraph.web.i18n import N_, page_language
+from twingraph.web.pages import EXTENSIONS, Pages, render
+from twingraph.web.site import Site, etag
+from twingraph.web.urls import Urls
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -20,25 +21,9 @@ if TYPE_CHECKING:
 
     from twingraph.server.state import App
 
-# From least to most preferred: HTML for browsers and for */*, which is what curl sends.
-RESOURCE_CHOICES = [N_TRIPLES, JSON_LD, RDF_XML, TURTLE, HTML]
 ERROR_CHOICES = [Format("text", "plain text", "text/plain"), HTML]
 SUFFIXES = {suffix: name for name, suffix in EXTENSIONS.items()}
 TEXT_TYPES = ("text/", "application/n-triples", "application/sparql-query")
-CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Content-Location, ETag, Link, Vary"}
-# The pages have no scripts and load nothing from elsewhere; their styles are inline.
-SECURITY = {
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-}
-# What a CORS preflight may ask for, on every route: reads, and POSTs to /sparql.
-PREFLIGHT = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
-    "Access-Control-Max-Age": "86400",
-}
 
 
 class Handlers:
@@ -152,14 +137,14 @@ class Handlers:
     def page_languages(self, request: Request) -> tuple[str, ...]:
         """The reader's languages that can change a page, best first: those the data has names in
         and those the pages speak (at most six); any other changes nothing, so it is left out."""
-        from twingraph.server.i18n import languages
+        from twingraph.web.i18n import languages
 
         useful = self.site.label_languages | frozenset(languages())
         found = [part for tag in self.wanted(request) for part in (tag, tag.split("-")[0]) if part in useful]
         return tuple(dict.fromkeys(found))[:6]
 
     def language(self, request: Request) -> str:
-        """The language of a page's own words for this request (server/i18n.py)."""
+        """The language of a page's own words for this request (web/i18n.py)."""
         return page_language(self.wanted(request))
 
     def rdf(self, triples: list[Any], fmt: str) -> bytes:

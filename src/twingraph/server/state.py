@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from twingraph.server.pages import Pages
-from twingraph.server.site import Site
-from twingraph.server.urls import Urls
+from twingraph.web.pages import Pages
+from twingraph.web.site import Site
+from twingraph.web.urls import Urls
 
 if TYPE_CHECKING:
     from starlette.requests import Request

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from twingraph.errors import TwingraphError
 from twingraph.server.endpoint import SparqlHandlers
-from twingraph.server.pages import render
+from twingraph.web.pages import render
 
 if TYPE_CHECKING:
     from starlette.requests import Request

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from twingraph.errors import ShapesError, TwingraphError
+from twingraph.errors import ShapesError, TwingraphError, TwingraphWarning
 from twingraph.iris import RDFS_LABEL, SKOS_PREF_LABEL, compact
 from twingraph.offline import offline
 from twingraph.project import Project
@@ -68,6 +68,9 @@ class ValidationReport:
 
 
 ENGINES = ("auto", "fast", "pyshacl")
+# Above this many triples, `auto` says so before it hands validation to pyshacl: pyshacl takes
+# about a second per thousand triples on our shapes (over 90 minutes on World's 242k).
+SLOW_ENGINE_NOTICE_TRIPLES = 5_000
 
 
 class DataDoesNotConform(TwingraphError):
@@ -87,23 +90,29 @@ def load_conforming(
     max_bytes: int | None = None,
     share_cores: bool = True,
     validate: bool = True,
-    loaded_hook: Callable[[], None] = lambda: None,
 ) -> LoadedGraph:
     """The one pipeline in front of every publishing command (build, push, serve): load the
     project's ontology and data, validate, and raise DataDoesNotConform on any violation.
 
     A caller that wants work done beside the loading (the build's exporting child) starts it
-    before calling this; `loaded_hook` runs between loading and validating (the build says
-    "validating" then); `validate=False` (push --no-validate) only loads.
+    before calling this; `validate=False` (push --no-validate, and the build, which forks its
+    second child between loading and `validate_loaded`) only loads.
     """
     limit = max_bytes or project.settings.max_input_bytes
     loaded = load_project_graph(project, data_paths, max_bytes=limit)
-    loaded_hook()
     if validate:
-        report = validate_graph(loaded.graph, load_shapes(project, max_bytes=limit), share_cores=share_cores)
-        if not report.conforms:
-            raise DataDoesNotConform(len(report.violations))
+        validate_loaded(project, loaded, max_bytes=limit, share_cores=share_cores)
     return loaded
+
+
+def validate_loaded(
+    project: Project, loaded: LoadedGraph, *, max_bytes: int | None = None, share_cores: bool = False
+) -> None:
+    """Validate a loaded project against its shapes; raise DataDoesNotConform on any violation."""
+    limit = max_bytes or project.settings.max_input_bytes
+    report = validate_graph(loaded.graph, load_shapes(project, max_bytes=limit), share_cores=share_cores)
+    if not report.conforms:
+        raise DataDoesNotConform(len(report.violations))
 
 
 def validate_project(
@@ -156,6 +165,15 @@ def validate_graph(
         missing.append("literals of datatypes Oxigraph rewrites (xsd:int, xsd:long, …)")
     if engine == "fast" and missing:
         raise ShapesError(f"the fast engine does not implement {', '.join(missing)}; use --engine pyshacl.")
+    if engine == "auto" and missing and len(data) > SLOW_ENGINE_NOTICE_TRIPLES:
+        import warnings
+
+        warnings.warn(
+            f"validating {len(data):,} triples with pyshacl, which can take minutes to hours at this size: "
+            f"twingraph's fast engine does not implement {', '.join(missing)}.",
+            TwingraphWarning,
+            stacklevel=2,
+        )
     if engine == "pyshacl" or missing:
         return _validate_with_pyshacl(data, shapes)
     return _validate_fast(data, shapes, share_cores=share_cores)

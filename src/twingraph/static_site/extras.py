@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
-from twingraph.server.i18n import N_
 from twingraph.static_site.hosting import (
     Hosting,
     htaccess,
@@ -18,10 +17,11 @@ from twingraph.static_site.hosting import (
     njs_script,
     w3id_htaccess,
 )
+from twingraph.web.i18n import N_
 
 if TYPE_CHECKING:
-    from twingraph.server.pages import Pages
-    from twingraph.server.site import Site
+    from twingraph.web.pages import Pages
+    from twingraph.web.site import Site
 
 W3ID = "https://w3id.org/"
 
@@ -44,8 +44,8 @@ class _Renderer(Protocol):
 
 def ontology_files(renderer: _Renderer, hosting: Hosting) -> Iterator[tuple[str, bytes]]:
     """The ontology's page and documents; its terms (hash IRIs) resolve to them."""
-    from twingraph.server.pages import render
-    from twingraph.server.signposting import linkset
+    from twingraph.web.pages import render
+    from twingraph.web.signposting import linkset
 
     site = renderer.site
     pages = renderer.pages("ontology.html")
@@ -58,7 +58,7 @@ def catalogue_files(renderer: _Renderer) -> Iterator[tuple[str, bytes]]:
     """`catalog`: the DCAT-AP catalogue's page and documents (Turtle and JSON-LD as `build` writes them)."""
     import pyoxigraph
 
-    from twingraph.server.pages import render
+    from twingraph.web.pages import render
 
     site = renderer.site
     rows = site.select("SELECT ?c WHERE { ?c a <http://www.w3.org/ns/dcat#Catalog> } ORDER BY ?c LIMIT 1")
@@ -74,9 +74,9 @@ def catalogue_files(renderer: _Renderer) -> Iterator[tuple[str, bytes]]:
 def index_and_queries(renderer: _Renderer) -> Iterator[tuple[str, bytes]]:
     """The index page; the stored queries' list, and each query's page with its answer as a
     table and as CSV and JSON, where it needs no parameters."""
-    from twingraph.server.pages import render
     from twingraph.sparql.query import answer_local, stored_queries
     from twingraph.sparql.results import serialize
+    from twingraph.web.pages import render
 
     site = renderer.site
     pages = renderer.pages("index.html")
@@ -103,8 +103,7 @@ def index_and_queries(renderer: _Renderer) -> Iterator[tuple[str, bytes]]:
 
 def downloads(renderer: _Renderer) -> Iterator[tuple[str, bytes]]:
     """`dist/`: the files of `build` (their catalogue names these URLs), with a page listing them."""
-    from twingraph.server.pages import Link, render
-    from twingraph.server.resources import purpose
+    from twingraph.web.pages import Link, purpose, render
 
     site = renderer.site
     for name, body in sorted(site.files.items()):
@@ -123,8 +122,8 @@ def crawler_files(renderer: _Renderer, paths: list[str]) -> Iterator[tuple[str, 
     depth) and .nojekyll (GitHub Pages then keeps .well-known/ and the dot-files)."""
     from xml.sax.saxutils import escape
 
-    from twingraph.server.pages import render
-    from twingraph.server.urls import Urls
+    from twingraph.web.pages import render
+    from twingraph.web.urls import Urls
 
     url = renderer.url
     pages = ["", "ontology", "catalog", "queries.html", "dist/index.html", *paths]

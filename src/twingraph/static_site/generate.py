@@ -40,8 +40,8 @@ from twingraph.static_site.hosting import SEGMENT, TYPE_MAP_SUFFIX, Hosting, typ
 
 if TYPE_CHECKING:
     from twingraph.project import Project
-    from twingraph.server.pages import Pages
-    from twingraph.server.site import Site
+    from twingraph.web.pages import Pages
+    from twingraph.web.site import Site
 
 PUBLIC = "public"
 _RESOURCE_PATH = re.compile(rf"id/(?:{SEGMENT}/)*{SEGMENT}")
@@ -128,8 +128,8 @@ def write_site(
 ) -> SiteReport:
     """Validate and write the static site into `out` (public/, nginx/, w3id/), swapped in whole."""
     from twingraph.publish.build import checked_base_url
-    from twingraph.server.site import load_site
     from twingraph.shacl.validate import DataDoesNotConform
+    from twingraph.web.site import load_site
 
     folders.recover(out)
     url = checked_base_url(base_url or project.settings.base_iri)
@@ -176,7 +176,7 @@ class _Written:
 def _hosting(site: Site, url: str, scripts_folder: str) -> Hosting:
     from urllib.parse import urlsplit
 
-    from twingraph.server.site import ONTOLOGY_IRI
+    from twingraph.web.site import ONTOLOGY_IRI
 
     return Hosting(
         root=urlsplit(url).path or "/",
@@ -276,8 +276,8 @@ class _Renderer:
 
     def pages(self, path: str) -> Pages:
         """The page builder for a page at `path`: its links are relative to where it lies."""
-        from twingraph.server.pages import Pages
-        from twingraph.server.urls import Urls
+        from twingraph.web.pages import Pages
+        from twingraph.web.urls import Urls
 
         depth = path.count("/")
         if depth not in self._pages:
@@ -310,8 +310,8 @@ class _Renderer:
 
     def resource_files(self, path: str) -> Iterator[tuple[str, bytes]]:
         """A resource's page, documents, linkset and type map."""
-        from twingraph.server.pages import render
-        from twingraph.server.signposting import linkset
+        from twingraph.web.pages import render
+        from twingraph.web.signposting import linkset
 
         iri = self.site.iri_for_path(path)
         pages = self.pages(path)

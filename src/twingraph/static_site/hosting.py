@@ -1,7 +1,7 @@
 """The web-server rules of the static site: Apache httpd's `.htaccess` and type maps, nginx's
 include files and njs script, and w3id.org's redirect.
 
-All of them give the answer `serve` gives (`server/conneg.py`, `server/signposting.py`):
+All of them give the answer `serve` gives (`server/conneg.py`, `web/signposting.py`):
 
 - **Choosing a format.** q-values are honoured; ties go to HTML, then Turtle, RDF/XML,
   JSON-LD, N-Triples; a header without q-values weighs its wildcards down (`*/*` to 0.01);
@@ -29,8 +29,8 @@ import re
 from dataclasses import dataclass
 
 from twingraph.formats import GEOJSON, GEXF, GRAPH_FORMATS, GRAPHML, HTML, PARTNERSHIPS_CSV, Format
-from twingraph.server.responses import PREFLIGHT, RESOURCE_CHOICES, SECURITY
-from twingraph.server.signposting import ABOUT_PAGE, KIND_TYPES, LINKSET, Signpost, documents
+from twingraph.web.headers import PREFLIGHT, RESOURCE_CHOICES, SECURITY
+from twingraph.web.signposting import ABOUT_PAGE, KIND_TYPES, LINKSET, Signpost, documents
 
 # One path segment of a resource's URL: what the site writes files for.
 SEGMENT = "[A-Za-z0-9_~-]+"

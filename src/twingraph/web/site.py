@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from twingraph.project import Project, Settings
     from twingraph.rdf.load import LoadedGraph
-    from twingraph.server.signposting import Signpost
+    from twingraph.web.signposting import Signpost
 
 CATALOG_GRAPH = "urn:twingraph:catalog"
 ONTOLOGY_IRI = TW.rstrip("#")
@@ -206,7 +206,7 @@ class Site:
 
     def signposts(self, path: str) -> list[Signpost]:
         """The signposting links of the resource at `path` (id/city/kassel, or ontology)."""
-        from twingraph.server.signposting import signposts
+        from twingraph.web.signposting import signposts
 
         iri = ONTOLOGY_IRI if path == "ontology" else self.iri_for_path(path)
         return signposts(path, iri=iri, licence=self.settings.publishing.licence, dataset_name=self.settings.name)
@@ -244,7 +244,7 @@ class Site:
     def label(self, iri: str, wanted: list[str]) -> str:
         """A label for an IRI in the wanted language, else English, German, any; else a short form."""
         from twingraph.iris import compact, id_prefixes
-        from twingraph.server.conneg import pick_label
+        from twingraph.labels import pick_label
 
         found = pick_label(self.labels.get(iri) or VOCABULARY_LABELS.get(iri, {}), wanted)
         return found if found else compact(iri, id_prefixes(self.base_iri)).strip("<>")
@@ -266,8 +266,8 @@ def load_site(project: Project, *, base_url: str, max_bytes: int) -> Site:
     import pyoxigraph
 
     from twingraph.publish.build import publication, settings_for_base_url
-    from twingraph.server.urls import Urls
     from twingraph.shacl.validate import load_conforming
+    from twingraph.web.urls import Urls
 
     loaded = load_conforming(project, max_bytes=max_bytes)  # raises DataDoesNotConform
     ontology_paths, data_paths = project.graph_inputs()

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from twingraph.formats import GRAPH_FORMATS, HTML
 from twingraph.iris import DCT_SOURCE, RDF_TYPE, SCHEMA_URL, TW, XSD
-from twingraph.server.site import Site, wikidata_page
-from twingraph.server.urls import Urls
+from twingraph.web.site import Site, wikidata_page
+from twingraph.web.urls import Urls
 
 if TYPE_CHECKING:
     import jinja2
@@ -34,13 +34,13 @@ SCHEMA_TYPES = {TW + "Municipality": "City", TW + "CityDistrict": "Administrativ
 @cache
 def environment(language: str = "en") -> jinja2.Environment:
     """The template environment of one language (autoescaped), its words from that language's
-    catalogue (server/i18n.py)."""
+    catalogue (web/i18n.py)."""
     import jinja2
 
-    from twingraph.server.i18n import translations
+    from twingraph.web.i18n import translations
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("twingraph.server", "templates"),
+        loader=jinja2.PackageLoader("twingraph.web", "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -323,7 +323,7 @@ class Pages:
             for key in ("domain", "range"):
                 if key in row:
                     entry[key] = self.link(row[key], wanted)
-        from twingraph.server.conneg import pick_label
+        from twingraph.labels import pick_label
 
         terms = sorted(by_term.values(), key=lambda e: e["name"].lower())
         for entry in terms:
@@ -386,3 +386,25 @@ SELECT ?term ?kind ?comment ?domain ?range WHERE {{
   OPTIONAL {{ ?term rdfs:domain ?domain FILTER isIRI(?domain) }}
   OPTIONAL {{ ?term rdfs:range ?range FILTER isIRI(?range) }}
 }}"""
+
+
+def purpose(name: str, dataset: str) -> str:
+    """What a published file is for, on the downloads page."""
+    purposes = {
+        f"{dataset}.csv": "one row per partnership: opens in a spreadsheet; upload it to a portal by hand",
+        f"{dataset}.ttl": "the data as Turtle, for RDF tools and triple stores",
+        f"{dataset}.jsonld": "the data as JSON-LD, for web developers",
+        f"{dataset}.nt": "the data as N-Triples, one triple a line, for bulk loading",
+        f"{dataset}.rdf": "the data as RDF/XML, for older RDF tools",
+        "context.jsonld": "the JSON-LD context the JSON-LD file uses",
+        "catalog.ttl": "the DCAT-AP catalogue: what a portal's harvester (CKAN, data.europa.eu) reads",
+        "catalog.jsonld": "the same catalogue as JSON-LD",
+        "catalog-de.ttl": "the DCAT-AP.de catalogue, for GovData",
+        "void.ttl": "the VoID description, for linked-data crawlers",
+        f"{dataset}.graphml": "the network as GraphML: nodes keyed by Wikidata QID, for networkx, igraph and Gephi",
+        f"{dataset}.gexf": "the network as GEXF, with the years as Gephi's timeline",
+        f"{dataset}.geojson": "places as points and partnerships as lines, for QGIS and web maps",
+        f"{dataset}-edges.csv": "the network's edge list (source,target by QID), for pandas, R and Gephi",
+        f"{dataset}-nodes.csv": "the network's node list, with labels, countries and coordinates",
+    }
+    return purposes.get(name, "")
