@@ -18,6 +18,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Test material copied into the repository (official shapes, W3C tests, real datasets):
 # vendor/SOURCES.md says where each came from and under which licence.
 VENDOR = REPO / "vendor"
+# How long a test waits for a process it started before calling it hung. Only a hang reaches
+# it: the slowest such process takes about 30 s on an idle 2-core machine, and a machine busy
+# enough to make a whole run take 25 minutes must not fail a test that would have passed.
+PROCESS_DEADLINE = 1800
 
 
 @pytest.fixture
@@ -54,7 +58,7 @@ def run_on_a_terminal(
             break
         chunks.append(chunk)
     os.close(leader)
-    code = process.wait(timeout=120)
+    code = process.wait(timeout=PROCESS_DEADLINE)
     return code, b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
 
 
@@ -67,7 +71,7 @@ def run_cli(
         capture_output=True,
         text=True,
         cwd=cwd or REPO,
-        timeout=120,
+        timeout=PROCESS_DEADLINE,
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rdflib import DCTERMS, Graph, Literal, URIRef
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import PROCESS_DEADLINE, REPO, run_cli
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_modified_comes_from_source_date_epoch_then_git_then_the_settings(new_ci
     def modified(env: dict[str, str] | None = None) -> str:
         result = subprocess.run(
             [sys.executable, "-m", "twingraph", "--root", str(new_city), "catalog"],
-            capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})},
+            capture_output=True, text=True, timeout=PROCESS_DEADLINE, env={**os.environ, **(env or {})},
         )  # fmt: skip
         graph = Graph().parse(data=result.stdout, format="turtle")
         return str(graph.value(URIRef("https://w3id.org/twingraph/id/dataset/alpha"), DCTERMS.modified))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import PROCESS_DEADLINE, REPO
 
 AUDITED_RUN = """
 import json, sys
@@ -82,7 +82,7 @@ def audited(tmp_path: Path, *args: str) -> tuple[dict[str, object], str]:
         capture_output=True,
         text=True,
         cwd=REPO,
-        timeout=120,
+        timeout=PROCESS_DEADLINE,
     )
     return json.loads(out.read_text(encoding="utf-8")), proc.stderr
 

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+from tests.conftest import PROCESS_DEADLINE
+
 
 def _run(code: str) -> subprocess.CompletedProcess[str]:
     prelude = (
@@ -18,7 +20,10 @@ def _run(code: str) -> subprocess.CompletedProcess[str]:
         "from twingraph.errors import InputError\n"
     )
     return subprocess.run(
-        [sys.executable, "-c", prelude + textwrap.dedent(code)], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", prelude + textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_DEADLINE,
     )
 
 

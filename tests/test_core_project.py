@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, PROCESS_DEADLINE, REPO
 from twingraph.cli import cli
 from twingraph.errors import ProjectError
 from twingraph.project import bundled_root, find_project, read_settings
@@ -88,7 +88,7 @@ def test_wheel_carries_the_bundled_project_and_works_outside_the_checkout(tmp_pa
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=PROCESS_DEADLINE,
     )
     assert build.returncode == 0, build.stderr
     (wheel,) = (tmp_path / "dist").glob("twingraph-*.whl")
@@ -112,7 +112,7 @@ def test_wheel_carries_the_bundled_project_and_works_outside_the_checkout(tmp_pa
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=PROCESS_DEADLINE,
     )
     assert where.stdout.strip() == str(site / "twingraph" / "_project")
     result = subprocess.run(
@@ -121,7 +121,7 @@ def test_wheel_carries_the_bundled_project_and_works_outside_the_checkout(tmp_pa
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=PROCESS_DEADLINE,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Conforms (")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import PROCESS_DEADLINE, REPO, run_cli
 
 NOTES = (
     "SELECT ?note WHERE { ?p <http://www.w3.org/2004/02/skos/core#note> ?note "
@@ -68,7 +68,7 @@ def test_libreoffice_evaluates_no_formula_of_ours(noted: Path, tmp_path: Path) -
             subprocess.run(
                 [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", target,
                  "--outdir", str(tmp_path / target), str(tmp_path / ("xlsx" if target == "csv" else "") / source)],
-                capture_output=True, timeout=300, check=True,
+                capture_output=True, timeout=PROCESS_DEADLINE, check=True,
             )  # fmt: skip
     read_back = list(csv.reader(io.StringIO((tmp_path / "csv" / "notes.csv").read_text(encoding="utf-8"))))
     cells = [row[0] for row in read_back[1:]]

@@ -9,7 +9,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import REPO
+from tests.conftest import PROCESS_DEADLINE, REPO
 from twingraph.cli import cli
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -43,5 +43,5 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
         "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in ('rdflib', 'pyshacl', 'pyoxigraph') if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=PROCESS_DEADLINE)
     assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import PROCESS_DEADLINE, REPO, run_cli
 
 EXPECTED = {
     "kassel.ttl",
@@ -97,7 +97,7 @@ def test_a_serializer_failure_leaves_the_previous_dist(first_build: Path, tmp_pa
         "from twingraph.cli import cli\n"
         f"cli(['build', '--out', {str(out)!r}])\n"
     )
-    failed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    failed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=PROCESS_DEADLINE)
     assert failed.returncode == 2
     assert "serializer broke" in failed.stderr
     assert "Traceback" not in failed.stderr
@@ -115,7 +115,7 @@ def _build_on_a_full_disk(out: Path) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "twingraph", "build", "--out", str(out)],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=PROCESS_DEADLINE,
         preexec_fn=_limit_file_size,
     )
 
@@ -154,7 +154,7 @@ def test_a_killed_build_leaves_the_previous_dist_and_the_next_run_cleans_up(firs
         "from twingraph.cli import cli\n"
         f"cli(['build', '--out', {str(out)!r}])\n"
     )
-    killed = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    killed = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=PROCESS_DEADLINE)
     assert killed.returncode == -signal.SIGKILL
     assert snapshot(out) == before
     assert any(name.startswith(".dist.build-") for name in leftovers(tmp_path))

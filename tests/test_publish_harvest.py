@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import PROCESS_DEADLINE, REPO, run_cli
 
 HARVEST_PYTHON = REPO / ".venv-harvest" / "bin" / "python"
 READER = Path(__file__).parent / "harvest" / "read_catalog.py"
@@ -20,7 +20,10 @@ def harvested(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
     out = tmp_path_factory.mktemp("harvest") / "dist"
     assert run_cli("build", "--out", str(out)).returncode == 0
     read = subprocess.run(
-        [str(HARVEST_PYTHON), str(READER), str(out / "catalog.ttl")], capture_output=True, text=True, timeout=300
+        [str(HARVEST_PYTHON), str(READER), str(out / "catalog.ttl")],
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_DEADLINE,
     )
     assert read.returncode == 0, read.stderr
     return json.loads(read.stdout)
@@ -64,7 +67,11 @@ def _harvest_with(catalogue: Path, licences: Path | None) -> list[dict]:
     if licences is not None:
         env["TWINGRAPH_CKAN_LICENSES"] = str(licences)
     read = subprocess.run(
-        [str(HARVEST_PYTHON), str(READER), str(catalogue)], capture_output=True, text=True, timeout=300, env=env
+        [str(HARVEST_PYTHON), str(READER), str(catalogue)],
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_DEADLINE,
+        env=env,
     )
     assert read.returncode == 0, read.stderr
     return json.loads(read.stdout)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import PROCESS_DEADLINE, run_cli
 from tests.test_publish_build import EXPECTED
 from twingraph.outputs.folders import MANIFEST
 
@@ -96,7 +96,7 @@ def kill_on_rename(out: Path, *, nth: int, exchange: bool) -> subprocess.Complet
         "from twingraph.cli import cli\n"
         f"cli(['build', '--out', {str(out)!r}])\n"
     )
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=PROCESS_DEADLINE)
 
 
 def test_a_kill_between_the_two_renames_is_undone_by_the_next_run(first_build: Path, tmp_path: Path) -> None:
@@ -145,7 +145,7 @@ def test_strace_kill_at_any_rename_leaves_a_whole_output(first_build: Path, tmp_
             str(out),
         ],
         capture_output=True,
-        timeout=120,
+        timeout=PROCESS_DEADLINE,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
     after = run_cli("build", "--out", str(out), "--base-url", "nope")  # refuses, after recovering
@@ -244,7 +244,11 @@ def test_o_into_a_place_nothing_can_be_written_is_a_plain_error() -> None:
 def test_a_full_stdout_is_a_plain_error() -> None:
     with open("/dev/full", "wb") as full:
         result = subprocess.run(
-            [sys.executable, "-m", "twingraph", "export"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60
+            [sys.executable, "-m", "twingraph", "export"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=PROCESS_DEADLINE,
         )
     assert result.returncode == 2
     assert result.stderr == "Error: could not write to standard output (No space left on device).\n"

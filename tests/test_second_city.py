@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from rdflib import DCTERMS, RDFS, SKOS, Graph, Literal, URIRef
 
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, PROCESS_DEADLINE, run_cli
 from tests.servers import OxigraphServer, oxigraph_server, twingraph_server
 from tests.wikidata_fixture import wikidata_ntriples
 
@@ -392,6 +392,8 @@ def test_the_local_wikidata_script_stands_alone_without_pytest(tmp_path: Path) -
         "import runpy, sys; sys.modules['pytest'] = None; "
         f"sys.argv = ['local_wikidata.py', {str(out)!r}]; runpy.run_path({str(script)!r}, run_name='__main__')"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=PROCESS_DEADLINE, cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr
     assert out.stat().st_size > 1_000_000

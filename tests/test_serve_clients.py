@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from tests.conftest import run_cli
+from tests.conftest import PROCESS_DEADLINE, run_cli
 
 SELECT = "SELECT ?city WHERE { ?city a <https://w3id.org/twingraph/ontology#Municipality> } ORDER BY ?city LIMIT 3"
 ASK = "ASK { ?s ?p ?o }"
@@ -176,7 +176,11 @@ def test_the_cli_refuses_a_deeply_nested_query_with_exit_2() -> None:
 
     deep = "SELECT * WHERE " + "{" * 5000 + "?s ?p ?o" + "}" * 5000
     result = subprocess.run(
-        [sys.executable, "-m", "twingraph", "sparql", "-"], input=deep, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "twingraph", "sparql", "-"],
+        input=deep,
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_DEADLINE,
     )
     assert result.returncode == 2
     assert result.stderr == "Error: the query nests groups or parentheses 5000 deep; the limit is 100. Flatten it.\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import PROCESS_DEADLINE, REPO, run_cli
 
 
 def test_queries_lists_every_stored_query(live_server) -> None:
@@ -96,7 +96,7 @@ def test_a_taken_port_is_a_clear_error() -> None:
         port = taken.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "-m", "twingraph", "serve", "--port", str(port)],
-            capture_output=True, text=True, cwd=REPO, timeout=120,
+            capture_output=True, text=True, cwd=REPO, timeout=PROCESS_DEADLINE,
         )  # fmt: skip
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr

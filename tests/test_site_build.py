@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tests.conftest import REPO, SITE_URL, run_cli
+from tests.conftest import PROCESS_DEADLINE, REPO, SITE_URL, run_cli
 
 PROJECT = ["twingraph.toml", "data"]
 
@@ -211,7 +211,7 @@ def test_a_killed_run_leaves_the_old_site_and_the_next_run_cleans_up(tmp_path: P
         f"cli(['--root', {str(root)!r}, 'site', '--out', {str(out)!r}, '--base-url', {SITE_URL!r},"
         " '--server-folder', '/srv/site'])\n"
     )
-    killed = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=300)
+    killed = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=PROCESS_DEADLINE)
     assert killed.returncode == -signal.SIGKILL
     assert tree(out) == before
     assert any(p.name.startswith(".site.build-") for p in tmp_path.iterdir())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, PROCESS_DEADLINE, REPO
 from twingraph.errors import InputError
 from twingraph.rdf.load import load_graph
 from twingraph.sparql.guard import QueryRefused
@@ -229,7 +229,9 @@ def test_a_fault_of_the_query_engine_is_exit_2_not_an_abort(tmp_path) -> None:  
         "sys.argv = ['twingraph', 'sparql', 'SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1']\n"
         "main()\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=PROCESS_DEADLINE, cwd=tmp_path
+    )
     assert done.returncode == 2, done.stderr
     assert "the query engine failed on this query (ended with SIGABRT" in done.stderr
     assert "Traceback" not in done.stderr

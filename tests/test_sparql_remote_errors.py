@@ -157,12 +157,13 @@ def test_an_endpoint_must_be_an_http_url() -> None:
 
 
 def test_a_dripping_endpoint_cannot_hold_a_query_past_its_deadline() -> None:
-    # One byte every 0.2 s: each read returns in time, so only a total deadline stops it.
+    # One byte every 0.2 s: each read returns in time, so only a total deadline stops it. The
+    # whole answer would take 19 s; the bound is far from both, so a busy machine cannot break it.
     with ScriptedEndpoint([Reply(200, SELECT_JSON, JSON_HEADERS, drip=0.2)]) as server:
         started = time.monotonic()
         with pytest.raises(EndpointError, match=r"did not answer within 1\.5 s \(the whole answer"):
             run_remote(Endpoint(server.url, timeout=1.5), QUERY)
-        assert time.monotonic() - started < 3
+        assert time.monotonic() - started < 12
 
 
 def test_a_dripping_store_cannot_hold_push_past_its_deadline() -> None:
@@ -172,7 +173,7 @@ def test_a_dripping_store_cannot_hold_push_past_its_deadline() -> None:
         elapsed = time.monotonic() - started
     assert pushed.returncode == 2
     assert "did not answer within 2 s" in pushed.stderr
-    assert elapsed < 10
+    assert elapsed < 30  # the whole body would take 40 s
 
 
 def test_an_answer_over_the_cap_is_refused_whole() -> None:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from tests.conftest import PROCESS_DEADLINE, REPO
 from twingraph.sparql.text import (
     SparqlTextError,
     iri,
@@ -188,8 +189,44 @@ def test_a_long_flat_query_is_refused_before_any_parser_sees_it(name: str) -> No
 
     done = subprocess.run(
         [sys.executable, "-m", "twingraph", "sparql", "-"], input=FLAT_QUERIES[name], capture_output=True, text=True,
-        timeout=300,
+        timeout=PROCESS_DEADLINE,
     )  # fmt: skip
     assert done.returncode == 2, done.stderr
     assert "; the limit is " in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("SELECT ?a ?b WHERE { ?a ?p ?b }", ["a", "b"]),
+        ('SELECT ?a (COUNT(?b) AS ?n) (GROUP_CONCAT(?c; separator=", ") AS ?cs) WHERE { ?a ?b ?c } GROUP BY ?a',
+         ["a", "n", "cs"]),
+        ("PREFIX x: <urn:x#> SELECT DISTINCT $x ?y\nFROM <urn:g> WHERE { ?x x:p ?y }", ["x", "y"]),
+        ("SELECT ?s { ?s ?p ?o }", ["s"]),
+        ("SELECT (STR(?s) AS ?t) ?u WHERE { { SELECT ?s ?u WHERE { ?s ?p ?u } } }", ["t", "u"]),
+        ("# SELECT ?commented\nSELECT ?good WHERE { ?good ?p 'SELECT ?quoted' }", ["good"]),
+        ("SELECT * WHERE { ?s ?p ?o }", None),
+        ("ASK { ?s ?p ?o }", None),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", None),
+        ("SELECT (?a WHERE { ?a ?b ?c }", None),
+    ],
+)  # fmt: skip
+def test_the_projection_is_read_off_the_text(query: str, expected: list[str] | None) -> None:
+    from twingraph.sparql.text import projected_variables
+
+    assert projected_variables(query) == expected
+
+
+def test_the_projection_agrees_with_rdflibs_parser_on_every_stored_query() -> None:
+    from rdflib.plugins.sparql import prepareQuery
+
+    from twingraph.sparql.text import projected_variables
+
+    queries = sorted((REPO / "queries").glob("*.rq"))
+    assert len(queries) >= 10
+    for path in queries:
+        text = path.read_text(encoding="utf-8")
+        parsed = prepareQuery(text)
+        if parsed.algebra.name == "SelectQuery":
+            assert projected_variables(text) == [str(v) for v in parsed.algebra["PV"]], path.name

@@ -462,7 +462,7 @@ def test_a_page_that_times_out_is_asked_again_in_halves_then_named() -> None:
     assert all("ORDER BY ?a LIMIT" in q for q in slow.queries)  # never an OFFSET without an order
 
 
-def test_import_all_reads_every_p190_statement_in_pages(wikidata: OxigraphServer, tmp_path: Path) -> None:
+def test_import_all_reads_every_p190_statement(wikidata: OxigraphServer, tmp_path: Path) -> None:
     """The world's network from the 2016 crawl: every statement, one partnership per pair, and a
     one-directional statement marked as such; it validates although the crawl has no countries."""
     out = tmp_path / "world.ttl"
@@ -506,7 +506,7 @@ def test_import_all_reads_every_p190_statement_in_pages(wikidata: OxigraphServer
 
 def test_import_all_reads_labels_only_in_the_languages_asked_for(wikidata: OxigraphServer, tmp_path: Path) -> None:
     """Kassel has a Japanese label too: asked for Japanese, it comes, then English and mul; the
-    default (English and German) leaves it out (test_import_all_reads_every_p190_statement_in_pages)."""
+    default (English and German) leaves it out (test_import_all_reads_every_p190_statement)."""
     out = tmp_path / "world.ttl"
     done = run_cli("--lang", "ja", "wikidata", "import", "--all", "-o", str(out), "--endpoint", wikidata.query_url,
                    "--no-cache")  # fmt: skip

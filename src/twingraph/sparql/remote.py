@@ -212,16 +212,11 @@ def put_graph(endpoint: Endpoint, graph_iri: str, body: bytes, *, media_type: st
 
 
 def _projected(text: str, form: str) -> list[str] | None:
-    """The variables a SELECT query projects, or None where they cannot be told (a parse rdflib
-    does not know, such as a vendor extension): then the answer's head is not checked."""
-    if form != "SELECT":
-        return None
-    try:
-        from rdflib.plugins.sparql import prepareQuery
+    """The variables a SELECT query projects, or None where they cannot be told from its text
+    (`SELECT *`): then the answer's head is not checked."""
+    from twingraph.sparql.text import projected_variables
 
-        return [str(variable) for variable in prepareQuery(text).algebra["PV"]]
-    except Exception:  # rdflib's parser raises many kinds; an unknown query is only not checked
-        return None
+    return projected_variables(text) if form == "SELECT" else None
 
 
 def _with_retries(endpoint: Endpoint, action: Callable[[], T]) -> T:

@@ -159,6 +159,43 @@ _TOKEN = re.compile(
 )
 
 
+def projected_variables(query: str) -> list[str] | None:
+    """The variables a SELECT query projects, in order, read off its text without a parse
+    (rdflib's parser took 70 ms a query, a third of `wikidata import --all`): each `?x` of the
+    projection and each `(expression AS ?y)`. None for `SELECT *`, a query with no SELECT, or
+    a projection this cannot read."""
+    names: list[str] = []
+    depth, in_select, previous, alias = 0, False, "", None
+    for match in _TOKEN.finditer(query):
+        kind, text = match.lastgroup, match.group()
+        if not in_select:
+            in_select = kind == "word" and text.upper() == "SELECT"
+            if kind == "brace":  # a group before any SELECT: another form
+                return None
+            continue
+        if kind == "brace" or (kind == "word" and depth == 0 and text.upper() in ("WHERE", "FROM")):
+            break
+        if kind == "other" and text in "()":
+            depth += 1 if text == "(" else -1
+            if depth == 0:  # the end of `(expression AS ?y)`
+                if alias is None:
+                    return None
+                names.append(alias)
+                alias = None
+            elif depth < 0:
+                return None
+        elif kind == "other" and text == "*" and depth == 0:
+            return None
+        elif kind == "skip" and text[0] in "?$":
+            if depth == 0:
+                names.append(text[1:])
+            elif depth == 1 and previous == "AS":
+                alias = text[1:]
+        if not (kind == "other" and text.isspace()):
+            previous = text.upper() if kind == "word" else ""
+    return names or None
+
+
 def nesting_depth(query: str) -> int:
     """How deeply groups, brackets and parentheses nest, outside comments, strings and IRIs."""
     depth = deepest = 0

@@ -212,9 +212,15 @@ class WikidataClient:
         made = self.statements(wanted)
         return made + [s for s in self.statements(wanted, about=True) if s.item not in wanted]
 
-    def all_statements(self, *, page: int = PAGE) -> list[Statement]:
-        """Every P190 statement on the endpoint, in ordered pages (`paged`)."""
-        return _merged_statements(list(paged(self, _STATEMENT_PATTERN, _STATEMENT_VARIABLES, page=page)))
+    def all_statements(self) -> list[Statement]:
+        """Every P190 statement on the endpoint: the items that make one (one query), then their
+        statements, for 200 items at a time (`statements`).
+
+        Ordered pages of every statement (ORDER BY … LIMIT … OFFSET) made the endpoint sort
+        them all once per page: 6.1 s for the 2016 crawl on a local Oxigraph, against 2.1 s.
+        """
+        rows = self.select("SELECT DISTINCT ?item WHERE { ?item p:P190 ?statement }")
+        return self.statements(qid_of(str(row["item"])) for row in rows if str(row["item"]).startswith(ENTITY))
 
     def entities(self, qids: Iterable[str], languages: Sequence[str] = ()) -> dict[str, Entity]:
         """Labels, aliases, country, class, coordinates and population of these items; labels and

@@ -51,7 +51,6 @@ def create_project(
     licence: str | None = None,
 ) -> NewProject:
     """Make `folder` (missing or empty) a project for the city `qid`, from Wikidata."""
-    from twingraph.rdf.export import serialize
     from twingraph.wikidata.client import qid_of
     from twingraph.wikidata.importer import entity_name_and_language, import_graph
 
@@ -73,7 +72,7 @@ def create_project(
         folder.absolute().parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.init-", dir=folder.absolute().parent))
         (staging / "data").mkdir()
-        (staging / "data" / f"{name}.ttl").write_bytes(serialize(imported.graph, "turtle", base_iri=base))
+        (staging / "data" / f"{name}.ttl").write_bytes(imported.turtle(base_iri=base))
         (staging / "twingraph.toml").write_text(settings, encoding="utf-8")
         os.chmod(staging, 0o755)
         _check_empty(folder)  # again: something may have appeared meanwhile
