@@ -35,11 +35,12 @@ from twingraph.wikidata.reconcile import (
 )
 
 if TYPE_CHECKING:
-    from rdflib import Graph, URIRef
+    from rdflib import URIRef
 
     from twingraph.project import Project
     from twingraph.rdf.load import LoadedGraph
     from twingraph.rdf.precedence import Decision, Given
+    from twingraph.rdf.triple_set import TripleSet
     from twingraph.shacl.validate import ValidationReport
     from twingraph.wikidata.client import WikidataClient
 
@@ -93,7 +94,7 @@ def import_list(
 ) -> ListImport:
     """Read, match, write and validate one list (the module's docstring)."""
     from twingraph.outputs.files import write_atomic
-    from twingraph.rdf.export import serialize
+    from twingraph.rdf.export import serialize_triples, sorted_triples
 
     check_overwrite(out, force=options.force)
     read = read_list(path, mapping=options.mapping, max_bytes=max_bytes, city_given=options.city is not None)
@@ -122,7 +123,7 @@ def import_list(
     writer.item_names = _item_names(matches, known, client, options.language)
     partnerships, places = _write(writer, entries, matches)
     _keep_project_names(writer.g, loaded)
-    body = serialize(writer.g, "turtle", base_iri=project.settings.base_iri)
+    body = serialize_triples(sorted_triples(writer.g), "turtle", base_iri=project.settings.base_iri)
     text = HEADER.format(name=path.name, digest=hashlib.sha256(body).hexdigest()).encode() + body
     together = _project_graph(project, exclude=out, max_bytes=max_bytes, written=(out, text))
     problems.conflicts = _conflicts(together, writer.g)
@@ -336,38 +337,43 @@ def _item_names(
     return found
 
 
-def _keep_project_names(graph: Graph, loaded: LoadedGraph) -> None:
+def _keep_project_names(triples: TripleSet, loaded: LoadedGraph) -> None:
     """A resource the project already names in a language keeps that name; the list's other
     spelling becomes an alternative name (skos:altLabel), since one label per language is allowed."""
-    from rdflib import RDFS, Literal, URIRef
+    import pyoxigraph
 
-    alternative = URIRef("http://www.w3.org/2004/02/skos/core#altLabel")
-    for subject, label in list(graph.subject_objects(RDFS.label)):
-        if not isinstance(label, Literal):
-            continue
-        theirs = [
-            o
-            for o in loaded.graph.objects(subject, RDFS.label)
-            if isinstance(o, Literal) and o.language == label.language
-        ]
-        if theirs and label not in theirs:
-            graph.remove((subject, RDFS.label, label))
-            graph.add((subject, alternative, label))
+    from twingraph.iris import RDFS_LABEL
+
+    for subject in triples.subjects_with(RDFS_LABEL):
+        for label in triples.objects(subject, RDFS_LABEL):
+            if not isinstance(label, pyoxigraph.Literal):
+                continue
+            theirs = [
+                o
+                for o in loaded.objects(subject, RDFS_LABEL)
+                if isinstance(o, pyoxigraph.Literal) and o.language == label.language
+            ]
+            if theirs and label not in theirs:
+                triples.remove(subject, RDFS_LABEL, label)
+                triples.add(subject, SKOS_ALT_LABEL, label)
 
 
-def _conflicts(together: LoadedGraph, graph: Graph) -> list[str]:
+def _conflicts(together: LoadedGraph, triples: TripleSet) -> list[str]:
     """Where the project's files give a partnership of the list different values that the
     precedence rule cannot choose between (rdf/precedence.py): named, for a person to settle."""
-    from rdflib import RDF, URIRef
+    import pyoxigraph
 
-    from twingraph.iris import TW
+    from twingraph.iris import RDF_TYPE, TW
 
+    partnership = pyoxigraph.NamedNode(TW + "Partnership")
     found = []
-    for partnership in sorted(graph.subjects(RDF.type, URIRef(TW + "Partnership")), key=str):
+    for subject in triples.subjects_with(RDF_TYPE):
+        if partnership not in triples.objects(subject, RDF_TYPE):
+            continue
         for name in ("startDate", "endDate", "kind"):
-            values = sorted(map(str, together.graph.objects(partnership, URIRef(TW + name))))
+            values = sorted(o.value for o in together.objects(subject, TW + name))
             if len(values) > 1:
-                pair = str(partnership).rsplit("/", 1)[-1]
+                pair = subject.rsplit("/", 1)[-1]
                 found.append(
                     f"{pair}: the project's files give {name} {' and '.join(values)}, and no source outranks the "
                     "other; remove one value (and its precision), or keep them as tw:Claim with one preferred"

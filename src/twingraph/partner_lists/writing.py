@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from twingraph.iris import (
     DATE_PRECISIONS,
@@ -27,6 +26,7 @@ from twingraph.iris import (
     RDFS_LABEL,
     SCHEMA,
     SKOS_ALT_LABEL,
+    SKOS_NOTE,
     TW,
     WD,
     XSD,
@@ -39,10 +39,6 @@ from twingraph.partner_lists.entries import Entry
 from twingraph.partner_lists.values import ListDate
 from twingraph.wikidata.reconcile import Match, Name
 
-if TYPE_CHECKING:
-    import rdflib
-
-SKOS_NOTE = "http://www.w3.org/2004/02/skos/core#note"
 _PRECISION_ORDER = {name: rank for rank, name in enumerate(DATE_PRECISIONS)}
 
 
@@ -106,9 +102,9 @@ class ListWriter:
     def __init__(
         self, *, base_iri: str, language: str, source_url: str, source_title: str, known: Known, city_list: bool = False
     ) -> None:
-        import rdflib
+        from twingraph.rdf.triple_set import TripleSet
 
-        self.g = rdflib.Graph()
+        self.g = TripleSet()
         self.base_iri = base_iri
         self.language = language
         self.languages: dict[Name, str] = {}  # names in another language than the list's (a city from Wikidata)
@@ -129,32 +125,39 @@ class ListWriter:
     # --- the triples ---------------------------------------------------------------------------
 
     def _add(self, subject: str, predicate: str, value: str, *, iri: bool = False, datatype: str | None = None) -> None:
-        from rdflib import Literal, URIRef
+        import pyoxigraph
 
-        obj = URIRef(value) if iri else Literal(value, datatype=URIRef(datatype) if datatype else None)
-        self.g.add((URIRef(subject), URIRef(predicate), obj))
+        obj: pyoxigraph.NamedNode | pyoxigraph.Literal
+        if iri:
+            obj = pyoxigraph.NamedNode(value)
+        elif datatype:
+            obj = pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(datatype))
+        else:
+            obj = pyoxigraph.Literal(value)
+        self.g.add(subject, predicate, obj)
 
     def _literal(self, subject: str, predicate: str, text: str, *, language: str | None = None) -> None:
         """A text in the list's language, or in `language` (twingraph's own words are English)."""
-        from rdflib import Literal, URIRef
+        import pyoxigraph
 
-        self.g.add((URIRef(subject), URIRef(predicate), Literal(text, lang=language or self.language)))
+        self.g.add(subject, predicate, pyoxigraph.Literal(text, language=language or self.language))
+
+    def _name(self, subject: str, predicate: str, text: str, language: str | None) -> None:
+        """A name in its own language; without one (an item Wikidata names in none), a plain text."""
+        import pyoxigraph
+
+        name = pyoxigraph.Literal(text, language=language) if language else pyoxigraph.Literal(text)
+        self.g.add(subject, predicate, name)
 
     def row_source(self, line: int) -> str:
         """The source of one row: the list, at that line."""
         iri = f"{self.source}-line-{line}"
-        if (self._ref(iri), None, None) not in self.g:
+        if not self.g.describes(iri):
             self._add(iri, RDF_TYPE, TW + "Source", iri=True)
             self._literal(iri, "http://purl.org/dc/terms/title", f"line {line} of the list", language="en")
             self._add(iri, "http://purl.org/dc/terms/isPartOf", self.source, iri=True)
             self._add(iri, SCHEMA + "url", self.source_url, iri=True)
         return iri
-
-    @staticmethod
-    def _ref(iri: str) -> rdflib.URIRef:
-        from rdflib import URIRef
-
-        return URIRef(iri)
 
     # --- IRIs ----------------------------------------------------------------------------------
 
@@ -188,12 +191,10 @@ class ListWriter:
     def country(self, name: Name, match: Match | None) -> str:
         qid = match.qid if match else None
         iri = self.iri_for("country", name, qid)
-        if iri not in self.known.described and (self._ref(iri), None, None) not in self.g:
-            from rdflib import Literal
-
+        if iri not in self.known.described and not self.g.describes(iri):
             self._add(iri, RDF_TYPE, TW + "Country", iri=True)
             text, language = self.item_names.get(qid or "", (name.text, self.language))
-            self.g.add((self._ref(iri), self._ref(RDFS_LABEL), Literal(text, lang=language)))
+            self._name(iri, RDFS_LABEL, text, language)
             self._add(iri, DCT_SOURCE, self.source, iri=True)
             if qid:
                 self._add(iri, TW + "wikidataEntity", WD + qid, iri=True)
@@ -216,13 +217,11 @@ class ListWriter:
                 self._add(iri, DCT_SOURCE, self.row_source(line), iri=True)
             self._alternative_name(iri, name)
             return iri
-        if (self._ref(iri), None, None) not in self.g:
-            from rdflib import Literal
-
+        if not self.g.describes(iri):
             self._add(iri, RDF_TYPE, TW + "Municipality", iri=True)
             # A matched item's own name, where Wikidata has one; the list's spelling is then another name.
             text, language = self.item_names.get(qid or "", (name.text, self.languages.get(name, self.language)))
-            self.g.add((self._ref(iri), self._ref(RDFS_LABEL), Literal(text, lang=language)))
+            self._name(iri, RDFS_LABEL, text, language)
             self.names[iri] = text
             self._add(iri, DCT_SOURCE, self.row_source(line), iri=True)
             if country:
@@ -236,20 +235,17 @@ class ListWriter:
 
     def _alternative_name(self, iri: str, name: Name) -> None:
         """The list's spelling of a place named otherwise, as skos:altLabel in the list's language."""
-        from rdflib import Literal
-
         known = {
             *self.known.labels.get(iri, {}).values(),
             *self.known.alternative_names.get(iri, ()),
-            *(str(o) for o in self.g.objects(self._ref(iri), self._ref(RDFS_LABEL))),
+            *(o.value for o in self.g.objects(iri, RDFS_LABEL)),
         }
         if name.text not in known:
-            language = self.languages.get(name, self.language)
-            self.g.add((self._ref(iri), self._ref(SKOS_ALT_LABEL), Literal(name.text, lang=language)))
+            self._name(iri, SKOS_ALT_LABEL, name.text, self.languages.get(name, self.language))
 
     def _coordinates(self, iri: str, coordinates: tuple[str, str], line: int) -> None:
         """A place's latitude and longitude from the first row that gives them, sourced to it."""
-        if (self._ref(iri), self._ref(SCHEMA + "latitude"), None) not in self.g:
+        if not self.g.objects(iri, SCHEMA + "latitude"):
             self._add(iri, SCHEMA + "latitude", coordinates[0], datatype=XSD + "decimal")
             self._add(iri, SCHEMA + "longitude", coordinates[1], datatype=XSD + "decimal")
             self._add(iri, TW + "coordinateSource", self.row_source(line), iri=True)

@@ -148,6 +148,15 @@ class LoadedGraph:
 
         return [pyoxigraph.NamedNode(f.graph_name) for f in self.files_for(paths)]
 
+    def objects(self, subject: str, predicate: str) -> list[Any]:
+        """The objects of a subject's predicate in the merge of every file, as pyoxigraph terms."""
+        import pyoxigraph
+
+        quads = self.store.quads_for_pattern(
+            pyoxigraph.NamedNode(subject), pyoxigraph.NamedNode(predicate), None, pyoxigraph.DefaultGraph()
+        )
+        return [quad.object for quad in quads]
+
     def select(self, query: str, paths: Sequence[Path] | None = None) -> list[tuple[Any, ...]]:
         """The rows of a SELECT query, run by Oxigraph over the merge of these files (default: every file)."""
         answer: Any = self.store.query(query, default_graph=self._graph_of(paths))

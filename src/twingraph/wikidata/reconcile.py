@@ -132,8 +132,13 @@ def _match(
     fitting = client.instances(named, classes) if named else set()
     located = fitting and any(n.country for n in open_names)
     entities = client.entities(fitting) if located else {}
+    items_by_text: dict[str, set[str]] = {}  # the other way round: one look-up a name, not a scan of every item
+    for qid, texts in named.items():
+        if qid in fitting:
+            for text in texts:
+                items_by_text.setdefault(text, set()).add(qid)
     for name in open_names:
-        candidates = sorted(q for q, texts in named.items() if name.text in texts and q in fitting)
+        candidates = sorted(items_by_text.get(name.text, ()))
         matches[name] = _judged(name, candidates, country_qids.get(name.country), entities)
     listed = {q for m in matches.values() if m.state in (AMBIGUOUS, UNCONFIRMED) for q, _ in m.candidates}
     if listed:
