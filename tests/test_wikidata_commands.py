@@ -442,24 +442,27 @@ def test_reciprocity_gives_quickstatements_for_our_sourced_one_way_pairs(wikidat
     assert "1 statement(s) to review." in shown.stderr
 
 
-def test_a_page_that_times_out_is_asked_again_in_halves_then_named() -> None:
-    from twingraph.sparql.remote import EndpointError
-    from twingraph.wikidata.client import WikidataError, paged
+def test_a_whole_endpoint_read_asks_for_the_items_then_their_statements_in_batches() -> None:
+    """No query reads every statement at once (nor sorts them into pages): one asks for the
+    items, each other for at most 200 of them."""
+    from twingraph.wikidata.client import WikidataClient
 
-    class Slow:
+    class Recording(WikidataClient):
         def __init__(self) -> None:
             self.queries: list[str] = []
 
-        def select(self, query: str) -> list[dict[str, object]]:
+        def select(self, query: str) -> list[dict[str, object]]:  # type: ignore[override]
             self.queries.append(query)
-            raise EndpointError("the endpoint took longer than 60 s")
+            if "DISTINCT ?item" in query:
+                return [{"item": URIRef(f"http://www.wikidata.org/entity/Q{n}")} for n in range(1, 451)]
+            return []
 
-    slow = Slow()
-    with pytest.raises(WikidataError, match="the page of 625 rows from row 0 could not be read"):
-        list(paged(slow, "?a ?b ?c", "?a", page=10_000))  # type: ignore[arg-type]
-    sizes = [int(re.search(r"LIMIT (\d+)", q).group(1)) for q in slow.queries]  # type: ignore[union-attr]
-    assert sizes == [10_000, 5_000, 2_500, 1_250, 625]
-    assert all("ORDER BY ?a LIMIT" in q for q in slow.queries)  # never an OFFSET without an order
+    client = Recording()
+    assert client.all_statements() == []
+    first, *batches = client.queries
+    assert first == "SELECT DISTINCT ?item WHERE { ?item p:P190 ?value }"
+    assert [q.count("wd:Q") for q in batches] == [200, 200, 50]
+    assert not any("OFFSET" in q or "ORDER BY" in q for q in client.queries)
 
 
 def test_import_all_reads_every_p190_statement(wikidata: OxigraphServer, tmp_path: Path) -> None:

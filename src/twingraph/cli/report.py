@@ -31,7 +31,7 @@ def reciprocity_report(options: Options, fmt: str, quickstatements: bool, **clie
     """The share of P190 pairs stated both ways on the endpoint, overall and per country, and the
     pairs stated one way only.
 
-    Every statement is read in ordered pages of 10,000 (halved where a page times out). With
+    Every statement is read for 200 items at a time, after one query for the items. With
     --quickstatements, the missing directions of the partnerships our data holds with a source,
     through the same code as `wikidata quickstatements`.
     """

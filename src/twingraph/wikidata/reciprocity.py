@@ -1,10 +1,10 @@
 """How reciprocal Wikidata's P190 (twinned administrative body) is: the share of twinned pairs
 stated both ways, overall and per country, and the pairs stated one way only.
 
-Every P190 statement is read in pages that the Wikidata Query Service answers within its
-60-second limit: `ORDER BY` with `LIMIT` and `OFFSET` (an OFFSET without an ORDER BY may skip
-or repeat rows). A page that times out is asked again in halves, down to 500 rows; then the
-command stops with the page named. Answers are cached like every Wikidata command's.
+Every P190 statement is read in queries small enough for the Wikidata Query Service's 60-second
+limit: the items that make one (one query), then their statements and countries for 200 items
+at a time (`WikidataClient.items_with`, `rows_for_items`). Answers are cached like every
+Wikidata command's.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from twingraph.wikidata.client import ENTITY, PAGE, paged, qid_of
+from twingraph.wikidata.client import ENTITY, qid_of
 
 if TYPE_CHECKING:
     from twingraph.wikidata.client import WikidataClient
@@ -42,15 +42,16 @@ class Reciprocity:
         return self.both_ways / self.pairs if self.pairs else 0.0
 
 
-def reciprocity(client: WikidataClient, *, page: int = PAGE) -> Reciprocity:
+def reciprocity(client: WikidataClient) -> Reciprocity:
     """Read every P190 statement and each place's country from the endpoint."""
     stated: set[tuple[str, str]] = set()
-    for row in paged(client, "?item wdt:P190 ?partner", "?item ?partner", page=page):
+    items = client.items_with("wdt:P190")
+    for row in client.rows_for_items(items, "?item wdt:P190 ?partner", "?item ?partner"):
         item, partner = str(row["item"]), str(row["partner"])
         if item.startswith(ENTITY) and partner.startswith(ENTITY) and item != partner:
             stated.add((qid_of(item), qid_of(partner)))
     countries: dict[str, set[str]] = defaultdict(set)
-    for row in paged(client, "?item wdt:P190 [] ; wdt:P17 ?country", "?item ?country", page=page):
+    for row in client.rows_for_items(items, "?item wdt:P17 ?country", "?item ?country"):
         if str(row["country"]).startswith(ENTITY):
             countries[qid_of(str(row["item"]))].add(qid_of(str(row["country"])))
     pairs = {tuple(sorted(pair)) for pair in stated}
