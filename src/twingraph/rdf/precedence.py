@@ -92,10 +92,16 @@ def resolve(store: pyoxigraph.Store, graphs: Sequence[str]) -> Resolution:
     resolution = Resolution()
     order = {graph: index for index, graph in enumerate(graphs)}
     for prop in SINGLE_VALUED:
+        predicate = pyoxigraph.NamedNode(prop)
+        holding = [
+            g for g in graphs if next(store.quads_for_pattern(None, predicate, None, pyoxigraph.NamedNode(g)), None)
+        ]
+        if len(holding) < 2:  # no two files give this property: nothing to settle (one data file: World's 0.2 s)
+            continue
         by_subject: dict[pyoxigraph.NamedNode, dict[str, list[pyoxigraph.Quad]]] = defaultdict(
             lambda: defaultdict(list)
         )
-        for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(prop), None, None):
+        for quad in store.quads_for_pattern(None, predicate, None, None):
             graph = getattr(quad.graph_name, "value", "")
             if graph in order and isinstance(quad.subject, pyoxigraph.NamedNode):
                 by_subject[quad.subject][graph].append(quad)
@@ -241,6 +247,8 @@ def resolved_triples(files: Sequence[list[pyoxigraph.Triple]]) -> list[pyoxigrap
     """
     import pyoxigraph
 
+    if len(files) < 2:  # the rule settles what files disagree on: one file has nothing to settle
+        return [t for triples in files for t in triples]
     store = pyoxigraph.Store()
     graphs = [f"urn:twingraph:resolving:{index}" for index in range(len(files))]
     wanted = set(WANTED_PREDICATES) | {TW + "claim", TW + "claimProperty", TW + "rank"}
