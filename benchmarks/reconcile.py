@@ -51,16 +51,22 @@ def main() -> None:
         seconds = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise SystemExit(f"the import failed: {done.stderr.strip()}")
-    counts = re.search(r"Wikidata: (\d+) matched, (\d+) ambiguous, (\d+) unmatched", done.stdout)
+    # "Wikidata: 6456 matched, 347 ambiguous, 6796 unconfirmed, 11151 unmatched": the unconfirmed
+    # (a candidate Wikidata cannot place in the list's country) only where there are any.
+    counts = {
+        state: int(number)
+        for line in done.stdout.splitlines()
+        if line.startswith("Wikidata: ")
+        for number, state in re.findall(r"(\d+) (matched|ambiguous|unconfirmed|unmatched)\b", line)
+    }
     rows = re.search(r"Read (\d+) rows .*wrote (\d+) partnerships and (\d+) places", done.stdout)
-    if counts is None or rows is None:
+    if "matched" not in counts or rows is None:
         raise SystemExit(f"the import's summary was not found: {done.stdout[:2000]}")
-    matched, ambiguous, unmatched = (int(counts.group(i)) for i in (1, 2, 3))
-    names = matched + ambiguous + unmatched
+    names = sum(counts.values())
     result = {
         "rows": int(rows.group(1)), "partnerships": int(rows.group(2)), "places": int(rows.group(3)),
-        "names": names, "matched": matched, "ambiguous": ambiguous, "unmatched": unmatched,
-        "match_rate": round(matched / names, 3), "seconds": round(seconds, 1),
+        "names": names, **{state: counts.get(state, 0) for state in ("matched", "ambiguous", "unconfirmed", "unmatched")},
+        "match_rate": round(counts["matched"] / names, 3), "seconds": round(seconds, 1),
         "names_per_second": round(names / seconds),
     }  # fmt: skip
     args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

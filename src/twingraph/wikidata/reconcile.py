@@ -172,14 +172,17 @@ def suggest(matches: Sequence[Match], known: dict[str, tuple[str, str]]) -> None
     if not known:
         return
     choices = list(known)
+    # Case-folded once here: a `processor` would fold every choice again for every name (18k names
+    # against the world's 10k took 22 s, not 1).
+    folded = [text.casefold() for text in choices]
     for match in matches:
         if not match.needs_review or match.name.kind != "place":
             continue
         near = process.extract(
-            match.name.text, choices, scorer=Levenshtein.distance, score_cutoff=SUGGESTION_DISTANCE,
-            processor=str.casefold, limit=5,
+            match.name.text.casefold(), folded, scorer=Levenshtein.distance, score_cutoff=SUGGESTION_DISTANCE,
+            limit=5,
         )  # fmt: skip
-        found = sorted((distance, text) for text, distance, _ in near)
+        found = sorted((distance, choices[index]) for _, distance, index in near)
         match.suggestions = list(dict.fromkeys(known[text] for _, text in found))
 
 
