@@ -29,6 +29,11 @@ def push(
 
     Uses the SPARQL 1.1 Graph Store HTTP Protocol: one PUT, so the store holds either the
     old graph or the whole new one. The data is validated first; exit 1 if it does not conform.
+
+    A store that asks for credentials (HTTP 401, Basic or Digest, as Virtuoso's
+    /sparql-graph-crud-auth does) gets them from TWINGRAPH_USER and TWINGRAPH_PASSWORD, else from
+    ~/.netrc (machine HOST login USER password SECRET); never from the command line, and they are
+    never printed. Wrong ones: exit 2, naming the store and the user.
     """
     from twingraph.iris import dataset_iri
     from twingraph.publish.push import push_project

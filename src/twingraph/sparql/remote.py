@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from twingraph import __version__
 from twingraph.errors import TwingraphError
 from twingraph.project import DEFAULT_MAX_ANSWER_MB
+from twingraph.sparql.auth import WHERE_CREDENTIALS_GO, Credentials, authorization, credentials_for
 
 if TYPE_CHECKING:
     from rdflib.query import Result
@@ -96,8 +97,25 @@ def exchange(
     """One HTTP request and its whole answer, within `endpoint.timeout` in all (redirects
     included) and `endpoint.max_answer_bytes`; raises `_StatusError` for 4xx and 5xx."""
     deadline = time.monotonic() + endpoint.timeout
-    for _ in range(MAX_REDIRECTS + 1):
+    answered: Credentials | None = None  # the credentials sent in answer to a 401, once
+    for _ in range(MAX_REDIRECTS + 2):
         reply = _one_exchange(endpoint, method, url, body=body, headers=headers, deadline=deadline)
+        if reply.status == 401:
+            if answered is not None:
+                raise EndpointError(
+                    f"{endpoint.url} refused the credentials of user {answered.user!r} from {answered.origin} "
+                    "(HTTP 401); check them."
+                )
+            answered = _credentials_asked(endpoint, reply, url)
+            header = authorization(reply.headers.get_all("WWW-Authenticate") or [], answered, method, url)
+            if header is None:
+                raise EndpointError(
+                    f"{endpoint.url} asks for credentials in a way twingraph does not speak "
+                    f"({reply.headers.get('WWW-Authenticate', 'no WWW-Authenticate header')}); "
+                    "it speaks Basic and Digest."
+                )
+            headers = {**headers, "Authorization": header}
+            continue
         location = reply.headers.get("Location")
         if reply.status in (301, 302, 303, 307, 308) and location:
             if method != "GET" and reply.status not in (307, 308):
@@ -105,14 +123,30 @@ def exchange(
                     f"{endpoint.url} redirects a {method} elsewhere (HTTP {reply.status} to {location}); "
                     "give that URL instead."
                 )
-            url = urllib.parse.urljoin(url, location)
-            if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            target = urllib.parse.urljoin(url, location)
+            if urllib.parse.urlsplit(target).scheme not in ("http", "https"):
                 raise EndpointError(f"{endpoint.url} redirects to {location}, which is not an http(s) URL.")
+            if urllib.parse.urlsplit(target).netloc != urllib.parse.urlsplit(url).netloc:
+                headers = {k: v for k, v in headers.items() if k != "Authorization"}  # credentials stay home
+            url = target
             continue
         if reply.status >= 400:
             raise _StatusError(reply)
         return reply
     raise EndpointError(f"{endpoint.url} redirected more than {MAX_REDIRECTS} times; give the final URL.")
+
+
+def _credentials_asked(endpoint: Endpoint, reply: Reply, url: str) -> Credentials:
+    """The credentials for a server that answered 401, if it is the endpoint's own host and some
+    are configured; else the reason none are sent."""
+    if urllib.parse.urlsplit(url).netloc != urllib.parse.urlsplit(endpoint.url).netloc:
+        raise EndpointError(
+            f"{endpoint.url} redirected to {url}, which asks for credentials (HTTP 401); none are sent there."
+        )
+    found = credentials_for(url)
+    if found is None:
+        raise EndpointError(f"{endpoint.url} asks for credentials (HTTP 401): {WHERE_CREDENTIALS_GO}.")
+    return found
 
 
 def _one_exchange(
