@@ -24,6 +24,19 @@ VENDOR = REPO / "vendor"
 PROCESS_DEADLINE = 1800
 
 
+def write_world(path: Path, **options: object) -> Path:
+    """The benchmark's World (benchmarks/world.py: the 2016 crawl in our model) written to `path`;
+    `options` are world.write's (pairs=, errors=, scale=)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("world", REPO / "benchmarks" / "world.py")
+    assert spec is not None
+    assert spec.loader is not None
+    world = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(world)
+    return world.write(path, **options)  # type: ignore[no-any-return]
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

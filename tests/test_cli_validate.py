@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH, XSD
 
-from tests.conftest import FIXTURES, REPO, run_cli
+from tests.conftest import FIXTURES, REPO, run_cli, write_world
 from twingraph.cli import cli
 from twingraph.shacl.validate import SLOW_ENGINE_NOTICE_TRIPLES
 
@@ -181,17 +181,6 @@ def test_build_into_the_project_root_names_what_the_project_has(tmp_path: Path) 
     assert "would overwrite the project's own" in built.stderr
 
 
-def _world_slice(path: Path, pairs: int) -> Path:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("world", REPO / "benchmarks" / "world.py")
-    assert spec is not None
-    assert spec.loader is not None
-    world = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(world)
-    return world.write(path, pairs=pairs)  # type: ignore[no-any-return]
-
-
 def test_a_world_holding_long_beach_builds_with_the_fast_engine(tmp_path: Path) -> None:
     """Cities named Long…/Int… once sent the world's build to pyshacl (over 90 minutes). A world
     slice of several thousand triples with Long Beach, Longwy and Int… places builds on the fast
@@ -199,7 +188,7 @@ def test_a_world_holding_long_beach_builds_with_the_fast_engine(tmp_path: Path) 
     project = tmp_path / "world"
     (project / "data").mkdir(parents=True)
     (project / "twingraph.toml").write_text('[project]\nname = "world"\n', encoding="utf-8")
-    data = _world_slice(project / "data" / "world.ttl", pairs=700)
+    data = write_world(project / "data" / "world.ttl", pairs=700)
     text = data.read_text(encoding="utf-8")
     # Prefixed names, as `wikidata import --all` writes them: `city:long-beach` spells "long".
     prefixes = {

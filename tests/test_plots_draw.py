@@ -6,13 +6,12 @@ to look at; nothing is written into the repository.
 
 from __future__ import annotations
 
-import importlib.util
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, run_cli, write_world
 from twingraph.plots.draw import PlotError, city_partnerships, draw, render
 from twingraph.project import bundled_project
 from twingraph.rdf.load import load_graph, load_project_graph
@@ -145,12 +144,7 @@ def test_the_readme_pictures_are_the_projects_own_output() -> None:
 
 
 def test_the_world_network_shows_the_best_connected_places(tmp_path: Path, pictures: Path) -> None:
-    spec = importlib.util.spec_from_file_location("world", REPO / "benchmarks" / "world.py")
-    assert spec is not None
-    assert spec.loader is not None
-    world = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(world)
-    path = world.write(tmp_path / "world.ttl")
+    path = write_world(tmp_path / "world.ttl")
     loaded = load_graph([REPO / "ontology", path], max_bytes=512 * 1024 * 1024)
     from twingraph.plots.draw import partnership_edges
 
@@ -171,12 +165,7 @@ def test_the_world_network_shows_the_best_connected_places(tmp_path: Path, pictu
 @pytest.fixture(scope="module")
 def world_store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The benchmark's world (the Wikipedia list's 25,000 partnerships, with coordinates and countries)."""
-    spec = importlib.util.spec_from_file_location("world", REPO / "benchmarks" / "world.py")
-    assert spec is not None
-    assert spec.loader is not None
-    world = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(world)
-    path = world.write(tmp_path_factory.mktemp("world") / "world.ttl")
+    path = write_world(tmp_path_factory.mktemp("world") / "world.ttl")
     return load_graph([REPO / "ontology", path], max_bytes=512 * 1024 * 1024).store
 
 

@@ -9,7 +9,6 @@ tests/fixtures/golden/. A change that means to alter an output regenerates them 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import subprocess
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, REPO, write_world
 
 GOLDEN = FIXTURES / "golden"
 # A fixed date for the catalogue's dct:modified, so that the bytes do not depend on the day.
@@ -53,17 +52,12 @@ def test_kassels_build_is_byte_identical(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def world_slice(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = importlib.util.spec_from_file_location("world", REPO / "benchmarks" / "world.py")
-    assert spec is not None
-    assert spec.loader is not None
-    world = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(world)
     project = tmp_path_factory.mktemp("world")
     (project / "data").mkdir()
     (project / "twingraph.toml").write_text(
         '[project]\nname = "world"\ntitle = "Town twinnings of the world"\n', encoding="utf-8"
     )
-    world.write(project / "data" / "world.ttl", pairs=400)
+    write_world(project / "data" / "world.ttl", pairs=400)
     return project
 
 

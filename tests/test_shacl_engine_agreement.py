@@ -7,11 +7,10 @@ every kind, and on literals whose datatypes Oxigraph's store would rewrite.
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.conftest import REPO, write_world
 from twingraph.project import bundled_project
 from twingraph.rdf.load import load_graph
 from twingraph.shacl.validate import ValidationReport, load_shapes, validate_graph
@@ -19,24 +18,14 @@ from twingraph.shacl.validate import ValidationReport, load_shapes, validate_gra
 MAX = 256 * 1024 * 1024
 
 
-def _world_module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("world", REPO / "benchmarks" / "world.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _rows(report: ValidationReport) -> Counter[tuple[str, ...]]:
     return Counter((f.focus, f.component, f.path or "", f.value or "", f.severity) for f in report.findings)
 
 
 def test_both_engines_find_the_same_planted_errors_in_world(tmp_path: Path) -> None:
-    world = _world_module()
     # pyshacl needs ~25 s for 60 partnerships (~90 s for 200), so the slice is small and
     # dense with errors; the benchmark (benchmarks/run.py --agreement) compares at 1 % on more.
-    path = world.write(tmp_path / "world-slice.ttl", errors=0.25, pairs=60)
+    path = write_world(tmp_path / "world-slice.ttl", errors=0.25, pairs=60)
     loaded = load_graph([REPO / "ontology", path], max_bytes=MAX)
     shapes = load_shapes(bundled_project())
     fast = validate_graph(loaded.graph, shapes, engine="fast")
@@ -75,8 +64,7 @@ def test_core_and_sparql_parts_together_are_the_whole_validation(tmp_path: Path)
     from twingraph.rdf.terms import store_of
     from twingraph.shacl.engine import Engine
 
-    world = _world_module()
-    path = world.write(tmp_path / "world-slice.ttl", errors=0.25, pairs=60)
+    path = write_world(tmp_path / "world-slice.ttl", errors=0.25, pairs=60)
     loaded = load_graph([REPO / "ontology", path], max_bytes=MAX)
     engine = Engine(store_of(loaded.graph), load_shapes(bundled_project()))
 

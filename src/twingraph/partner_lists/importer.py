@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from twingraph.errors import display_path
 from twingraph.iris import FALLBACK_LANGUAGES, SCHEMA, SKOS_ALT_LABEL
@@ -229,15 +229,7 @@ def _known(loaded: LoadedGraph, base_iri: str) -> Known:
 
     from twingraph.iris import RDF_TYPE, RDFS_LABEL, TW
 
-    store, merge = loaded.store, pyoxigraph.DefaultGraph()
-
-    def quads(subject: Any = None, predicate: str | None = None, obj: Any = None) -> Iterator[Any]:
-        named = pyoxigraph.NamedNode(predicate) if predicate is not None else None
-        return store.quads_for_pattern(subject, named, obj, merge)
-
-    def objects(subject: Any, predicate: str) -> list[Any]:
-        return [q.object for q in quads(subject, predicate)]
-
+    quads, objects = loaded.quads, loaded.objects
     by_qid = {q.object.value.rsplit("/", 1)[-1]: q.subject.value for q in quads(predicate=TW + "wikidataEntity")}
     subjects = {q.subject.value for q in quads() if q.subject.value.startswith(base_iri)}
     countries = {
@@ -256,9 +248,7 @@ def _known(loaded: LoadedGraph, base_iri: str) -> Known:
         iri = place.value
         in_countries = frozenset(c.value for c in objects(place, TW + "country"))
         place_countries[iri] = in_countries
-        country_names = [
-            n.value.casefold() for c in in_countries for n in objects(pyoxigraph.NamedNode(c), RDFS_LABEL)
-        ] or [""]
+        country_names = [n.value.casefold() for c in in_countries for n in objects(c, RDFS_LABEL)] or [""]
         for name in objects(place, RDFS_LABEL):
             labels.setdefault(iri, {}).setdefault(getattr(name, "language", None) or "", name.value)
             for country_name in country_names:

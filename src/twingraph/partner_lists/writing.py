@@ -138,9 +138,7 @@ class ListWriter:
 
     def _literal(self, subject: str, predicate: str, text: str, *, language: str | None = None) -> None:
         """A text in the list's language, or in `language` (twingraph's own words are English)."""
-        import pyoxigraph
-
-        self.g.add(subject, predicate, pyoxigraph.Literal(text, language=language or self.language))
+        self._name(subject, predicate, text, language or self.language)
 
     def _name(self, subject: str, predicate: str, text: str, language: str | None) -> None:
         """A name in its own language; without one (an item Wikidata names in none), a plain text."""

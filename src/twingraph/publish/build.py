@@ -102,7 +102,7 @@ def build(
     progress: Callable[[str], None] = lambda message: None,
 ) -> BuildReport:
     """Validate, export, catalogue; swap the result into `out` only if every step succeeded
-    (the module's docstring says how two processes share the work)."""
+    (the module's docstring says how three processes share the work)."""
     from twingraph.parallel import Pending
     from twingraph.shacl.validate import DataDoesNotConform, load_conforming, validate_loaded
 
@@ -213,22 +213,13 @@ def _report(out: Path, files: dict[str, tuple[bytes, str]], *, triples: int, par
 def publication(settings: Settings, loaded: LoadedGraph, data_paths: Sequence[Path]) -> dict[str, tuple[bytes, str]]:
     """Every file of a build, in memory: file name -> (bytes, description), for `serve` and `site`.
 
-    `loaded` holds the ontology and the data; `data_paths` say which files are the data. The
-    RDF formats are made in a forked child (sharing the store) while this process makes the
-    tables, the network files and the figures: World's 8 s become 4.5 on two cores.
+    `loaded` holds the ontology and the data; `data_paths` say which files are the data.
     """
-    from twingraph.parallel import Pending
     from twingraph.publish.catalog import data_facts
-    from twingraph.rdf.export import partnership_tables, source_triples
 
-    rdf = Pending(lambda: dict(rdf_formats(source_triples(loaded, data_paths), base_iri=settings.base_iri)))
-    try:
-        bodies = {**partnership_tables(loaded.store), **network_bodies(loaded)}
-        facts = data_facts(loaded, data_paths)
-        bodies.update(rdf.result())
-    finally:
-        rdf.cancel()
-    return assemble(settings, bodies, facts)
+    return assemble(
+        settings, data_bodies(loaded, data_paths, base_iri=settings.base_iri), data_facts(loaded, data_paths)
+    )
 
 
 def assemble(settings: Settings, bodies: dict[str, bytes], facts: DataFacts) -> dict[str, tuple[bytes, str]]:
@@ -276,12 +267,19 @@ def network_bodies(loaded: LoadedGraph) -> dict[str, bytes]:
 
 
 def data_bodies(loaded: LoadedGraph, data_paths: Sequence[Path], *, base_iri: str) -> dict[str, bytes]:
-    """The data in every published format, by format name."""
+    """The data in every published format, by format name. The RDF formats are made in a forked
+    child (sharing the store) while this process makes the tables and the network files: World's
+    8 s become 4.5 on two cores."""
+    from twingraph.parallel import Pending
     from twingraph.rdf.export import partnership_tables, source_triples
 
-    tables = partnership_tables(loaded.store)
-    rdf = rdf_formats(source_triples(loaded, data_paths), base_iri=base_iri)
-    return {**dict(rdf), **tables, **network_bodies(loaded)}
+    rdf = Pending(lambda: dict(rdf_formats(source_triples(loaded, data_paths), base_iri=base_iri)))
+    try:
+        bodies = {**partnership_tables(loaded.store), **network_bodies(loaded)}
+        bodies.update(rdf.result())
+    finally:
+        rdf.cancel()
+    return bodies
 
 
 def distribution_files(settings: Settings, loaded: LoadedGraph, data_paths: Sequence[Path]) -> list[DistributionFile]:

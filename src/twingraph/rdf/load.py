@@ -20,7 +20,7 @@ DOCTYPE/ENTITY declarations (billion laughs, external entities).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -148,14 +148,19 @@ class LoadedGraph:
 
         return [pyoxigraph.NamedNode(f.graph_name) for f in self.files_for(paths)]
 
-    def objects(self, subject: str, predicate: str) -> list[Any]:
-        """The objects of a subject's predicate in the merge of every file, as pyoxigraph terms."""
+    def quads(self, subject: Any = None, predicate: str | None = None, obj: Any = None) -> Iterator[Any]:
+        """The merge of every file's quads matching a pattern (a subject IRI or term, a predicate
+        IRI, an object term; None for any), read straight from the store as pyoxigraph terms."""
         import pyoxigraph
 
-        quads = self.store.quads_for_pattern(
-            pyoxigraph.NamedNode(subject), pyoxigraph.NamedNode(predicate), None, pyoxigraph.DefaultGraph()
-        )
-        return [quad.object for quad in quads]
+        if isinstance(subject, str):
+            subject = pyoxigraph.NamedNode(subject)
+        named = None if predicate is None else pyoxigraph.NamedNode(predicate)
+        return self.store.quads_for_pattern(subject, named, obj, pyoxigraph.DefaultGraph())
+
+    def objects(self, subject: Any, predicate: str) -> list[Any]:
+        """The objects of a subject's predicate in the merge of every file, as pyoxigraph terms."""
+        return [quad.object for quad in self.quads(subject, predicate)]
 
     def select(self, query: str, paths: Sequence[Path] | None = None) -> list[tuple[Any, ...]]:
         """The rows of a SELECT query, run by Oxigraph over the merge of these files (default: every file)."""

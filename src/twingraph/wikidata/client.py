@@ -193,16 +193,8 @@ class WikidataClient:
     def statements(self, qids: Iterable[str], *, about: bool = False) -> list[Statement]:
         """Every P190 statement of these items (with `about`, every statement that names one of
         them as the partner), with rank, start, end and reference URLs."""
-        rows: list[Mapping[str, Any]] = []
         side = "?partner" if about else "?item"
-        for batch in _batches(sorted(set(qids))):
-            rows += self.select(
-                f"""SELECT {_STATEMENT_VARIABLES} WHERE {{
-  VALUES {side} {{ {" ".join(f"wd:{q}" for q in batch)} }}
-  {_STATEMENT_PATTERN}
-}}"""
-            )
-        return _merged_statements(rows)
+        return _merged_statements(self.rows_for_items(qids, _STATEMENT_PATTERN, _STATEMENT_VARIABLES, bound=side))
 
     def statements_both_ways(self, qids: Iterable[str]) -> list[Statement]:
         """The P190 statements these items make and those made about them, each once."""
@@ -226,12 +218,14 @@ class WikidataClient:
         rows = self.select(f"SELECT DISTINCT ?item WHERE {{ ?item {predicate} ?value }}")
         return sorted(qid_of(str(row["item"])) for row in rows if str(row["item"]).startswith(ENTITY))
 
-    def rows_for_items(self, qids: Iterable[str], pattern: str, variables: str) -> list[dict[str, Identifier]]:
-        """`SELECT variables WHERE { pattern }` with ?item bound to these items, 200 at a time."""
+    def rows_for_items(
+        self, qids: Iterable[str], pattern: str, variables: str, *, bound: str = "?item"
+    ) -> list[dict[str, Identifier]]:
+        """`SELECT variables WHERE { pattern }` with `bound` (?item) bound to these items, 200 at a time."""
         rows: list[dict[str, Identifier]] = []
         for batch in _batches(sorted(set(qids))):
             values = " ".join(f"wd:{q}" for q in batch)
-            rows += self.select(f"SELECT {variables} WHERE {{ VALUES ?item {{ {values} }} {pattern} }}")
+            rows += self.select(f"SELECT {variables} WHERE {{ VALUES {bound} {{ {values} }} {pattern} }}")
         return rows
 
     def entities(self, qids: Iterable[str], languages: Sequence[str] = ()) -> dict[str, Entity]:

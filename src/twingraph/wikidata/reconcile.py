@@ -177,8 +177,9 @@ def suggest(matches: Sequence[Match], known: dict[str, tuple[str, str]]) -> None
     # within it: each name is compared with those alone.
     by_length: dict[int, tuple[list[str], list[int]]] = {}
     for index, text in enumerate(choices):
-        folded, indexes = by_length.setdefault(len(text.casefold()), ([], []))
-        folded.append(text.casefold())
+        folded_text = text.casefold()
+        folded, indexes = by_length.setdefault(len(folded_text), ([], []))
+        folded.append(folded_text)
         indexes.append(index)
     for match in matches:
         if not match.needs_review or match.name.kind != "place":
