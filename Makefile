@@ -13,7 +13,7 @@ HARVEST_STAMP := $(HARVEST)/.installed
 CHROMIUM   := /usr/bin/chromium
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench outline venv clean store messages
+.PHONY: run test lint bench outline venv clean store messages query-page
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,14 @@ $(WEB_SERVERS) &:
 	  echo "make test: could not install Debian's $(WEB_PACKAGES) (needs root or sudo, and apt); the web-server tests will skip." ); \
 	if [ -n "$$blocker" ]; then $(SUDO) rm -f $$blocker; fi; true
 
+# Debian's Virtuoso 7 (the server and its isql): the tests start their own on 127.0.0.1 with a
+# configuration they write; without root or apt the Virtuoso tests skip.
+VIRTUOSO := /usr/bin/virtuoso-t /usr/bin/isql-vt
+$(VIRTUOSO) &:
+	@DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends virtuoso-opensource-7-bin >/dev/null 2>&1 || \
+	  ( $(SUDO) apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends virtuoso-opensource-7-bin >/dev/null 2>&1 ) || \
+	  echo "make test: could not install Debian's virtuoso-opensource-7-bin (needs root or sudo, and apt); the Virtuoso tests will skip."
+
 venv: $(RUN_STAMP)
 
 ## run: validate the bundled Kassel data and publish it to dist/ (the main job)
@@ -74,7 +82,7 @@ store: $(STORE_STAMP)
 	@echo "oxigraph is installed in .venv: $(BIN)/oxigraph serve --location store --bind 127.0.0.1:7878"
 
 ## test: the whole test suite
-test: $(TEST_STAMP) $(HARVEST_STAMP) $(CHROMIUM) $(WEB_SERVERS) $(SOFFICE)
+test: $(TEST_STAMP) $(HARVEST_STAMP) $(CHROMIUM) $(WEB_SERVERS) $(SOFFICE) $(VIRTUOSO)
 	$(BIN)/python -m pytest -n 2 --durations=15
 
 lint: $(TEST_STAMP)
@@ -88,7 +96,7 @@ lint: $(TEST_STAMP)
 ## (src/twingraph/web/locales/; translate what is new, and the test of the catalogues passes again)
 messages: $(TEST_STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --omit-header --sort-output -o src/twingraph/web/locales/twingraph.pot .
-	$(BIN)/pybabel update -i src/twingraph/web/locales/twingraph.pot -d src/twingraph/web/locales -D twingraph --no-location
+	$(BIN)/pybabel update -i src/twingraph/web/locales/twingraph.pot -d src/twingraph/web/locales -D twingraph
 
 clean:
 	rm -rf $(VENV) $(HARVEST) dist build .pytest_cache
@@ -116,3 +124,12 @@ outline:
 	  tar xzf world-atlas-2.0.2.tgz package/countries-110m.json && \
 	  cp package/countries-110m.json $(CURDIR)/src/twingraph/plots/naturalearth/countries-110m.json
 	sha256sum src/twingraph/plots/naturalearth/countries-110m.json
+
+## query-page: build the static site's SPARQL page again from browser/package-lock.json (needs npm):
+## the bundled editor and Oxigraph's WebAssembly, committed, so that neither `make run` nor users need Node
+QUERY_ASSETS := src/twingraph/static_site/assets/query
+query-page:
+	cd browser && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	cp browser/node_modules/oxigraph/web_bg.wasm $(QUERY_ASSETS)/oxigraph.wasm
+	cd browser && node licences.mjs ../$(QUERY_ASSETS)/LICENSES.txt
+	sha256sum $(QUERY_ASSETS)/*

@@ -76,18 +76,8 @@ def stop(process: subprocess.Popen[bytes], *, grace: float) -> None:
         process.stderr.close()
 
 
-def _wait_until_up(server: OxigraphServer, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"oxigraph exited: {server.process.stderr.read() if server.process.stderr else ''}")
-        try:
-            with urllib.request.urlopen(server.query_url + "?query=ASK%7B%7D", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("oxigraph did not start within 30 s")
+def _wait_until_up(server: OxigraphServer) -> None:
+    _wait_for(server.process, server.query_url + "?query=ASK%7B%7D", "oxigraph")
 
 
 @dataclass
@@ -151,7 +141,7 @@ class ScriptedEndpoint:
                 if reply.truncate is not None:
                     self.close_connection = True
 
-            do_GET = do_POST = do_PUT = _answer  # noqa: N815  http.server's names
+            do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = _answer  # noqa: N815  http.server's names
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -237,3 +227,120 @@ def twingraph_server(*options: str, cwd: Path | None = None) -> Iterator[Twingra
         yield server
     finally:
         stop(process, grace=15)
+
+
+VIRTUOSO = "/usr/bin/virtuoso-t"
+ISQL = "/usr/bin/isql-vt"
+# A fresh database's administrator, the account the Graph Store's digest authentication asks for.
+VIRTUOSO_USER = VIRTUOSO_PASSWORD = "dba"
+
+
+def virtuoso_missing() -> str | None:
+    """Why the Virtuoso tests cannot run here, or None."""
+    if Path(VIRTUOSO).exists() and Path(ISQL).exists():
+        return None
+    return (
+        "Debian's virtuoso-opensource-7-bin is not installed: `make test` installs it with apt as root "
+        "(or sudo); without root or apt the Virtuoso tests skip"
+    )
+
+
+@dataclass
+class VirtuosoServer:
+    """A running Virtuoso: its HTTP base URL, its SQL port (for isql), its folder and process."""
+
+    url: str
+    sql_port: int
+    folder: Path
+    process: subprocess.Popen[bytes]
+
+    @property
+    def query_url(self) -> str:
+        return self.url + "/sparql"
+
+    @property
+    def store_url(self) -> str:
+        return self.url + "/sparql-graph-crud-auth"
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        """The environment that gives twingraph this server's administrator."""
+        return {**os.environ, "TWINGRAPH_USER": VIRTUOSO_USER, "TWINGRAPH_PASSWORD": VIRTUOSO_PASSWORD}
+
+
+def write_virtuoso_ini(folder: Path, *, http_port: int, sql_port: int) -> Path:
+    """A virtuoso.ini for a database in `folder`, listening on 127.0.0.1 only; the loader may
+    read files in `folder` (DirsAllowed), and SPARQL answers may have 100,000 rows."""
+    ini = folder / "virtuoso.ini"
+    ini.write_text(
+        f"""[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+DirsAllowed = ., {folder}
+CheckpointInterval = 60
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {folder}
+ServerThreads = 4
+MaxClientConnections = 4
+
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 120
+""",
+        encoding="utf-8",
+    )
+    return ini
+
+
+@contextmanager
+def virtuoso_server(folder: Path) -> Iterator[VirtuosoServer]:
+    """Start Virtuoso with a new database in `folder` on free ports of 127.0.0.1; stop it by its PID."""
+    http_port, sql_port = free_port(), free_port()
+    ini = write_virtuoso_ini(folder, http_port=http_port, sql_port=sql_port)
+    process = subprocess.Popen(
+        [VIRTUOSO, "+foreground", "+configfile", str(ini)],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    server = VirtuosoServer(f"http://127.0.0.1:{http_port}", sql_port, folder, process)
+    try:
+        _wait_for(process, server.query_url + "?query=ASK%7B%7D", "virtuoso")
+        yield server
+    finally:
+        stop(process, grace=30)
+
+
+def _wait_for(process: subprocess.Popen[bytes], url: str, name: str, *, timeout: float = 600) -> None:
+    """Wait until `url` answers 200, or the process has ended. Only a hang reaches the deadline:
+    Oxigraph starts in a second and Virtuoso in about three (its new database)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited: {process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{name} did not start within {timeout:g} s")

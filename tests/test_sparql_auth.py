@@ -7,6 +7,7 @@ import base64
 import os
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -49,15 +50,26 @@ def test_push_answers_a_digest_challenge_with_credentials_from_the_environment(t
             "push", "--endpoint", server.url, home=tmp_path, TWINGRAPH_USER="alice", TWINGRAPH_PASSWORD=SECRET
         )
     assert pushed.returncode == 0, pushed.stderr
-    first, second = server.seen
-    assert "Authorization" not in first.headers  # nothing is sent before the server asks
-    header = second.headers["Authorization"]
+    # A HEAD learns the challenge first (a store may close the connection on a body sent before
+    # it has asked), so that the graph is sent once, with credentials; nothing before it asks.
+    probe, staged = server.seen[:2]
+    assert probe.method == "HEAD"
+    assert "Authorization" not in probe.headers
+    header = staged.headers["Authorization"]
     assert header.startswith("Digest ")
     assert 'username="alice"' in header
     assert 'realm="SPARQL"' in header
     assert 'opaque="op4"' in header
-    assert second.method == "PUT"
-    assert second.body == first.body  # the graph, sent again whole
+    assert staged.method == "PUT"
+    assert "twingraph-push-staging" in urllib.parse.unquote(staged.path)
+    assert b"<https://w3id.org/twingraph/id/city/kassel>" in staged.body
+    # Then the target itself, and the staging graph removed.
+    assert [(r.method, "staging" in urllib.parse.unquote(r.path)) for r in server.seen[2:]] == [
+        ("HEAD", False),
+        ("PUT", False),
+        ("DELETE", True),
+    ]
+    assert server.seen[3].body == staged.body
     assert SECRET not in pushed.stdout + pushed.stderr
 
 
@@ -72,7 +84,7 @@ def test_wrong_credentials_exit_2_naming_the_store_and_the_user_but_no_secret(tm
     assert "(HTTP 401)" in pushed.stderr
     assert SECRET not in pushed.stdout + pushed.stderr
     assert "Traceback" not in pushed.stderr
-    assert len(server.seen) == 2  # asked once, answered once, then stopped
+    assert [r.method for r in server.seen] == ["HEAD", "PUT"]  # asked once, answered once, then stopped
 
 
 def test_a_store_that_asks_without_credentials_says_where_they_go(tmp_path: Path) -> None:

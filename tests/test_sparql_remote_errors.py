@@ -138,16 +138,38 @@ def test_cli_errors_are_one_line_with_exit_2() -> None:
     assert "connection refused" in pushed.stderr
 
 
-def test_push_puts_n_triples_to_the_dataset_graph() -> None:
+def test_push_stages_then_puts_n_triples_to_the_dataset_graph() -> None:
     with ScriptedEndpoint([Reply(204)]) as server:
         pushed = run_cli("push", "--endpoint", server.url)
     assert pushed.returncode == 0, pushed.stderr
-    (seen,) = server.seen
-    assert seen.method == "PUT"
-    assert seen.path == "/sparql?graph=https%3A%2F%2Fw3id.org%2Ftwingraph%2Fid%2Fdataset%2Fkassel"
+    dataset = "/sparql?graph=https%3A%2F%2Fw3id.org%2Ftwingraph%2Fid%2Fdataset%2Fkassel"
+    staging = dataset + "%23twingraph-push-staging"
+    assert [(r.method, r.path) for r in server.seen] == [("PUT", staging), ("PUT", dataset), ("DELETE", staging)]
+    staged, seen, _ = server.seen
+    assert staged.body == seen.body
     assert seen.headers["Content-Type"] == "application/n-triples"
     assert seen.headers["User-Agent"] == USER_AGENT
     assert seen.body.count(b"\n") > 500
+
+
+def test_a_store_without_delete_keeps_the_staging_graph_and_says_so() -> None:
+    with ScriptedEndpoint([Reply(204), Reply(204), Reply(405)]) as server:
+        pushed = run_cli("push", "--endpoint", server.url)
+    assert pushed.returncode == 0, pushed.stderr
+    assert "Replaced <https://w3id.org/twingraph/id/dataset/kassel>" in pushed.stderr
+    assert (
+        "Warning: the staging graph <https://w3id.org/twingraph/id/dataset/kassel#twingraph-push-staging> "
+        "could not be removed" in pushed.stderr
+    )
+
+
+def test_a_refused_staging_put_never_touches_the_target() -> None:
+    with ScriptedEndpoint([Reply(500, b"Bad literal")]) as server:
+        pushed = run_cli("push", "--endpoint", server.url)
+    assert pushed.returncode == 2
+    assert [r.method for r in server.seen] == ["PUT"]
+    assert "twingraph-push-staging" in server.seen[0].path
+    assert pushed.stderr.strip().endswith("<https://w3id.org/twingraph/id/dataset/kassel> was not touched.")
 
 
 def test_an_endpoint_must_be_an_http_url() -> None:

@@ -159,14 +159,14 @@ def format_for_suffix(path: Path, suffixes: dict[str, str], *, what: str) -> str
 
 # CSV cells a spreadsheet would run as a formula (OWASP's "CSV injection"): those that begin with
 # =, +, -, @, a tab or a carriage return. Numbers (-1.5, +3, 1e-3) and dates (-0044) are data.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|-\d{4,}(?:-\d{2}){0,2}")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SPREADSHEET_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|-\d{4,}(?:-\d{2}){0,2}")
 
 
 def spreadsheet_safe(cell: object) -> object:
     """A CSV cell as OWASP recommends: text that would start a formula gets a leading
     apostrophe, which spreadsheets show as text; numbers, dates and everything else are as given."""
-    if isinstance(cell, str) and cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+    if isinstance(cell, str) and cell.startswith(FORMULA_START) and not SPREADSHEET_NUMBER.fullmatch(cell):
         return "'" + cell
     return cell
 

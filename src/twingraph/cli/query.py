@@ -106,7 +106,7 @@ def _run_and_write(
     """Run a stored or ad-hoc query locally or remotely, and write its result."""
     from twingraph.iris import dataset_iri
     from twingraph.outputs.files import refuse_inputs
-    from twingraph.sparql.query import answer_contained, run_remote
+    from twingraph.sparql.query import answer_contained, answer_remote
 
     project = options.project()
     stored = stored.in_languages(options.languages)
@@ -119,15 +119,12 @@ def _run_and_write(
     if endpoint:
         if graph == "":
             graph = dataset_iri(project.settings.name, base_iri=project.settings.base_iri)
-        from twingraph.sparql.results import answer_from_rdflib, sort_lists
-
-        result = run_remote(
+        answer = answer_remote(
             _endpoint(endpoint, timeout=timeout, max_answer_mb=max_answer_mb),
             stored,
             values,
             default_graphs=(graph,) if graph else (),
         )
-        answer = sort_lists(answer_from_rdflib(result), stored.lists)
         if not graph and _empty(answer):
             _hint_dataset_graph(project, endpoint, timeout=timeout)
     else:

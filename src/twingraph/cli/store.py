@@ -27,8 +27,10 @@ def push(
 ) -> None:
     """Replace a named graph in a triple store with the project's graph (ontology and data).
 
-    Uses the SPARQL 1.1 Graph Store HTTP Protocol: one PUT, so the store holds either the
-    old graph or the whole new one. The data is validated first; exit 1 if it does not conform.
+    Uses the SPARQL 1.1 Graph Store HTTP Protocol. The graph goes first to a staging graph
+    beside the target (IRI#twingraph-push-staging), and replaces the target only once the store
+    has taken it whole: the store holds either the old graph or the whole new one, even where its
+    own PUT is not atomic (Virtuoso's). The data is validated first; exit 1 if it does not conform.
 
     A store that asks for credentials (HTTP 401, Basic or Digest, as Virtuoso's
     /sparql-graph-crud-auth does) gets them from TWINGRAPH_USER and TWINGRAPH_PASSWORD, else from
@@ -56,3 +58,5 @@ def push(
         )
         sys.exit(EXIT_NO)
     click.echo(f"Replaced <{target}> at {endpoint} with {outcome.triples} triples (HTTP {outcome.status}).", err=True)
+    if outcome.staging_left:
+        click.echo(f"Warning: {outcome.staging_left}", err=True)

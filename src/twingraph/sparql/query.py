@@ -304,6 +304,21 @@ def run_remote(
     return remote.run_query(endpoint, text, form=form, default_graphs=default_graphs)
 
 
+def answer_remote(
+    endpoint: Endpoint,
+    query: StoredQuery,
+    values: Mapping[str, str] | None = None,
+    *,
+    default_graphs: tuple[str, ...] = (),
+) -> Answer:
+    """`run_remote` to the `Answer` a local run gives of the same data: lists sorted, and
+    booleans canonical (stores differ in both, not in the rows they mean)."""
+    from twingraph.sparql.results import answer_from_rdflib, canonical_booleans, sort_lists
+
+    result = run_remote(endpoint, query, values, default_graphs=default_graphs)
+    return sort_lists(canonical_booleans(answer_from_rdflib(result)), query.lists)
+
+
 def bind_parameters(
     graph: rdflib.Graph, query: StoredQuery, values: Mapping[str, str]
 ) -> dict[str, rdflib.term.Identifier]:
@@ -403,12 +418,12 @@ def _resolve_place(
 
     try:
         iri(value)
-        by_iri = places(_PLACE_BY_IRI, {"given": URIRef(value)})
+        by_iri = places(PLACE_BY_IRI, {"given": URIRef(value)})
     except SparqlTextError:
         by_iri = []
     if len(by_iri) == 1:
         return URIRef(by_iri[0])
-    matches = places(_PLACE_BY_NAME, {"name": Literal(value.strip())})
+    matches = places(PLACE_BY_NAME, {"name": Literal(value.strip())})
     if len(matches) == 1:
         return URIRef(matches[0])
     if matches:
@@ -418,7 +433,7 @@ def _resolve_place(
     raise ParameterError(f"no place is called {value!r} or has that IRI; `twingraph summary` lists the places.")
 
 
-_PLACE_BY_IRI = """
+PLACE_BY_IRI = """
 PREFIX tw: <https://w3id.org/twingraph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?place WHERE {
@@ -426,7 +441,7 @@ SELECT DISTINCT ?place WHERE {
   ?class rdfs:subClassOf* tw:Place .
 }"""
 
-_PLACE_BY_NAME = """
+PLACE_BY_NAME = """
 PREFIX tw: <https://w3id.org/twingraph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from rdflib.query import Result
 
 MAX_CELL_WIDTH = 60
+_BOOLEAN = XSD + "boolean"
+_OTHER_BOOLEAN_FORMS = {"1": "true", "0": "false"}
 _PLAIN_DATATYPES = (XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
 # RDF/XML writes a predicate as an element: the IRI must end in an XML name to split off.
 _XML_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*$")
@@ -118,6 +120,27 @@ def sort_lists(answer: Answer, lists: Sequence[tuple[str, str]]) -> Answer:
         tuple(sorted_cell(cell, columns[index]) if index in columns else cell for index, cell in enumerate(row))
         for row in answer.rows
     ]
+    return Answer(answer.kind, variables=answer.variables, rows=rows)
+
+
+def canonical_booleans(answer: Answer) -> Answer:
+    """The answer with every xsd:boolean in its canonical form, "true" or "false".
+
+    Virtuoso writes booleans as "1" and "0", their other lexical forms; Oxigraph always
+    writes the canonical ones, so only an endpoint's answers need this.
+    """
+    import pyoxigraph
+
+    if answer.kind != "SELECT":
+        return answer
+
+    def canonical(term: Any) -> Any:
+        boolean = isinstance(term, pyoxigraph.Literal) and term.datatype.value == _BOOLEAN
+        if boolean and term.value in _OTHER_BOOLEAN_FORMS:
+            return pyoxigraph.Literal(_OTHER_BOOLEAN_FORMS[term.value], datatype=term.datatype)
+        return term
+
+    rows = [tuple(canonical(cell) for cell in row) for row in answer.rows]
     return Answer(answer.kind, variables=answer.variables, rows=rows)
 
 

@@ -328,13 +328,14 @@ class _Renderer:
         yield path + TYPE_MAP_SUFFIX, type_map(path.rsplit("/", 1)[-1], available)
 
     def site_files(self, hosting: Hosting, paths: list[str]) -> Iterator[tuple[str, bytes]]:
-        """Everything but the resources: the index, ontology, catalogue, queries, downloads,
-        VoID, sitemap, robots.txt, 404 page, .nojekyll and the web-server rules."""
-        from twingraph.static_site import extras
+        """Everything but the resources: the index, ontology, catalogue, queries, the SPARQL page,
+        downloads, VoID, sitemap, robots.txt, 404 page, .nojekyll and the web-server rules."""
+        from twingraph.static_site import extras, query_page
 
         yield from extras.ontology_files(self, hosting)
         yield from extras.catalogue_files(self)
         yield from extras.index_and_queries(self)
+        yield from query_page.query_page_files(self)
         yield from extras.downloads(self)
         yield from extras.crawler_files(self, paths)
         yield from extras.hosting_files(self, hosting)

@@ -29,8 +29,9 @@ import re
 from dataclasses import dataclass
 
 from twingraph.formats import GEOJSON, GEXF, GRAPH_FORMATS, GRAPHML, HTML, PARTNERSHIPS_CSV, Format
-from twingraph.web.headers import PREFLIGHT, RESOURCE_CHOICES, SECURITY
+from twingraph.web.headers import PREFLIGHT, QUERY_PAGE_SECURITY, RESOURCE_CHOICES, SECURITY
 from twingraph.web.signposting import ABOUT_PAGE, KIND_TYPES, LINKSET, Signpost, documents
+from twingraph.web.urls import PAGE_SUFFIX, SPARQL
 
 # One path segment of a resource's URL: what the site writes files for.
 SEGMENT = "[A-Za-z0-9_~-]+"
@@ -100,10 +101,13 @@ def _acceptable_pattern() -> str:
 
 
 _SITE_TYPES = [*((fmt.media_type, fmt.suffix) for fmt in (HTML, *GRAPH_FORMATS, GRAPHML, GEXF, GEOJSON)),
-               (PARTNERSHIPS_CSV.media_type, ".csv"), (RESULTS_JSON_TYPE, ".json")]  # fmt: skip
+               (PARTNERSHIPS_CSV.media_type, ".csv"), (RESULTS_JSON_TYPE, ".json"),
+               ("text/javascript", ".js")]  # fmt: skip
+# Binary: no charset, and the exact type WebAssembly.instantiateStreaming asks for.
+_BINARY_TYPES = [("application/wasm", ".wasm")]
 _APACHE_TYPES = (
     "# Media types, each with its charset (RDF and pages are UTF-8).\n"
-    + "".join(f"AddType {media} {suffix}\n" for media, suffix in _SITE_TYPES)
+    + "".join(f"AddType {media} {suffix}\n" for media, suffix in _SITE_TYPES + _BINARY_TYPES)
     + f"AddCharset utf-8 {' '.join(suffix for _, suffix in _SITE_TYPES)}\n"
     + f"""AddHandler type-map {TYPE_MAP_SUFFIX}
 <FilesMatch "\\.linkset\\.json$">
@@ -146,6 +150,9 @@ Header always set Access-Control-Allow-Methods "{READ_METHODS}"
 Header always set Access-Control-Allow-Headers "{PREFLIGHT_HEADERS}"
 Header always set Access-Control-Max-Age "{PREFLIGHT["Access-Control-Max-Age"]}"
 {_apache_security()}
+# The SPARQL page alone runs its own script and WebAssembly (static_site/query_page.py).
+<Files "{SPARQL}{PAGE_SUFFIX}">
+{_apache_security(QUERY_PAGE_SECURITY, "  ")}</Files>
 Header set Cache-Control "{SHORT_CACHE}"
 <FilesMatch "^{re.escape(hosting.dataset_name)}-{VERSIONED}(?:{dumps})$">
   Header set Cache-Control "{LONG_CACHE}"
@@ -189,14 +196,14 @@ RewriteRule ^(.+)$ $1.html [L]
 """
 
 
-def _apache_security() -> str:
+def _apache_security(security: dict[str, str] = SECURITY, indent: str = "") -> str:
     """serve's security headers (server/responses.py), for Apache."""
-    return "".join(f'Header always set {name} "{value}"\n' for name, value in SECURITY.items())
+    return "".join(f'{indent}Header always set {name} "{value}"\n' for name, value in security.items())
 
 
-def _nginx_security(indent: str) -> str:
+def _nginx_security(indent: str, security: dict[str, str] = SECURITY) -> str:
     """serve's security headers (server/responses.py), for an nginx block."""
-    return "".join(f'{indent}add_header {name} "{value}" always;\n' for name, value in SECURITY.items())
+    return "".join(f'{indent}add_header {name} "{value}" always;\n' for name, value in security.items())
 
 
 def _nginx_preflight(indent: str) -> str:
@@ -252,8 +259,9 @@ def _dumps() -> list[Format]:
 
 def _types_block(indent: str) -> str:
     """nginx's `types` for the site's files (a location's own `types` replaces the inherited map)."""
-    inner = " ".join(f"{media} {suffix.lstrip('.')};" for media, suffix in _SITE_TYPES)
-    return f"{indent}types {{ {inner} }}\n{indent}charset utf-8;\n{indent}charset_types *;\n"
+    inner = " ".join(f"{media} {suffix.lstrip('.')};" for media, suffix in _SITE_TYPES + _BINARY_TYPES)
+    text = " ".join(sorted({media for media, _ in _SITE_TYPES}))
+    return f"{indent}types {{ {inner} }}\n{indent}charset utf-8;\n{indent}charset_types {text};\n"
 
 
 def nginx_main() -> bytes:
@@ -311,6 +319,7 @@ def nginx_server(hosting: Hosting) -> bytes:
         "    add_header Link $twingraph_link always;\n"
         f'    add_header Cache-Control "{SHORT_CACHE}" always;\n'
     )
+    query_page_headers = headers.replace(_nginx_security("    "), _nginx_security("    ", QUERY_PAGE_SECURITY))
     dumps = "|".join(re.escape(fmt.suffix) for fmt in _dumps())
     return f"""# twingraph static site (written by `twingraph site`): include inside
 #   server {{ root /srv/site/public; include /srv/site/nginx/server.conf; }}
@@ -341,6 +350,11 @@ location ~ "\\{TYPE_MAP_SUFFIX}$" {{
 # Versioned dumps never change: cached for a year.
 location ~ "^{root}dist/{re.escape(hosting.dataset_name)}-{VERSIONED}(?:{dumps})$" {{
 {_types_block("    ")}{headers}    add_header Cache-Control "{LONG_CACHE}" always;
+}}
+# The SPARQL page alone runs its own script and WebAssembly (static_site/query_page.py).
+location ~ "^{root}{SPARQL}(?:{re.escape(PAGE_SUFFIX)})?$" {{
+{_types_block("    ")}{query_page_headers}    add_header Cache-Control "{SHORT_CACHE}" always;
+    try_files $uri $uri.html =404;
 }}
 location = {root}.well-known/void {{
     types {{ }}

@@ -16,6 +16,13 @@ SECURITY = {
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
+# The static site's SPARQL page (static_site/query_page.py) alone runs a script: its own, and
+# Oxigraph's WebAssembly, which fetches the site's own dumps.
+QUERY_PAGE_SECURITY = {
+    **SECURITY,
+    "Content-Security-Policy": "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
+    "style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+}
 # What a CORS preflight may ask for, on every route: reads, and POSTs to /sparql.
 PREFLIGHT = {
     "Access-Control-Allow-Origin": "*",

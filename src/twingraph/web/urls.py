@@ -3,7 +3,7 @@ documents, downloads.
 
 `serve` links from the root of its base URL (`/id/city/kassel`). The static site links
 relatively (`../../id/city/kassel.html`), naming each page's file, so that it works under any
-path prefix and on hosts without rewrite rules; it has no SPARQL endpoint.
+path prefix and on hosts without rewrite rules; its `sparql.html` queries in the browser.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 PAGE_SUFFIX = ".html"
+SPARQL = "sparql"  # serve's endpoint; the static site's page that queries in the browser (sparql.html)
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,8 @@ class Urls:
         return self._page("catalog", suffix)
 
     def sparql(self) -> str:
-        """The SPARQL endpoint (a static site has none: its pages do not link it)."""
-        return f"{self.root}sparql"
+        """The SPARQL endpoint; on a static site, the page that queries the data in the browser."""
+        return self._page(SPARQL, "")
 
     def queries(self) -> str:
         return self._page("queries", "")
