@@ -109,14 +109,16 @@ $(WRK):
 ## bench: benchmarks against the plain rdflib + pyshacl way (prints a table, writes benchmarks/results.json),
 ## then wrk on the static site's nginx beside serve (benchmarks/site-load.json), then `import csv` of the
 ## Wikipedia list against the 2016 crawl in a local Oxigraph (benchmarks/reconcile.json), the world's
-## import and build (benchmarks/world-import.json), and the coverage report of the world beside the
-## Wikipedia list with the README's world pictures (benchmarks/coverage.json, docs/world-*.png)
-bench: $(TEST_STAMP) $(WEB_SERVERS) $(WRK)
+## import and build (benchmarks/world-import.json), the coverage report of the world beside the
+## Wikipedia list with the README's world pictures (benchmarks/coverage.json, docs/world-*.png), and the
+## static site's SPARQL page in Chromium for Kassel and World (benchmarks/query-page.json)
+bench: $(TEST_STAMP) $(WEB_SERVERS) $(WRK) $(CHROMIUM)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/site_load.py
 	$(BIN)/python benchmarks/reconcile.py
 	$(BIN)/python benchmarks/world_import.py
 	$(BIN)/python benchmarks/coverage.py
+	$(BIN)/python benchmarks/query_page.py
 
 ## outline: fetch the Natural Earth country outlines again from the npm package world-atlas (needs npm)
 outline:

@@ -28,9 +28,11 @@ PAGE = SPARQL + PAGE_SUFFIX
 ASSETS = Path(__file__).parent / "assets" / "query"
 ASSET_FOLDER = "assets/query/"
 ASSET_FILES = ("query-page.js", "oxigraph.wasm", "LICENSES.txt")
-# What the page loads into the browser's store at most: the World dumps (about 150 MB of
-# N-Triples with the ontology) load in Chromium in about 8 s and 1.5 GB of memory; beyond this a
-# browser tab runs out of memory or patience, and the page says so instead of trying.
+# What the page loads into the browser's store at most. Measured in Chromium on this project's
+# 2-core machine (benchmarks/query_page.py): World's 40 MB (243,000 triples) load in 1.5 s,
+# four times World (166 MB, 968,000 triples) in 4.9 s, eight times (334 MB, 1.9 million) in
+# 12.3 s. A JavaScript string cannot pass about 512 MB; beyond this limit the page says that the
+# data is too large for a browser instead of trying.
 MAX_BROWSER_BYTES = 256 * 1024 * 1024
 
 MESSAGES = {
