@@ -103,7 +103,7 @@ def test_every_link_of_every_page_is_relative_and_leads_to_a_file(kassel_site: P
 def test_pages_signpost_and_the_dataset_page_describes_the_dataset_for_search_engines(kassel_site: Path) -> None:
     page = (kassel_site / "public/id/dataset/kassel.html").read_text(encoding="utf-8")
     assert '<link rel="cite-as" href="https://w3id.org/twingraph/id/dataset/kassel">' in page
-    assert '<link rel="item" href="../../dist/kassel.ttl" type="text/turtle">' in page
+    assert '<link rel="item" href="http://site.test/dist/kassel.ttl" type="text/turtle">' in page
     assert '<link rel="alternate" type="text/turtle" href="../../id/dataset/kassel.ttl"' in page
     schema = json.loads(page.split('<script type="application/ld+json">')[1].split("</script>")[0])
     assert schema["@type"] == "Dataset"

@@ -180,6 +180,7 @@ def _hosting(site: Site, url: str, scripts_folder: str) -> Hosting:
 
     return Hosting(
         root=urlsplit(url).path or "/",
+        site_url=url,
         base_iri=site.base_iri,
         ontology_iri=ONTOLOGY_IRI,
         licence=site.settings.publishing.licence,

@@ -53,6 +53,7 @@ class Hosting:
     """What the rules need to know: where the site's root is served, and the dataset's facts."""
 
     root: str  # the URL path of the site's root: "/" or "/twinnings/"
+    site_url: str  # the site's public URL, ending in its root: the signposting links' targets are under it
     base_iri: str
     ontology_iri: str
     licence: str
@@ -160,7 +161,6 @@ Header set Cache-Control "{SHORT_CACHE}"
 
 # Signposting (signposting.org) on a resource's every document, from its URL.
 SetEnvIf Request_URI "{doc}" TW_RESOURCE=$1
-SetEnvIf Request_URI "^{re.escape(root)}(?:id/(?:{SEGMENT}/)*)?({SEGMENT})(?:\\.(?:{ext}))?$" TW_NAME=$1
 {kinds}
 SetEnvIf Request_URI "^{re.escape(root)}ontology(?:\\.(?:{ext}))?$" TW_TYPE={KIND_TYPES["ontology"]} TW_ONTOLOGY=1
 SetEnvIf Request_URI "^{re.escape(root)}catalog(?:\\.(?:{ext}))?$" !TW_RESOURCE
@@ -233,10 +233,11 @@ def _apache_links(hosting: Hosting) -> str:
         return f'Header always {action} Link "{value}" {condition}'
 
     resource = "env=TW_RESOURCE"
-    name = "%{TW_NAME}e"
-    items = [Signpost("item", f"../../dist/{hosting.dataset_name}{fmt.suffix}", fmt.media_type) for fmt in _dumps()]
+    url = hosting.site_url + "%{TW_RESOURCE}e"
+    items = [Signpost("item", f"{hosting.site_url}dist/{hosting.dataset_name}{fmt.suffix}", fmt.media_type)
+             for fmt in _dumps()]  # fmt: skip
     lines = [
-        header([Signpost(link.rel, name + link.href, link.media_type) for link in documents("")], resource, "set"),
+        header(documents(url), resource, "set"),
         header(
             [Signpost("cite-as", hosting.base_iri + "%{TW_RESOURCE}e")],
             "\"expr=-n reqenv('TW_RESOURCE') && -z reqenv('TW_ONTOLOGY')\"",
@@ -244,7 +245,7 @@ def _apache_links(hosting: Hosting) -> str:
         header([Signpost("cite-as", hosting.ontology_iri)], "env=TW_ONTOLOGY"),
         header([Signpost("license", hosting.licence), Signpost("type", ABOUT_PAGE)], resource),
         header([Signpost("type", "%{TW_TYPE}e")], "\"expr=-n reqenv('TW_RESOURCE') && -n reqenv('TW_TYPE')\""),
-        header([Signpost("linkset", name + LINKSET.suffix, LINKSET.media_type)], resource),
+        header([Signpost("linkset", url + LINKSET.suffix, LINKSET.media_type)], resource),
         header(items, "env=TW_DATASET"),
     ]
     return "\n".join(lines) + "\n"
@@ -377,6 +378,7 @@ def njs_script(hosting: Hosting) -> bytes:
     ]
     facts = {
         "root": hosting.root,
+        "url": hosting.site_url,
         "baseIri": hosting.base_iri,
         "ontologyIri": hosting.ontology_iri,
         "licence": hosting.licence,
@@ -464,19 +466,19 @@ function link(r) {
     var path = split(r.uri).path;
     if (path === "catalog") { return ""; }
     var segments = path.split("/");
-    var name = segments[segments.length - 1];
     var kind = (segments.length === 3 && segments[0] === "id") ? segments[1] : path;
+    var url = SITE.url + path;
     var links = SITE.documents.map(function (d) {
-        return "<" + name + d.suffix + ">; rel=\"describedby\"; type=\"" + d.type + "\"";
+        return "<" + url + d.suffix + ">; rel=\"describedby\"; type=\"" + d.type + "\"";
     });
     links.push("<" + (path === "ontology" ? SITE.ontologyIri : SITE.baseIri + path) + ">; rel=\"cite-as\"");
     links.push("<" + SITE.licence + ">; rel=\"license\"");
     links.push("<" + SITE.aboutPage + ">; rel=\"type\"");
     if (SITE.kindTypes[kind]) { links.push("<" + SITE.kindTypes[kind] + ">; rel=\"type\""); }
-    links.push("<" + name + SITE.linkset.suffix + ">; rel=\"linkset\"; type=\"" + SITE.linkset.type + "\"");
-    if (kind === "dataset" && name === SITE.dataset) {
+    links.push("<" + url + SITE.linkset.suffix + ">; rel=\"linkset\"; type=\"" + SITE.linkset.type + "\"");
+    if (kind === "dataset" && segments[2] === SITE.dataset) {
         SITE.dumps.forEach(function (d) {
-            links.push("<../../dist/" + SITE.dataset + d.suffix + ">; rel=\"item\"; type=\"" + d.type + "\"");
+            links.push("<" + SITE.url + "dist/" + SITE.dataset + d.suffix + ">; rel=\"item\"; type=\"" + d.type + "\"");
         });
     }
     return links.join(", ");

@@ -14,8 +14,8 @@ take the relations from here, so they agree:
 - `linkset`: the linkset document;
 - `item`: on the dataset only, its downloads.
 
-Targets are relative to the resource's own URL (`kassel.ttl` beside `id/city/kassel`), so the
-same header is right under any host and path prefix.
+Targets are absolute URLs under the site's public URL (`https://…/id/city/kassel.ttl`): some
+assessors (F-UJI) do not resolve a relative target against the request.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from twingraph.formats import EXPORT_FORMATS, GRAPH_FORMATS, Format
 
@@ -48,7 +47,7 @@ KIND_TYPES = {
 
 @dataclass(frozen=True)
 class Signpost:
-    """One typed link: its relation, its target (relative to the resource's URL) and media type."""
+    """One typed link: its relation, its target (an absolute URL) and media type."""
 
     rel: str
     href: str
@@ -60,29 +59,31 @@ class Signpost:
         return f'<{self.href}>; rel="{self.rel}"{typed}'
 
 
-def documents(name: str) -> list[Signpost]:
-    """The RDF documents of a resource whose URL ends in `name` (kassel -> kassel.ttl, …)."""
-    return [Signpost("describedby", name + fmt.suffix, fmt.media_type) for fmt in GRAPH_FORMATS]
+def documents(url: str) -> list[Signpost]:
+    """The RDF documents of the resource at `url` (…/kassel -> …/kassel.ttl, …)."""
+    return [Signpost("describedby", url + fmt.suffix, fmt.media_type) for fmt in GRAPH_FORMATS]
 
 
-def signposts(path: str, *, iri: str, licence: str, dataset_name: str) -> list[Signpost]:
-    """The links of the resource at `path` under the site's root (id/city/kassel, ontology)."""
+def signposts(path: str, *, site_url: str, iri: str, licence: str, dataset_name: str) -> list[Signpost]:
+    """The links of the resource at `path` under the site's root (id/city/kassel, ontology),
+    for a site served at `site_url`."""
     parts = path.split("/")
-    name = parts[-1]
+    url = site_url + path
     # id/city/kassel is a city; id/dataset/kassel/distribution/turtle is no dataset, only a page.
     kind = parts[1] if len(parts) == 3 and parts[0] == "id" else path
     links = [
-        *documents(name),
+        *documents(url),
         Signpost("cite-as", iri),
         Signpost("license", licence),
         Signpost("type", ABOUT_PAGE),
     ]
     if kind in KIND_TYPES:
         links.append(Signpost("type", KIND_TYPES[kind]))
-    links.append(Signpost("linkset", name + LINKSET.suffix, LINKSET.media_type))
+    links.append(Signpost("linkset", url + LINKSET.suffix, LINKSET.media_type))
     if kind == "dataset":
-        up = "../" * path.count("/")
-        links += [Signpost("item", f"{up}dist/{dataset_name}{fmt.suffix}", fmt.media_type) for fmt in EXPORT_FORMATS]
+        links += [
+            Signpost("item", f"{site_url}dist/{dataset_name}{fmt.suffix}", fmt.media_type) for fmt in EXPORT_FORMATS
+        ]
     return links
 
 
@@ -92,13 +93,10 @@ def link_header(links: Sequence[Signpost]) -> str:
 
 
 def linkset(links: Sequence[Signpost], *, anchor: str) -> bytes:
-    """The linkset document (RFC 9264, JSON) of a resource whose URL is `anchor`: absolute targets."""
-    folder = anchor.rsplit("/", 1)[0] + "/"
+    """The linkset document (RFC 9264, JSON) of a resource whose URL is `anchor`."""
     relations: dict[str, list[dict[str, str]]] = {}
     for link in links:
-        # Most targets sit beside the resource: a join by hand (urljoin took a third of a site's time).
-        plain = "://" not in link.href and not link.href.startswith(("../", "/"))
-        target = {"href": folder + link.href if plain else urljoin(anchor, link.href)}
+        target = {"href": link.href}
         if link.media_type:
             target["type"] = link.media_type
         relations.setdefault(link.rel, []).append(target)

@@ -97,6 +97,7 @@ class Site:
     ontology_paths: tuple[Path, ...]
     queries_folder: Path
     last_modified: float
+    base_url: str  # where the site is served, ending in "/": its links' targets are under it
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
@@ -209,7 +210,13 @@ class Site:
         from twingraph.web.signposting import signposts
 
         iri = ONTOLOGY_IRI if path == "ontology" else self.iri_for_path(path)
-        return signposts(path, iri=iri, licence=self.settings.publishing.licence, dataset_name=self.settings.name)
+        return signposts(
+            path,
+            site_url=self.base_url,
+            iri=iri,
+            licence=self.settings.publishing.licence,
+            dataset_name=self.settings.name,
+        )
 
     def exists(self, iri: str) -> bool:
         """Whether the data describes this IRI (it is the subject of a triple)."""
@@ -285,6 +292,7 @@ def load_site(project: Project, *, base_url: str, max_bytes: int) -> Site:
         ontology_paths=tuple(ontology_paths),
         queries_folder=project.folder("queries"),
         last_modified=newest,
+        base_url=base_url,
     )
     site.labels = _labels(loaded.store)
     return site
