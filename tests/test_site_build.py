@@ -259,7 +259,7 @@ def test_the_site_command_says_what_it_did(tmp_path: Path) -> None:
     out = tmp_path / "site"
     built = run_cli("site", "--out", str(out))
     assert built.returncode == 0, built.stderr
-    assert built.stdout.startswith(f"Wrote {out}: 101 resources, ")
+    assert built.stdout.startswith(f"Wrote {out}: 102 resources, ")
     assert "… loading and validating" in built.stderr
     # The nginx files name where they were written (--server-folder tells them otherwise).
     assert f'js_path "{out.absolute()}/nginx";' in (out / "nginx/http.conf").read_text(encoding="utf-8")

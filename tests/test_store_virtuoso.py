@@ -50,7 +50,7 @@ def twingraph(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
 
 @pytest.fixture(scope="module")
 def world_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_world(tmp_path_factory.mktemp("world") / "world-slice.ttl", pairs=3000)
+    return write_world(tmp_path_factory.mktemp("world") / "world-slice.ttl", pairs=1500)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory, world_file: Path) -> Iter
         pushed = twingraph("push", "--endpoint", server.store_url, env=server.credentials)
         assert pushed.returncode == 0, pushed.stderr
         assert "with 1522 triples" in pushed.stderr
-        # 8 MB of N-Triples: Virtuoso closes the connection on a body sent before its challenge.
+        # 4 MB of N-Triples: Virtuoso closes the connection on a large body sent before its challenge.
         pushed = twingraph(
             "push", str(world_file), "--endpoint", server.store_url, "--graph", WORLD, env=server.credentials
         )
@@ -105,19 +105,6 @@ def everywhere(query: StoredQuery, loaded: LoadedGraph, stores: list[tuple[str, 
     return [here, *map(rows, there)]
 
 
-@pytest.mark.parametrize("name", sorted(QUERIES))
-def test_every_stored_query_gives_the_same_rows_on_virtuoso_oxigraph_and_locally(
-    virtuoso: VirtuosoServer, oxigraph: OxigraphServer, kassel: LoadedGraph, name: str
-) -> None:
-    here, on_virtuoso, on_oxigraph = everywhere(
-        QUERIES[name], kassel, [(virtuoso.query_url, KASSEL), (oxigraph.query_url, KASSEL)]
-    )
-    assert on_virtuoso == here
-    assert on_oxigraph == here
-    if name not in ("unsourced", "neighbourhood", "suspended"):  # rightly empty on Kassel's data alone
-        assert here
-
-
 def test_every_stored_query_gives_the_same_rows_in_all_five_places(
     virtuoso: VirtuosoServer,
     oxigraph: OxigraphServer,
@@ -140,6 +127,8 @@ def test_every_stored_query_gives_the_same_rows_in_all_five_places(
             )
             in_browser = run_example(page, name)["results"]["bindings"]
             assert on_serve == on_oxigraph == on_virtuoso == in_browser == here, name
+            if name not in ("unsourced", "neighbourhood", "suspended"):  # rightly empty on Kassel's data alone
+                assert here, name
         assert page.problems == []
 
 

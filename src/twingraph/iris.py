@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 DEFAULT_BASE_IRI = "https://w3id.org/twingraph/"
+# twingraph itself: the software agent of every build, and the address its User-Agent names.
+TWINGRAPH_IRI = "https://w3id.org/twingraph/"
 # What `twingraph init` writes as a city's base IRI until the city sets its own (never ours).
 PLACEHOLDER_BASE_IRI = "https://example.org/"
 

@@ -28,13 +28,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from twingraph import __version__
 from twingraph.errors import TwingraphError
+from twingraph.iris import TWINGRAPH_IRI
 from twingraph.project import DEFAULT_MAX_ANSWER_MB
 from twingraph.sparql.auth import WHERE_CREDENTIALS_GO, Credentials, authorization, credentials_for
 
 if TYPE_CHECKING:
     from rdflib.query import Result
 
-USER_AGENT = f"twingraph/{__version__} (town-twinning linked open data; https://w3id.org/twingraph/)"
+USER_AGENT = f"twingraph/{__version__} (town-twinning linked open data; {TWINGRAPH_IRI})"
 RETRY_STATUSES = (429, 503)
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_ANSWER_BYTES = DEFAULT_MAX_ANSWER_MB * 1024 * 1024

@@ -229,16 +229,24 @@ class Site:
         return any(True for _ in self.store.quads_for_pattern(node, None, None, pyoxigraph.DefaultGraph()))
 
     def describe(self, iri: str) -> list[pyoxigraph.Triple]:
-        """The triples about an IRI and those pointing at it, once each, sorted."""
+        """The triples about an IRI and those pointing at it, and the triples about the resources
+        named under it that it points to (the dataset's distributions with their sizes, media types
+        and checksums, its period, its build), once each, sorted."""
         import pyoxigraph
 
         from twingraph.rdf.export import sorted_triples
 
         node = pyoxigraph.NamedNode(iri)
-        quads = [
-            *self.store.quads_for_pattern(node, None, None, pyoxigraph.DefaultGraph()),
-            *self.store.quads_for_pattern(None, None, node, pyoxigraph.DefaultGraph()),
-        ]
+        quads = list(self.store.quads_for_pattern(None, None, node, pyoxigraph.DefaultGraph()))
+        parts, seen = [node], {iri}
+        while parts:
+            about = list(self.store.quads_for_pattern(parts.pop(), None, None, pyoxigraph.DefaultGraph()))
+            quads += about
+            for quad in about:
+                value = getattr(quad.object, "value", "")
+                if isinstance(quad.object, pyoxigraph.NamedNode) and value.startswith(iri + "/") and value not in seen:
+                    seen.add(value)
+                    parts.append(quad.object)
         return sorted_triples({q.triple for q in quads})
 
     def ontology_triples(self) -> list[pyoxigraph.Triple]:
