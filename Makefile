@@ -13,7 +13,7 @@ HARVEST_STAMP := $(HARVEST)/.installed
 CHROMIUM   := /usr/bin/chromium
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench outline venv clean store messages query-page
+.PHONY: run test lint bench outline venv clean store messages query-page docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,9 +81,15 @@ run: $(RUN_STAMP)
 store: $(STORE_STAMP)
 	@echo "oxigraph is installed in .venv: $(BIN)/oxigraph serve --location store --bind 127.0.0.1:7878"
 
-## test: the whole test suite
-test: $(TEST_STAMP) $(HARVEST_STAMP) $(CHROMIUM) $(WEB_SERVERS) $(SOFFICE) $(VIRTUOSO)
+## test: the documentation built strictly, then the whole test suite
+test: $(TEST_STAMP) $(HARVEST_STAMP) $(CHROMIUM) $(WEB_SERVERS) $(SOFFICE) $(VIRTUOSO) docs
 	$(BIN)/python -m pytest -n 2 --durations=15
+
+## docs: the documentation site (mkdocs.yml, docs/) into build/docs, strictly: a broken link, a
+## missing page or a page left out of the navigation fails (a phony target: docs/ is a folder too)
+docs: $(TEST_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	@echo "The documentation is in build/docs (open build/docs/index.html)."
 
 lint: $(TEST_STAMP)
 	$(PIP) install -e '.[dev]'

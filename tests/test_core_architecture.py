@@ -1,4 +1,4 @@
-"""The import rules of docs/architecture.md: nothing imports upward."""
+"""The import rules of docs/explanation/architecture.md: nothing imports upward."""
 
 from __future__ import annotations
 
@@ -83,6 +83,6 @@ def test_at_most_a_dozen_modules_at_the_top() -> None:
 
 
 def test_the_architecture_document_names_every_package() -> None:
-    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    text = (REPO / "docs" / "explanation" / "architecture.md").read_text(encoding="utf-8")
     for package in sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()):
         assert f"`{package}/`" in text, package

@@ -1,7 +1,8 @@
-"""Every command has help text, starts fast, and appears in the README."""
+"""Every command has help text, starts fast, and is explained in the documentation."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -13,6 +14,9 @@ from tests.conftest import PROCESS_DEADLINE, REPO
 from twingraph.cli import cli
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
+# The pages written by hand, and the README's tour that "First steps" includes (the CLI reference,
+# generated from the commands, names them all anyway).
+DOCS = "\n".join([README, *(page.read_text(encoding="utf-8") for page in sorted((REPO / "docs").rglob("*.md")))])
 
 
 def _commands(group: click.Group, prefix: str = "") -> list[str]:
@@ -25,16 +29,26 @@ def _commands(group: click.Group, prefix: str = "") -> list[str]:
 
 
 @pytest.mark.parametrize("command", _commands(cli))
-def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
+def test_every_command_has_help_and_is_in_the_docs(command: str) -> None:
     result = CliRunner().invoke(cli, [*command.split(), "--help"])
     assert result.exit_code == 0
     assert len(result.output.splitlines()) > 3
-    assert f"twingraph {command}" in README
+    assert f"twingraph {command}" in DOCS
 
 
 def test_readme_quick_start_is_the_two_make_commands() -> None:
     assert "make run" in README
     assert "make test" in README
+
+
+def test_the_readme_is_short_and_links_into_the_docs() -> None:
+    """A newcomer reads at most 200 lines before the documentation takes over."""
+    assert len(README.splitlines()) <= 200
+    linked = set(re.findall(r"\]\((docs/[^)#]+\.md)\)", README))
+    assert linked, "the README links no documentation page"
+    for page in linked:
+        assert (REPO / page).is_file(), f"the README links {page}, which does not exist"
+    assert "docs/reference/cli.md" in linked and "docs/tutorials/your-own-city.md" in linked
 
 
 def test_help_does_not_import_the_heavy_libraries() -> None:

@@ -1,8 +1,9 @@
-"""Every console example of the README, run as written in a temporary copy of the project.
+"""Every console example of the README and the documentation (`docs/**/*.md`), run as written
+in a temporary copy of the project.
 
 A block's `$ twingraph …` lines are run with stdout on a terminal (a pseudo-terminal, so tables
 and defaults are what a person sees) and stderr after it; their output must be the lines that
-follow in the README. A line `…` alone stands for any number of lines. Commands that need a
+follow in the page. A line `…` alone stands for any number of lines. Commands that need a
 server or the network (`serve`, `push`, `--endpoint`, `wikidata`, `curl`, `oxigraph`) are not
 run here: the serve, remote and Wikidata tests cover them against real servers.
 """
@@ -20,7 +21,7 @@ import pytest
 
 from tests.conftest import REPO, run_on_a_terminal
 
-README = (REPO / "README.md").read_text(encoding="utf-8")
+PAGES = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
 NOT_RUN = re.compile(r"--endpoint|\bserve\b|\bpush\b|\bwikidata\b")
 PROJECT = ("data", "ontology", "shapes", "queries", "examples", "twingraph.toml")
 # A fixed reproducible-build date, so the copy (which has no git history) dates its catalogue
@@ -30,6 +31,7 @@ ENVIRONMENT = {"SOURCE_DATE_EPOCH": "1764547200", "COLUMNS": "200", "NO_COLOR": 
 
 @dataclass(frozen=True)
 class Example:
+    page: str
     line: int
     command: str
     expected: tuple[str, ...]
@@ -37,20 +39,30 @@ class Example:
 
 def examples() -> list[Example]:
     found = []
-    for block in re.finditer(r"^```console\n(.*?)^```", README, re.MULTILINE | re.DOTALL):
-        start = README[: block.start()].count("\n") + 2
+    for page in PAGES:
+        found.extend(_examples_in(page))
+    return [e for e in found if e.command.startswith("twingraph ") and not NOT_RUN.search(e.command)]
+
+
+def _examples_in(page: Path) -> list[Example]:
+    text = page.read_text(encoding="utf-8")
+    name = page.relative_to(REPO).as_posix()
+    found = []
+    for block in re.finditer(r"^ *```console\n(.*?)^ *```", text, re.MULTILINE | re.DOTALL):
+        start = text[: block.start()].count("\n") + 2
         current: list[str] | None = None
         command, line = "", 0
-        for offset, text in enumerate(block[1].splitlines()):
-            if text.startswith("$ "):
+        indent = len(block[0]) - len(block[0].lstrip(" "))
+        for offset, line_text in enumerate(line[indent:] for line in block[1].splitlines()):
+            if line_text.startswith("$ "):
                 if current is not None:
-                    found.append(Example(line, command, tuple(current)))
-                command, line, current = text[2:], start + offset, []
+                    found.append(Example(name, line, command, tuple(current)))
+                command, line, current = line_text[2:], start + offset, []
             elif current is not None:
-                current.append(text)
+                current.append(line_text)
         if current is not None:
-            found.append(Example(line, command, tuple(current)))
-    return [e for e in found if e.command.startswith("twingraph ") and not NOT_RUN.search(e.command)]
+            found.append(Example(name, line, command, tuple(current)))
+    return found
 
 
 # File sizes change with every change of the data or the catalogue; the README says so.
@@ -78,12 +90,15 @@ def project_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_the_readme_has_examples_to_run() -> None:
-    assert len(examples()) >= 10
+def test_the_readme_and_the_docs_have_examples_to_run() -> None:
+    pages = {e.page for e in examples()}
+    assert "README.md" in pages
+    assert len(pages) >= 5
+    assert len(examples()) >= 14
 
 
-@pytest.mark.parametrize("example", examples(), ids=lambda e: f"README line {e.line}: {e.command[:50]}")
-def test_readme_example(example: Example, project_copy: Path) -> None:
+@pytest.mark.parametrize("example", examples(), ids=lambda e: f"{e.page} line {e.line}: {e.command[:50]}")
+def test_console_example(example: Example, project_copy: Path) -> None:
     env = {**os.environ, **ENVIRONMENT}
     code, output = run_on_a_terminal(shlex.split(example.command)[1:], cwd=project_copy, env=env)
     actual = output.rstrip("\n").split("\n") if output.strip() else []
@@ -92,5 +107,5 @@ def test_readme_example(example: Example, project_copy: Path) -> None:
         expected.pop()
     assert code in (0, 1, 2)
     assert matches(normalised(expected), normalised(actual)), "\n".join(
-        [f"README line {example.line}: {example.command}", "--- the README says:", *expected, "--- it gives:", *actual]
+        [f"{example.page} line {example.line}: {example.command}", "--- the page says:", *expected, "--- it gives:", *actual]
     )
