@@ -22,6 +22,7 @@ ALLOWED = {
     "static_site": {CORE, "outputs", "rdf", "sparql", "shacl", "publish", "plots", "web"},
     "partner_lists": {CORE, "outputs", "rdf", "sparql", "shacl", "wikidata"},
     "network": {CORE, "rdf"},
+    "forge": {CORE, "rdf", "shacl", "partner_lists"},
     "cli": {
         CORE,
         "outputs",
@@ -36,6 +37,7 @@ ALLOWED = {
         "static_site",
         "partner_lists",
         "network",
+        "forge",
     },
     "api": {CORE, "rdf", "sparql", "shacl", "publish"},
 }

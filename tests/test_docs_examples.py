@@ -107,5 +107,11 @@ def test_console_example(example: Example, project_copy: Path) -> None:
         expected.pop()
     assert code in (0, 1, 2)
     assert matches(normalised(expected), normalised(actual)), "\n".join(
-        [f"{example.page} line {example.line}: {example.command}", "--- the page says:", *expected, "--- it gives:", *actual]
+        [
+            f"{example.page} line {example.line}: {example.command}",
+            "--- the page says:",
+            *expected,
+            "--- it gives:",
+            *actual,
+        ]
     )

@@ -267,7 +267,8 @@ def test_init_makes_a_project_that_validates_builds_and_serves(wikidata: Oxigrap
     assert "Check in " in made.stdout
     assert "base_iri, publisher_name, licence, base_url" in made.stdout
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) == [
-        "data", "data/kassel.ttl", "twingraph.toml"
+        ".github", ".github/workflows", ".github/workflows/twingraph.yml", ".gitignore", ".gitlab-ci.yml",
+        "README.md", "data", "data/kassel.ttl", "twingraph.toml",
     ]  # fmt: skip
     settings = (folder / "twingraph.toml").read_text(encoding="utf-8")
     assert 'base_iri = "https://example.org/kassel/"' in settings

@@ -58,7 +58,7 @@ def stored_queries_markdown() -> str:
             lines += [f"Names in the reader's languages: {', '.join(f'`{name}`' for name in query.labels)}.", ""]
         example = " ".join(f"-p {p.name}={p.default}" for p in query.parameters if p.default)
         lines += [f"`twingraph query run {query.name}{' ' + example if example else ''}`", ""]
-        lines += ["??? note \"The query\"", "", "    ```sparql"]
+        lines += ['??? note "The query"', "", "    ```sparql"]
         lines += [f"    {line}" if line else "" for line in query.text.rstrip("\n").split("\n")]
         lines += ["    ```", ""]
         sections.append("\n".join(lines))

@@ -5,11 +5,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from twingraph.cli.base import EXIT_NO, EXIT_OK, Options, _emit, cli, output_option, pass_options
 from twingraph.formats import EXPORT_FORMATS, NETWORK_FORMATS, names
+
+if TYPE_CHECKING:
+    from twingraph.shacl.validate import ValidationReport
 
 
 @cli.command()
@@ -25,10 +29,12 @@ from twingraph.formats import EXPORT_FORMATS, NETWORK_FORMATS, names
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["text", "turtle", "json"]),
+    type=click.Choice(["text", "turtle", "json", "github", "gitlab", "markdown"]),
     default="text",
     show_default=True,
-    help="text: grouped by resource; turtle: the standard SHACL validation report; json.",
+    help="text: grouped by resource; turtle: the standard SHACL validation report; json; github: GitHub "
+    "Actions annotations on each finding's file and line (and, where $GITHUB_STEP_SUMMARY is set, a "
+    "Markdown summary appended to it); gitlab: GitLab's code-quality report (JSON); markdown: a summary table.",
 )
 @click.option(
     "--engine",
@@ -56,10 +62,31 @@ def validate(options: Options, paths: tuple[Path, ...], shape_paths: tuple[Path,
         max_bytes=options.max_bytes(project),
         engine=engine,
     )
-    click.echo(render_report(report, fmt), nl=False)
+    if fmt in ("github", "gitlab", "markdown"):
+        _annotate(report, fmt, project.root)
+    else:
+        click.echo(render_report(report, fmt), nl=False)
     if fmt != "text":
         click.echo(verdict(report), err=True)
     sys.exit(EXIT_OK if report.conforms else EXIT_NO)
+
+
+def _annotate(report: ValidationReport, fmt: str, root: Path) -> None:
+    """Findings where a forge shows them, each at its file and line."""
+    import os
+
+    from twingraph.forge.annotations import markdown_summary, render_annotations
+    from twingraph.forge.locations import locate
+
+    locations = locate(report.data, (f.focus for f in report.findings), root) if report.data else {}
+    click.echo(render_annotations(report, fmt, locations), nl=False)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as job_summary:  # GitHub's own file: added to, as it asks
+                job_summary.write(markdown_summary(report, locations))
+        except OSError as exc:
+            click.echo(f"Warning: cannot add to the job summary {summary}: {exc.strerror}.", err=True)
 
 
 @cli.command()

@@ -29,18 +29,27 @@ from twingraph.cli.wikidata import _client, _wikidata_options
     help="The data's licence: its EU licence vocabulary IRI or code (DL_DE_BY_2_0, CC_BY_4_0, …; `twingraph "
     "licences` lists them). Default: left for you to set (CHECK).",
 )
+@click.option(
+    "--no-ci",
+    is_flag=True,
+    help="Write no CI files (.github/workflows/twingraph.yml, .gitlab-ci.yml), README.md or .gitignore.",
+)
 @_wikidata_options
 @pass_options
 def init(
     options: Options, folder: Path, qid: str, base_iri: str | None, publisher: str | None, licence: str | None,
-    **client_options: Any,
+    no_ci: bool, **client_options: Any,
 ) -> None:  # fmt: skip
     """Make FOLDER (new or empty) a project for a city: twingraph.toml and data/CITY.ttl, the city
-    and its partners as Wikidata has them.
+    and its partners as Wikidata has them; and, for the city's Git repository, its CI and a README.
 
     The bundled ontology, shapes and queries are used. Settings twingraph cannot know are marked
-    CHECK in twingraph.toml. A folder that is not empty is refused (exit 2) and left as it is.
+    CHECK in twingraph.toml. The CI (GitHub Actions and GitLab CI, pinned to this twingraph
+    version) validates every pull request, with each problem shown on its line, and publishes the
+    site to GitHub or GitLab Pages from the main branch. A folder that is not empty is refused
+    (exit 2) and left as it is.
     """
+    from twingraph.forge.ci_files import repository_files
     from twingraph.project import checked_base_iri, checked_licence
     from twingraph.wikidata.new_project import create_project
 
@@ -53,6 +62,7 @@ def init(
         base_iri=checked_base_iri(base_iri) if base_iri else None,
         publisher=publisher,
         licence=licence,
+        repository_files=None if no_ci else repository_files,
     )
     places = f"{made.places} place{'' if made.places == 1 else 's'}"
     partnerships = f"{made.partnerships} partnership{'' if made.partnerships == 1 else 's'}"
@@ -61,4 +71,6 @@ def init(
     )
     if made.unchecked:
         click.echo(f"Check in {made.folder / 'twingraph.toml'}: {', '.join(made.unchecked)} (marked CHECK).")
+    if not no_ci:
+        click.echo("CI for GitHub and GitLab: .github/workflows/twingraph.yml, .gitlab-ci.yml (see README.md).")
     click.echo(f"Next: twingraph --root {made.folder} validate")

@@ -42,11 +42,14 @@ if TYPE_CHECKING:
     from twingraph.shacl.validate import ValidationReport
     from twingraph.wikidata.client import WikidataClient
 
+# The list is named by its path in the project (its name where it lies outside), so that a finding
+# on an imported resource can point at the list's own line (shacl/locations.py reads it back).
 HEADER = (
     "# Written by `twingraph import csv` from {name}; content sha256 {digest}. "
     "Edit it, and the next import will not overwrite it.\n"
 )
 _HEADER = re.compile(r"^# Written by `twingraph import csv` from .*; content sha256 ([0-9a-f]{64})\.")
+LIST_NAMED = re.compile(r"^# Written by `twingraph import csv` from (?P<list>.*?); content sha256 [0-9a-f]{64}\.")
 
 
 @dataclass
@@ -122,7 +125,7 @@ def import_list(
     partnerships, places = _write(writer, entries, matches)
     _keep_project_names(writer.g, loaded)
     body = serialize_triples(sorted_triples(writer.g), "turtle", base_iri=project.settings.base_iri)
-    text = HEADER.format(name=path.name, digest=hashlib.sha256(body).hexdigest()).encode() + body
+    text = HEADER.format(name=_list_name(project, path), digest=hashlib.sha256(body).hexdigest()).encode() + body
     together = _project_graph(project, exclude=out, max_bytes=max_bytes, written=(out, text))
     problems.conflicts = _conflicts(together, writer.g)
     report = _validate(project, together)
@@ -154,6 +157,14 @@ def is_city_list(entries: Sequence[Entry], source_url: str) -> bool:
     host = (urlsplit(source_url).hostname or "").lower()
     reference_work = any(host == h or host.endswith("." + h) for h in REFERENCE_WORK_HOSTS)
     return not reference_work and len({(e.place.text, e.place_qid) for e in entries}) == 1
+
+
+def _list_name(project: Project, path: Path) -> str:
+    """The list's path relative to the project's folder, or its name where it lies outside."""
+    try:
+        return path.resolve().relative_to(project.root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.name
 
 
 def default_output(project: Project, city: str | None, path: Path) -> Path:

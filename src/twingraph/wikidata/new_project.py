@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,8 +50,13 @@ def create_project(
     base_iri: str | None = None,
     publisher: str | None = None,
     licence: str | None = None,
+    repository_files: Callable[[str, str, str], Mapping[str, str]] | None = None,
 ) -> NewProject:
-    """Make `folder` (missing or empty) a project for the city `qid`, from Wikidata."""
+    """Make `folder` (missing or empty) a project for the city `qid`, from Wikidata.
+
+    `repository_files(name, title, city label)` gives further files for the city's repository
+    (its CI, a README), by their paths in it; they are made in the same step, whole or not at all.
+    """
     from twingraph.wikidata.client import qid_of
     from twingraph.wikidata.importer import entity_name_and_language, import_graph
 
@@ -63,6 +69,7 @@ def create_project(
     label, language = entity_name_and_language(city, qid)
     name = slugify(label, language=language)
     base = base_iri or f"{PLACEHOLDER_BASE_IRI}{name}/"
+    title = f"Town twinnings of {label}"
     imported = import_graph(client, qid, depth=1, base_iri=base)
     settings, unchecked = _settings_text(
         name, label, base, given_base=base_iri, publisher=publisher, licence=licence, city=city
@@ -74,6 +81,11 @@ def create_project(
         (staging / "data").mkdir()
         (staging / "data" / f"{name}.ttl").write_bytes(imported.turtle(base_iri=base))
         (staging / "twingraph.toml").write_text(settings, encoding="utf-8")
+        if repository_files is not None:
+            for relative, text in repository_files(name, title, label).items():
+                target = staging / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
         os.chmod(staging, 0o755)
         _check_empty(folder)  # again: something may have appeared meanwhile
         os.rename(staging, folder)  # over an empty folder, or into its place
@@ -84,7 +96,7 @@ def create_project(
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     return NewProject(
-        folder, name, f"Town twinnings of {label}", folder / "data" / f"{name}.ttl", imported.places,
+        folder, name, title, folder / "data" / f"{name}.ttl", imported.places,
         imported.partnerships, unchecked,
     )  # fmt: skip
 
