@@ -1,18 +1,14 @@
-"""Finding project folders, reading settings, and the bundled project inside the wheel."""
+"""Finding project folders and reading settings (the wheel and its bundled project: test_forge_pipeline.py)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import FIXTURES, PROCESS_DEADLINE, REPO
+from tests.conftest import FIXTURES, REPO
 from twingraph.cli import cli
 from twingraph.errors import ProjectError
 from twingraph.project import bundled_root, find_project, read_settings
@@ -79,52 +75,6 @@ def test_cli_reports_a_bad_root(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--root", str(tmp_path / "nowhere"), "validate"])
     assert result.exit_code == 2
     assert "no such folder. Give --root a project folder." in result.output
-
-
-@pytest.mark.slow
-def test_wheel_carries_the_bundled_project_and_works_outside_the_checkout(tmp_path: Path) -> None:
-    build = subprocess.run(
-        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path / "dist")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=PROCESS_DEADLINE,
-    )
-    assert build.returncode == 0, build.stderr
-    (wheel,) = (tmp_path / "dist").glob("twingraph-*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
-    for member in (
-        "twingraph/_project/twingraph.toml",
-        "twingraph/_project/data/kassel.ttl",
-        "twingraph/_project/ontology/twingraph.ttl",
-        "twingraph/_project/shapes/twingraph.shapes.ttl",
-        "twingraph/py.typed",
-    ):
-        assert member in names
-    site = tmp_path / "site"
-    zipfile.ZipFile(wheel).extractall(site)
-    outside = tmp_path / "elsewhere"
-    outside.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(site)}
-    where = subprocess.run(
-        [sys.executable, "-c", "import twingraph.project as p; print(p.bundled_root())"],
-        cwd=outside,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=PROCESS_DEADLINE,
-    )
-    assert where.stdout.strip() == str(site / "twingraph" / "_project")
-    result = subprocess.run(
-        [sys.executable, "-m", "twingraph", "validate"],
-        cwd=outside,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=PROCESS_DEADLINE,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Conforms (")
 
 
 def test_a_folder_without_a_project_says_the_bundled_one_stands_in(tmp_path: Path) -> None:

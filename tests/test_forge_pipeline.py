@@ -2,7 +2,9 @@
 
 - The CI files `init` writes fit the schemas GitHub's and GitLab's files are checked against
   (SchemaStore's, as check-jsonschema ships them).
-- twingraph's wheel, pip-installed into a clean virtual environment outside the checkout, makes
+- twingraph's wheel (holding the bundled Kassel project, the site's query page, the message
+  catalogues and the CI templates), pip-installed into a clean virtual environment outside the
+  checkout, validates the bundled project in an empty folder and makes
   a German city's project (`init`, `import csv` of its list inside the repository); that
   repository is cloned afresh, and the workflow's `run:` steps run there in order (the `uses:`
   steps are GitHub's own actions and are skipped; their outputs are given): the data
@@ -151,6 +153,10 @@ def clean_environment(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, d
         cwd=root, env=env, capture_output=True, text=True, timeout=PROCESS_DEADLINE,
     )  # fmt: skip
     assert installed.returncode == 0, installed.stdout + installed.stderr
+    # Outside any project, the Kassel project inside the wheel stands in.
+    bundled = _run(["twingraph", "validate"], root, env)
+    assert bundled.returncode == 0, bundled.stderr
+    assert bundled.stdout.startswith("Conforms (")
     return environment, env
 
 
