@@ -211,8 +211,9 @@ def test_the_static_hosts_serve_the_rest_of_the_site(servers: dict[str, str], si
     assert httpx.get(url + "dist/").status_code == 200
 
 
-def test_w3id_rules_send_every_iri_to_the_site_with_its_path(kassel_site: Path) -> None:
-    """Apache serving the site's w3id/.htaccess at /twingraph/ of a w3id.org-like root."""
+def test_w3id_rules_send_every_iri_to_the_site_and_negotiate_for_hosts_that_cannot(kassel_site: Path) -> None:
+    """Apache serving the site's w3id/.htaccess at /twingraph/ of a w3id.org-like root. A site on
+    GitHub or GitLab Pages cannot negotiate, so the rules send an RDF client to its document."""
     from tests.webservers import apache_missing, apache_server, readable_folder, remove
 
     if apache_missing():
@@ -223,12 +224,24 @@ def test_w3id_rules_send_every_iri_to_the_site_with_its_path(kassel_site: Path) 
         shutil.copy(kassel_site / "w3id" / ".htaccess", root / "www" / "twingraph" / ".htaccess")
         (root / "apache").mkdir()
         with apache_server(root / "www", root / "apache") as w3id:
-            for path, status in [("id/city/kassel", 303), ("id/partnership/kassel--mulhouse", 303),
-                                 ("ontology", 303), ("id/city/kassel.ttl", 303), ("dist/kassel.ttl", 302),
-                                 ("", 302)]:  # fmt: skip
-                response = httpx.get(w3id.url + "twingraph/" + path, headers={"Accept": "text/turtle"})
-                assert response.status_code == status, path
-                assert response.headers["location"] == SITE_URL + path
+            cases = [
+                ("id/city/kassel", "text/turtle", 303, "id/city/kassel.ttl"),
+                ("id/city/kassel", "application/ld+json", 303, "id/city/kassel.jsonld"),
+                ("id/city/kassel", "application/rdf+xml, text/turtle;q=0.5", 303, "id/city/kassel.ttl"),
+                ("id/city/kassel", "application/n-triples", 303, "id/city/kassel.nt"),
+                ("id/city/kassel", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", 303,
+                 "id/city/kassel"),
+                ("id/city/kassel", "*/*", 303, "id/city/kassel"),
+                ("id/partnership/kassel--mulhouse", "text/turtle", 303, "id/partnership/kassel--mulhouse.ttl"),
+                ("ontology", "text/turtle", 303, "ontology.ttl"),
+                ("id/city/kassel.ttl", "application/ld+json", 303, "id/city/kassel.ttl"),
+                ("dist/kassel.ttl", "text/turtle", 302, "dist/kassel.ttl"),
+                ("", "text/turtle", 302, ""),
+            ]  # fmt: skip
+            for path, accept, status, target in cases:
+                response = httpx.get(w3id.url + "twingraph/" + path, headers={"Accept": accept})
+                assert response.status_code == status, (path, accept)
+                assert response.headers["location"] == SITE_URL + target, (path, accept)
     finally:
         remove(root)
 

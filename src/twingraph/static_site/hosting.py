@@ -490,13 +490,34 @@ export default {format, location, link};
 
 def w3id_htaccess(hosting: Hosting, *, base_iri_path: str, site_url: str) -> bytes:
     """The rules to propose to w3id.org for `https://w3id.org/<path>/`: every IRI is sent to
-    the same path under the site, which negotiates. Resources (id/…, the ontology) are
-    things, not documents, so they get 303 See Other; everything else a plain 302."""
-    resources = rf"^((?:id/.+|{'|'.join(TOP_RESOURCES)})(?:\.(?:{hosting.extensions}))?)$"
+    the same path under the site. Resources (id/…, the ontology) are things, not documents, so
+    they get 303 See Other, and the rules negotiate for them: a client that names an RDF format
+    and not HTML is sent to that document (`kassel.ttl`), everyone else to the page. So the
+    IRIs negotiate even where the site's host cannot (GitHub or GitLab Pages). mod_rewrite
+    cannot weigh q-values: the formats are tried in the site's order of preference. Everything
+    else gets a plain 302."""
+    resource = rf"^((?:id/.+|{'|'.join(TOP_RESOURCES)})(?:\.(?:{hosting.extensions}))?)$"
+    bare = rf"^(id/.+|{'|'.join(TOP_RESOURCES)})$"
+    negotiated = []
+    for fmt in reversed(RESOURCE_CHOICES):
+        if fmt is HTML:
+            continue
+        negotiated.append(
+            f"RewriteCond %{{HTTP_ACCEPT}} !(?:{_accept_pattern(HTML)})\n"
+            f"RewriteCond %{{HTTP_ACCEPT}} (?:{_accept_pattern(fmt)})\n"
+            f"RewriteCond $1 !\\.(?:{hosting.extensions})$\n"
+            f"RewriteRule {bare} {site_url}$1{fmt.suffix} [R=303,L]\n"
+        )
     return f"""# w3id.org rules for https://w3id.org/{base_iri_path} (written by `twingraph site`).
-# They send every IRI to the same path on the site, which chooses the format itself.
+# They send every IRI to the same path on the site. A resource asked for in an RDF format (and
+# not as HTML) goes to its document in that format, so the IRIs negotiate on any host.
 Options +FollowSymLinks
 RewriteEngine on
-RewriteRule {resources} {site_url}$1 [R=303,L]
+{"".join(negotiated)}RewriteRule {resource} {site_url}$1 [R=303,L]
 RewriteRule ^(.*)$ {site_url}$1 [R=302,L]
 """.encode()
+
+
+def _accept_pattern(fmt: Format) -> str:
+    """The media types that name a format in an Accept header, as a regular-expression alternative."""
+    return "|".join(re.escape(media_type) for media_type in (fmt.media_type, *fmt.aliases) if media_type != "text/plain")
