@@ -46,6 +46,9 @@ from twingraph import __version__
 from twingraph.forge.ci_files import repository_files
 
 PAGES_URL = "http://pages.test/jena-partnerstaedte"
+# One worker runs the module (`make test` passes --dist loadgroup), so the wheel, the clean
+# environment and Jena's repository are made once.
+pytestmark = pytest.mark.xdist_group("forge-pipeline")
 
 
 def _check_jsonschema(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
@@ -273,6 +276,30 @@ def test_the_workflow_s_steps_validate_build_and_publish_a_fresh_clone(
     assert f"{PAGES_URL}/dist/jena.ttl" in (pages / "catalog.ttl").read_text(encoding="utf-8")
     assert (city_repository / "dist" / "jena.ttl").is_file()
     _every_link_answers_on_a_host_without_rules(pages)
+
+
+def test_the_gitlab_pipeline_s_scripts_validate_and_publish_a_fresh_clone(
+    city_repository: Path, clean_environment: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """GitLab's jobs are shell lines: `before_script`, then each job's `script`, with the
+    pipeline's variables and GitLab's own (`CI_PAGES_URL`, `CI_PROJECT_DIR`) set."""
+    _, env = clean_environment
+    clone = tmp_path / "clone"
+    _git("clone", "-q", str(city_repository), str(clone), cwd=tmp_path)
+    pipeline = yaml.safe_load((clone / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    env = {**env, "CI_PAGES_URL": PAGES_URL, "CI_PROJECT_DIR": str(clone)}
+    env.update({name: os.path.expandvars(str(value)) for name, value in pipeline["variables"].items()})
+    for job in ("validate", "pages"):
+        for line in [*pipeline["default"]["before_script"], *pipeline[job]["script"]]:
+            result = _run(line, clone, env)
+            assert result.returncode == 0, f"{job}: {line}: {result.stdout}{result.stderr}"
+    report = json.loads((clone / "gl-code-quality-report.json").read_text(encoding="utf-8"))
+    assert report  # Jena's unconfirmed places are warnings
+    assert {issue["severity"] for issue in report} == {"minor"}  # and nothing worse: the data conforms
+    public = clone / pipeline["pages"]["artifacts"]["paths"][0]
+    assert (public / "index.html").is_file()
+    assert (public / "id" / "city" / "jena.html").is_file()
+    assert f"{PAGES_URL}/dist/jena.ttl" in (public / "catalog.ttl").read_text(encoding="utf-8")
 
 
 class _PagesLikeHost(http.server.SimpleHTTPRequestHandler):
