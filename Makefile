@@ -83,7 +83,7 @@ store: $(STORE_STAMP)
 
 ## test: the documentation built strictly, then the whole test suite
 test: $(TEST_STAMP) $(HARVEST_STAMP) $(CHROMIUM) $(WEB_SERVERS) $(SOFFICE) $(VIRTUOSO) docs
-	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=15
+	$(BIN)/python -m pytest -n 2 --durations=15
 
 ## docs: the documentation site (mkdocs.yml, docs/) into build/docs, strictly: a broken link, a
 ## missing page or a page left out of the navigation fails (a phony target: docs/ is a folder too)

@@ -46,9 +46,6 @@ from twingraph import __version__
 from twingraph.forge.ci_files import repository_files
 
 PAGES_URL = "http://pages.test/jena-partnerstaedte"
-# One worker runs the module (`make test` passes --dist loadgroup), so the wheel, the clean
-# environment and Jena's repository are made once.
-pytestmark = pytest.mark.xdist_group("forge-pipeline")
 
 
 def _check_jsonschema(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
