@@ -291,3 +291,18 @@ def test_a_list_column_is_sorted_in_the_answer() -> None:
     joined = [row["themes"] for row in csv.DictReader(io.StringIO(shown.stdout))]
     assert any(", " in value for value in joined)
     assert all(value.split(", ") == sorted(value.split(", ")) for value in joined)
+
+
+def test_the_triple_store_guide_s_oxigraph_example_gives_what_it_shows(tmp_path: Path) -> None:
+    """docs/how-to/triple-stores.md: a new store, a push, then a stored query with --graph."""
+    from tests.test_docs_examples import check_example, copy_project, example_at
+
+    project = copy_project(tmp_path / "project")
+    with oxigraph_server(tmp_path / "store") as store:
+        for shown_url, url in (
+            ("http://127.0.0.1:7878/store", store.store_url),
+            ("http://127.0.0.1:7878/query", store.query_url),
+        ):
+            example = example_at("docs/how-to/triple-stores.md", "twingraph ", shown_url)
+            # The page shows the usual address; the answer names the test server's, put back before comparing.
+            check_example(example, project, command=example.command.replace(shown_url, url), shown={url: shown_url})

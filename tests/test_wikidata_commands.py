@@ -538,3 +538,40 @@ def test_import_takes_a_qid_or_all_but_not_both(wikidata: OxigraphServer) -> Non
         refused = wd(wikidata, "import", *args)
         assert refused.returncode == 2
         assert "either a city's QID or --all" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("page", "start"),
+    [
+        ("docs/how-to/wikidata.md", "twingraph wikidata diff"),
+        ("docs/how-to/wikidata.md", "twingraph wikidata link"),
+        ("docs/how-to/wikidata.md", "twingraph wikidata import"),
+        ("docs/tutorials/your-own-city.md", "twingraph init kassel"),
+    ],
+)
+def test_the_docs_wikidata_examples_give_what_they_show(
+    wikidata: OxigraphServer, tmp_path: Path, page: str, start: str
+) -> None:
+    """The pages' Wikidata examples, against this module's Wikidata-shaped store (the pages say
+    their output comes from it): its address in place of the page's (or of query.wikidata.org)."""
+    from tests.test_docs_examples import check_example, copy_project, example_at
+
+    _check_wikidata_example(example_at(page, start), wikidata, copy_project(tmp_path), check_example)
+
+
+def test_the_docs_quickstatements_example_gives_what_it_shows(
+    wikidata_without_florence: OxigraphServer, tmp_path: Path
+) -> None:
+    """With Florence removed from the store, as the page says."""
+    from tests.test_docs_examples import check_example, copy_project, example_at
+
+    example = example_at("docs/how-to/wikidata.md", "twingraph wikidata quickstatements")
+    _check_wikidata_example(example, wikidata_without_florence, copy_project(tmp_path), check_example)
+
+
+def _check_wikidata_example(example, server: OxigraphServer, project: Path, check_example) -> None:  # type: ignore[no-untyped-def]
+    (project / "tests" / "fixtures").mkdir(parents=True)
+    shutil.copy(FIXTURES / "unlinked.ttl", project / "tests" / "fixtures" / "unlinked.ttl")
+    shown = "--endpoint http://127.0.0.1:7878/query"
+    command = example.command.replace(shown, "") + f" --endpoint {server.query_url} --no-cache"
+    check_example(example, project, command=command)
