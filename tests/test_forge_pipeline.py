@@ -392,6 +392,11 @@ def test_a_planted_violation_is_annotated_on_the_list_s_row_and_on_the_turtle_li
     (at,) = [n for n, line in enumerate(lines) if line.startswith("city:ajaccio ")]
     wrong = next(n for n in range(at, len(lines)) if "tw:wikidataEntity wd:" in lines[n])
     lines[wrong] = re.sub(r"wd:(Q\d+)", r"<https://www.wikidata.org/wiki/\1>", lines[wrong])
+    # And a theme from no scheme on Aubervilliers' partnership, which both files state: the
+    # annotation goes to the file holding the wrong triple, not to the list's row.
+    (partnership,) = [n for n, line in enumerate(lines) if line.startswith("partnership:aubervilliers--jena ")]
+    assert lines[partnership].endswith(";")
+    lines.insert(partnership + 1, "\ttw:theme <https://example.org/no-such-theme> ;")
     from_wikidata.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     result = _run("twingraph validate --format github", branch, env)
@@ -403,9 +408,8 @@ def test_a_planted_violation_is_annotated_on_the_list_s_row_and_on_the_turtle_li
     for annotation in on_the_list:
         assert "Aubervilliers" in csv_lines[int(annotation["line"]) - 1]
         assert "2974" in annotation["message"]
-    on_turtle = [a for a in errors if a["file"] == "data/jena.ttl"]
-    assert [int(a["line"]) for a in on_turtle] == [at + 1]
-    assert "Ajaccio" in on_turtle[0]["title"]
+    on_turtle = {a["title"].split("%3A")[0]: int(a["line"]) for a in errors if a["file"] == "data/jena.ttl"}
+    assert on_turtle == {"Ajaccio": at + 1, "Aubervilliers – Jena": partnership + 1}, result.stdout
 
     gitlab = _run("twingraph validate --format gitlab", branch, env)
     assert gitlab.returncode == 1

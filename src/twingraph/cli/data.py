@@ -76,9 +76,11 @@ def _annotate(report: ValidationReport, fmt: str, root: Path) -> None:
     import os
 
     from twingraph.forge.annotations import markdown_summary, render_annotations
-    from twingraph.forge.locations import locate
+    from twingraph.forge.locations import Location, locate_findings
 
-    locations = locate(report.data, (f.focus for f in report.findings), root) if report.data else {}
+    locations: list[Location | None] = [None] * len(report.findings)
+    if report.data is not None:
+        locations = locate_findings(report.data, report.findings, root)
     click.echo(render_annotations(report, fmt, locations), nl=False)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary:

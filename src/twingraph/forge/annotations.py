@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Sequence
 from pathlib import Path
 
 from twingraph.forge.locations import Location
@@ -27,7 +27,7 @@ _GITHUB_LEVEL = {"Violation": "error", "Warning": "warning", "Info": "notice"}
 _GITLAB_SEVERITY = {"Violation": "major", "Warning": "minor", "Info": "info"}
 
 
-def render_annotations(report: ValidationReport, fmt: str, locations: Mapping[str, Location]) -> str:
+def render_annotations(report: ValidationReport, fmt: str, locations: Sequence[Location | None]) -> str:
     """The report as `github` workflow commands, a `gitlab` code-quality report or a `markdown` summary."""
     if fmt == "github":
         return github_commands(report, locations)
@@ -38,11 +38,10 @@ def render_annotations(report: ValidationReport, fmt: str, locations: Mapping[st
     raise ValueError(f"not an annotation format: {fmt}")
 
 
-def github_commands(report: ValidationReport, locations: Mapping[str, Location]) -> str:
+def github_commands(report: ValidationReport, locations: Sequence[Location | None]) -> str:
     """One workflow command per finding; GitHub turns each into an annotation on its line."""
     lines = []
-    for finding in report.findings:
-        where = locations.get(finding.focus)
+    for finding, where in zip(report.findings, locations, strict=True):
         properties = []
         if where is not None:
             properties.append(f"file={_github_property(_relative(where.path))}")
@@ -54,12 +53,12 @@ def github_commands(report: ValidationReport, locations: Mapping[str, Location])
     return "".join(line + "\n" for line in lines)
 
 
-def gitlab_code_quality(report: ValidationReport, locations: Mapping[str, Location]) -> str:
+def gitlab_code_quality(report: ValidationReport, locations: Sequence[Location | None]) -> str:
     """GitLab's code-quality report: every finding with a location (GitLab requires one)."""
-    fallback = next((loc.path for loc in locations.values()), Path("twingraph.toml"))
+    fallback = next((loc.path for loc in locations if loc is not None), Path("twingraph.toml"))
     issues = []
-    for finding in report.findings:
-        where = locations.get(finding.focus) or Location(fallback, None)
+    for finding, located in zip(report.findings, locations, strict=True):
+        where = located or Location(fallback, None)
         issues.append(
             {
                 "description": f"{_title(finding)}: {_message(finding)}",
@@ -72,7 +71,7 @@ def gitlab_code_quality(report: ValidationReport, locations: Mapping[str, Locati
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
 
 
-def markdown_summary(report: ValidationReport, locations: Mapping[str, Location]) -> str:
+def markdown_summary(report: ValidationReport, locations: Sequence[Location | None]) -> str:
     """The verdict, and a table of the findings with where each is."""
     lines = [
         f"### twingraph validate: {'conforms' if report.conforms else 'does not conform'}",
@@ -82,8 +81,7 @@ def markdown_summary(report: ValidationReport, locations: Mapping[str, Location]
     ]
     if report.findings:
         lines += ["| severity | resource | property = value | message | where |", "|---|---|---|---|---|"]
-        for finding in report.findings:
-            where = locations.get(finding.focus)
+        for finding, where in zip(report.findings, locations, strict=True):
             place = ""
             if where is not None:
                 place = f"`{_relative(where.path)}`" + (f" line {where.line}" if where.line is not None else "")

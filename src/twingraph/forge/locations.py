@@ -1,14 +1,15 @@
 """Where a validation finding is in the files a person edits: a file and, where it can be told, a line.
 
 A finding names a resource (its focus node), not a place in a file. A reviewer on a pull request
-needs the file and line, so:
+needs the file and line, so each finding is put in the file that states what is wrong:
 
-- a resource that `import csv` wrote from a row of a list (its `dct:source` is that row,
-  `…-line-N`) points at the list itself, at that line: the list is what the city edits;
-- any other resource points at the first line where a file of the project states it as a
-  subject (Turtle, TriG, N-Triples and N-Quads written one statement or subject per line,
-  as twingraph, rdflib and people write them);
-- a resource no line can be found for points at the file that states it, without a line.
+- the file that states the offending triple, where the finding names one (a one-step path and
+  its value); else the first file, in load order, that states the resource;
+- in that file, for a resource that `import csv` wrote from a row of a list (its `dct:source` is
+  that row, `…-line-N`), the list itself at that line: the list is what the city edits;
+- otherwise the first line where the file states the resource as its subject (Turtle, TriG,
+  N-Triples and N-Quads written one statement or subject per line, as twingraph, rdflib and
+  people write them), or the file alone where no such line is found.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from twingraph.formats import N_QUADS, N_TRIPLES, TRIG, TURTLE
 from twingraph.iris import DCT_SOURCE
@@ -25,7 +27,9 @@ from twingraph.partner_lists.importer import LIST_NAMED
 
 if TYPE_CHECKING:
     from twingraph.rdf.load import LoadedGraph, ParsedFile
+    from twingraph.shacl.validate import Finding
 
+Item = TypeVar("Item")
 # The formats whose statements begin a line with their subject, as they are written.
 LINE_FORMATS = (TURTLE, TRIG, N_TRIPLES, N_QUADS)
 # The row sources `import csv` writes: the list's source IRI, then "-line-" and the row's line.
@@ -42,87 +46,119 @@ class Location:
     line: int | None = None
 
 
-def locate(data: LoadedGraph, focus_nodes: Iterable[str], project_root: Path) -> dict[str, Location]:
-    """The location of each focus node (an IRI) that some file of the data states; others are left out."""
-    wanted = sorted({node for node in focus_nodes if not node.startswith("_:")})
-    if not wanted:
-        return {}
-    files = {f.graph_name: f for f in data.files}
-    found: dict[str, Location] = {}
-    lists = {name: _list_of(f, project_root) for name, f in files.items()}
-    for node, graph, row in _row_sources(data, wanted):
-        listed = lists.get(graph)
-        if listed is None:
-            continue
-        line = int(row)
-        if node not in found or (found[node].line or 0) > line:
-            found[node] = Location(listed, line)
-    rest = [node for node in wanted if node not in found]
-    if rest:
-        lines = {name: _subject_lines(f) for name, f in files.items()}
-        for node, graphs in _stating_graphs(data, rest).items():
-            in_order = [f for f in data.files if f.graph_name in graphs]
-            if not in_order:
+def locate_findings(data: LoadedGraph, findings: Sequence[Finding], project_root: Path) -> list[Location | None]:
+    """The location of each finding, in order; None where no file of the data states its resource."""
+    return _Locator(data, project_root).findings(findings)
+
+
+class _Locator:
+    def __init__(self, data: LoadedGraph, project_root: Path) -> None:
+        self.data = data
+        self.root = project_root
+        self.order = {f.graph_name: n for n, f in enumerate(data.files)}
+        self.files = {f.graph_name: f for f in data.files}
+
+    def findings(self, findings: Sequence[Finding]) -> list[Location | None]:
+        nodes = sorted({f.focus for f in findings if not f.focus.startswith("_:")})
+        stating = self._graphs_stating_nodes(nodes)
+        at_fault = self._graphs_stating_statements([f for f in findings if f.statement and f.focus in stating])
+        located: list[Location | None] = []
+        for finding in findings:
+            graphs = stating.get(finding.focus)
+            if not graphs:
+                located.append(None)
                 continue
-            with_line = [(f, lines[f.graph_name].get(node)) for f in in_order]
-            first = next(((f, line) for f, line in with_line if line is not None), (in_order[0], None))
-            found[node] = Location(first[0].path, first[1])
-    return found
+            faulty = at_fault.get((finding.focus, *finding.statement)) if finding.statement else None
+            graph = min(faulty or graphs, key=self.order.__getitem__)
+            located.append(self._in_file(finding.focus, graph))
+        return located
 
+    def _in_file(self, node: str, graph: str) -> Location:
+        parsed = self.files[graph]
+        imported_from = self._lists.get(graph)
+        if imported_from is not None:
+            row = self._rows.get((node, graph))
+            if row is not None:
+                return Location(imported_from, row)
+        return Location(parsed.path, self._subject_lines(graph).get(node))
 
-def _row_sources(data: LoadedGraph, nodes: Sequence[str]) -> list[tuple[str, str, str]]:
-    """(node, the file's graph, the row's line) for every node a list's row is a source of."""
-    import pyoxigraph
+    @cached_property
+    def _lists(self) -> dict[str, Path]:
+        """The files `import csv` wrote, and the list (in the project) each was imported from."""
+        lists = {}
+        for graph, parsed in self.files.items():
+            first = parsed.data[:4096].split(b"\n", 1)[0].decode("utf-8", "replace")
+            named = LIST_NAMED.match(first)
+            if named and (self.root / named["list"]).is_file():
+                lists[graph] = self.root / named["list"]
+        return lists
 
-    rows = []
-    for batch in _batches(nodes):
-        query = (
-            "SELECT ?node ?g ?row WHERE { VALUES ?node { "
-            + " ".join(f"<{node}>" for node in batch)
-            + f" }} GRAPH ?g {{ ?node <{DCT_SOURCE}> ?row }} }}"
-        )
-        solutions = data.store.query(query)
+    @cached_property
+    def _rows(self) -> dict[tuple[str, str], int]:
+        """(node, file's graph) → the first row of its list that is a source of the node."""
+        rows: dict[tuple[str, str], int] = {}
+        for graph in self._lists:
+            query = f"SELECT ?node ?row WHERE {{ GRAPH <{graph}> {{ ?node <{DCT_SOURCE}> ?row }} }}"
+            for solution in self._select(query):
+                row = ROW_SOURCE.search(str(solution["row"].value))
+                if row:
+                    key = (str(solution["node"].value), graph)
+                    rows[key] = min(rows.get(key, int(row[1])), int(row[1]))
+        return rows
+
+    def _graphs_stating_nodes(self, nodes: Sequence[str]) -> dict[str, set[str]]:
+        """The files' graphs in which each node is a subject."""
+        graphs: dict[str, set[str]] = {}
+        for batch in _batches(nodes):
+            values = " ".join(f"<{node}>" for node in batch)
+            query = f"SELECT DISTINCT ?node ?g WHERE {{ VALUES ?node {{ {values} }} GRAPH ?g {{ ?node ?p ?o }} }}"
+            for solution in self._select(query):
+                graph = str(solution["g"].value)
+                if graph in self.files:
+                    graphs.setdefault(str(solution["node"].value), set()).add(graph)
+        return graphs
+
+    def _graphs_stating_statements(self, findings: Sequence[Finding]) -> dict[tuple[str, str, str], set[str]]:
+        """The files' graphs that state each finding's statement (its focus, predicate and value)."""
+        wanted = sorted({(f.focus, *f.statement) for f in findings if f.statement})
+        graphs: dict[tuple[str, str, str], set[str]] = {}
+        for batch in _batches(wanted):
+            values = " ".join(f"(<{node}> {predicate} {value})" for node, predicate, value in batch)
+            query = f"SELECT ?node ?p ?v ?g WHERE {{ VALUES (?node ?p ?v) {{ {values} }} GRAPH ?g {{ ?node ?p ?v }} }}"
+            for solution in self._select(query):
+                graph = str(solution["g"].value)
+                if graph in self.files:
+                    key = (str(solution["node"].value), f"<{solution['p'].value}>", _n_triples(solution["v"]))
+                    graphs.setdefault(key, set()).add(graph)
+        return graphs
+
+    def _subject_lines(self, graph: str) -> dict[str, int]:
+        cache = self.__dict__.setdefault("_lines", {})
+        if graph not in cache:
+            cache[graph] = _subject_lines(self.files[graph])
+        lines: dict[str, int] = cache[graph]
+        return lines
+
+    def _select(self, query: str) -> Iterable[Any]:
+        import pyoxigraph
+
+        solutions = self.data.store.query(query)
         assert isinstance(solutions, pyoxigraph.QuerySolutions)
-        for solution in solutions:
-            row = ROW_SOURCE.search(str(solution["row"].value))
-            if row:
-                rows.append((str(solution["node"].value), str(solution["g"].value), row[1]))
-    return rows
+        return solutions
 
 
-def _stating_graphs(data: LoadedGraph, nodes: Sequence[str]) -> dict[str, set[str]]:
-    """The files' graphs in which each node is a subject."""
-    import pyoxigraph
+def _n_triples(term: object) -> str:
+    """A store term in the N-Triples form rdflib's `n3()` gives (the findings' form)."""
+    from twingraph.rdf.terms import to_rdflib
 
-    graphs: dict[str, set[str]] = {}
-    for batch in _batches(nodes):
-        query = (
-            "SELECT DISTINCT ?node ?g WHERE { VALUES ?node { "
-            + " ".join(f"<{node}>" for node in batch)
-            + " } GRAPH ?g { ?node ?p ?o } }"
-        )
-        solutions = data.store.query(query)
-        assert isinstance(solutions, pyoxigraph.QuerySolutions)
-        for solution in solutions:
-            graphs.setdefault(str(solution["node"].value), set()).add(str(solution["g"].value))
-    return graphs
+    return str(to_rdflib(term).n3())
 
 
-def _batches(nodes: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
-    # Focus nodes are IRIs the store itself holds; one with a character an IRI cannot hold
-    # would not have loaded, so writing them between <> is safe.
-    for start in range(0, len(nodes), size):
-        yield nodes[start : start + size]
-
-
-def _list_of(parsed: ParsedFile, project_root: Path) -> Path | None:
-    """The list a file was imported from, where `import csv` wrote it and the list is in the project."""
-    first = parsed.data[:4096].split(b"\n", 1)[0].decode("utf-8", "replace")
-    named = LIST_NAMED.match(first)
-    if not named:
-        return None
-    candidate = project_root / named["list"]
-    return candidate if candidate.is_file() else None
+def _batches(items: Sequence[Item], size: int = 500) -> Iterable[Sequence[Item]]:
+    # Focus nodes and values come from the store itself, where every IRI and literal is one
+    # it could load, so they are written into the query in their N-Triples form.
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _subject_lines(parsed: ParsedFile) -> dict[str, int]:

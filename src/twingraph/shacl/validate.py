@@ -32,6 +32,10 @@ class Finding:
     path: str | None = None
     value: str | None = None
     source_shape: str | None = None
+    # The statement at fault where it is one triple (a predicate path and an IRI or literal
+    # value), in N-Triples form, for finding the file that states it (forge/locations.py).
+    # Not compared: the fast engine reads the store's canonical literals, pyshacl the files'.
+    statement: tuple[str, str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -231,6 +235,7 @@ def _findings_of_results(results: Sequence[Any], shapes: rdflib.Graph, store: An
                 path=_show(path),
                 value=None if result.value is None else _show(to_rdflib(result.value)),
                 source_shape=compact(str(shape)) if isinstance(shape, URIRef) else None,
+                statement=_statement(path, None if result.value is None else to_rdflib(result.value)),
             )
         )
     return findings
@@ -344,6 +349,7 @@ def _findings(report: rdflib.Graph, data: rdflib.Graph) -> list[Finding]:
                 path=_show(path),
                 value=_show(value),
                 source_shape=compact(str(shape)) if isinstance(shape, URIRef) else None,
+                statement=_statement(path, value),
             )
         )
     return findings
@@ -386,6 +392,15 @@ def label_of(graph: rdflib.Graph, node: rdflib.term.Node | None) -> str:
     if labels:
         return sorted(str(lab) for lab in labels)[0]
     return _show(node) or str(node)
+
+
+def _statement(path: object, value: object) -> tuple[str, str] | None:
+    """The predicate and value of a one-step path's finding, in N-Triples form; else None."""
+    from rdflib import Literal, URIRef
+
+    if type(path) is not URIRef or not isinstance(value, URIRef | Literal):
+        return None
+    return f"<{path}>", value.n3()
 
 
 def _show(node: rdflib.term.Node | str | None) -> str | None:

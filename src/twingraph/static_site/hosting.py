@@ -520,4 +520,6 @@ RewriteRule ^(.*)$ {site_url}$1 [R=302,L]
 
 def _accept_pattern(fmt: Format) -> str:
     """The media types that name a format in an Accept header, as a regular-expression alternative."""
-    return "|".join(re.escape(media_type) for media_type in (fmt.media_type, *fmt.aliases) if media_type != "text/plain")
+    return "|".join(
+        re.escape(media_type) for media_type in (fmt.media_type, *fmt.aliases) if media_type != "text/plain"
+    )
