@@ -106,13 +106,19 @@ def example_at(page: str, command_start: str, naming: str = "") -> Example:
 
 
 def check_example(
-    example: Example, cwd: Path, *, command: str | None = None, shown: dict[str, str] | None = None
+    example: Example,
+    cwd: Path,
+    *,
+    command: str | None = None,
+    shown: dict[str, str] | None = None,
+    env: dict[str, str] | None = None,
 ) -> None:
     """Run the example (or `command`, the example's with a test server's address put in) on a
     terminal in `cwd`, and compare its output with the page's, line by line; `shown` maps what
     the output names (the test server's address) to what the page shows in its place."""
-    env = {**os.environ, **ENVIRONMENT}
-    code, output = run_on_a_terminal(shlex.split(command or example.command)[1:], cwd=cwd, env=env)
+    code, output = run_on_a_terminal(
+        shlex.split(command or example.command)[1:], cwd=cwd, env={**os.environ, **ENVIRONMENT, **(env or {})}
+    )
     for actual_text, page_text in (shown or {}).items():
         output = output.replace(actual_text, page_text)
     actual = output.rstrip("\n").split("\n") if output.strip() else []

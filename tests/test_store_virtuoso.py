@@ -16,6 +16,8 @@ import pytest
 
 from tests.conftest import PROCESS_DEADLINE, REPO, write_world
 from tests.servers import (
+    VIRTUOSO_PASSWORD,
+    VIRTUOSO_USER,
     OxigraphServer,
     VirtuosoServer,
     oxigraph_server,
@@ -194,7 +196,7 @@ def test_wrong_credentials_exit_2_naming_the_store_and_user_never_the_secret(vir
 
 def test_netrc_credentials_push_and_none_at_all_is_explained(virtuoso: VirtuosoServer, tmp_path: Path) -> None:
     netrc = tmp_path / "netrc"
-    netrc.write_text("machine 127.0.0.1 login dba password dba\n", encoding="utf-8")
+    netrc.write_text(f"machine 127.0.0.1 login {VIRTUOSO_USER} password {VIRTUOSO_PASSWORD}\n", encoding="utf-8")
     netrc.chmod(0o600)
     plain = {k: v for k, v in os.environ.items() if not k.startswith("TWINGRAPH_")}
     pushed = twingraph("push", "--endpoint", virtuoso.store_url, env={**plain, "NETRC": str(netrc)})
@@ -249,3 +251,30 @@ def test_the_bulk_loader_refuses_bad_input_with_exit_2(virtuoso: VirtuosoServer)
         )  # fmt: skip
         assert run.returncode == 2, (graph, run.stderr)
         assert message in run.stderr, run.stderr
+
+
+def test_the_triple_store_guide_s_virtuoso_example_gives_what_it_shows(
+    virtuoso: VirtuosoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/how-to/triple-stores.md: credentials in a netrc file, a first push into a new graph
+    (HTTP 201), then a stored query with --graph; the page's address replaced by this server's."""
+    from tests.test_docs_examples import check_example, copy_project, example_at
+    from twingraph.sparql.remote import delete_graph
+
+    monkeypatch.setenv("TWINGRAPH_USER", VIRTUOSO_USER)
+    monkeypatch.setenv("TWINGRAPH_PASSWORD", VIRTUOSO_PASSWORD)
+    delete_graph(Endpoint(virtuoso.store_url), KASSEL)  # as in a new database
+    netrc = tmp_path / "netrc"
+    netrc.write_text(f"machine 127.0.0.1 login {VIRTUOSO_USER} password {VIRTUOSO_PASSWORD}\n", encoding="utf-8")
+    netrc.chmod(0o600)
+    plain = {"NETRC": str(netrc), "TWINGRAPH_USER": "", "TWINGRAPH_PASSWORD": ""}
+    project = copy_project(tmp_path / "project")
+    steps = [
+        ("twingraph push --endpoint ", "http://127.0.0.1:8890/sparql-graph-crud-auth", virtuoso.store_url),
+        ("twingraph query run per-decade ", "http://127.0.0.1:8890/sparql", virtuoso.query_url),
+    ]
+    for start, shown_url, url in steps:
+        example = example_at("docs/how-to/triple-stores.md", start, shown_url)
+        command = example.command.replace(shown_url, url)
+        check_example(example, project, command=command, shown={url: shown_url}, env=plain)
+    assert count(virtuoso.query_url, KASSEL) == 1522
