@@ -229,6 +229,8 @@ def test_w3id_rules_send_every_iri_to_the_site_and_negotiate_for_hosts_that_cann
                 ("id/city/kassel", "application/ld+json", 303, "id/city/kassel.jsonld"),
                 ("id/city/kassel", "application/rdf+xml, text/turtle;q=0.5", 303, "id/city/kassel.ttl"),
                 ("id/city/kassel", "application/n-triples", 303, "id/city/kassel.nt"),
+                ("id/city/kassel", "text/turtle;q=0, application/ld+json", 303, "id/city/kassel.jsonld"),
+                ("id/city/kassel", "text/html;q=0, text/turtle", 303, "id/city/kassel.ttl"),
                 ("id/city/kassel", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", 303,
                  "id/city/kassel"),
                 ("id/city/kassel", "*/*", 303, "id/city/kassel"),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from twingraph.cli.base import EXIT_NO, EXIT_OK, Options, _emit, cli, output_option, pass_options
+from twingraph.forge import ANNOTATION_FORMATS
 from twingraph.formats import EXPORT_FORMATS, NETWORK_FORMATS, names
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["text", "turtle", "json", "github", "gitlab", "markdown"]),
+    type=click.Choice(["text", "turtle", "json", *ANNOTATION_FORMATS]),
     default="text",
     show_default=True,
     help="text: grouped by resource; turtle: the standard SHACL validation report; json; github: GitHub "
@@ -62,7 +63,7 @@ def validate(options: Options, paths: tuple[Path, ...], shape_paths: tuple[Path,
         max_bytes=options.max_bytes(project),
         engine=engine,
     )
-    if fmt in ("github", "gitlab", "markdown"):
+    if fmt in ANNOTATION_FORMATS:
         _annotate(report, fmt, project.root)
     else:
         click.echo(render_report(report, fmt), nl=False)

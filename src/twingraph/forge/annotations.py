@@ -7,17 +7,18 @@
 - `markdown`: a summary for GitHub's job summary (`$GITHUB_STEP_SUMMARY`) or a comment.
 
 Each finding points at its file and line (`locations.py`): a row of a city's list, or the line
-of a data file that states the resource.
+of a data file that states the resource. Paths are relative to the current folder, which in a
+forge's job is the repository's root.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from twingraph.errors import display_path
 from twingraph.forge.locations import Location
 from twingraph.shacl.reports import verdict
 from twingraph.shacl.validate import Finding, ValidationReport
@@ -44,7 +45,7 @@ def github_commands(report: ValidationReport, locations: Sequence[Location | Non
     for finding, where in zip(report.findings, locations, strict=True):
         properties = []
         if where is not None:
-            properties.append(f"file={_github_property(_relative(where.path))}")
+            properties.append(f"file={_github_property(display_path(where.path))}")
             if where.line is not None:
                 properties.append(f"line={where.line}")
         properties.append(f"title={_github_property(_title(finding))}")
@@ -65,7 +66,7 @@ def gitlab_code_quality(report: ValidationReport, locations: Sequence[Location |
                 "check_name": _local_name(finding.component),
                 "fingerprint": _fingerprint(finding),
                 "severity": _GITLAB_SEVERITY.get(finding.severity, "major"),
-                "location": {"path": _relative(where.path), "lines": {"begin": where.line or 1}},
+                "location": {"path": display_path(where.path), "lines": {"begin": where.line or 1}},
             }
         )
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
@@ -84,7 +85,7 @@ def markdown_summary(report: ValidationReport, locations: Sequence[Location | No
         for finding, where in zip(report.findings, locations, strict=True):
             place = ""
             if where is not None:
-                place = f"`{_relative(where.path)}`" + (f" line {where.line}" if where.line is not None else "")
+                place = f"`{display_path(where.path)}`" + (f" line {where.line}" if where.line is not None else "")
             value = f"{finding.path or '(node)'}" + (f" = {finding.value}" if finding.value else "")
             cells = [finding.severity, f"{finding.focus_label} <{finding.focus}>", value, finding.message, place]
             lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
@@ -105,14 +106,6 @@ def _fingerprint(finding: Finding) -> str:
     """The same finding gets the same fingerprint in every run, so GitLab can tell new from old."""
     parts = (finding.focus, finding.path or "", finding.value or "", finding.component, finding.source_shape or "")
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
-def _relative(path: Path) -> str:
-    """The path as the forge names it: relative to the repository's root, the current folder."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError):
-        return os.fspath(path)
 
 
 def _local_name(iri: str) -> str:

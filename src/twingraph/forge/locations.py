@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from twingraph.formats import N_QUADS, N_TRIPLES, TRIG, TURTLE
 from twingraph.iris import DCT_SOURCE
-from twingraph.partner_lists.importer import LIST_NAMED
+from twingraph.partner_lists.importer import WRITTEN_HEADER
 
 if TYPE_CHECKING:
     from twingraph.rdf.load import LoadedGraph, ParsedFile
@@ -57,6 +57,7 @@ class _Locator:
         self.root = project_root
         self.order = {f.graph_name: n for n, f in enumerate(data.files)}
         self.files = {f.graph_name: f for f in data.files}
+        self.lines: dict[str, dict[str, int]] = {}  # per file, read when first asked for
 
     def findings(self, findings: Sequence[Finding]) -> list[Location | None]:
         nodes = sorted({f.focus for f in findings if not f.focus.startswith("_:")})
@@ -88,7 +89,7 @@ class _Locator:
         lists = {}
         for graph, parsed in self.files.items():
             first = parsed.data[:4096].split(b"\n", 1)[0].decode("utf-8", "replace")
-            named = LIST_NAMED.match(first)
+            named = WRITTEN_HEADER.match(first)
             if named and (self.root / named["list"]).is_file():
                 lists[graph] = self.root / named["list"]
         return lists
@@ -133,11 +134,9 @@ class _Locator:
         return graphs
 
     def _subject_lines(self, graph: str) -> dict[str, int]:
-        cache = self.__dict__.setdefault("_lines", {})
-        if graph not in cache:
-            cache[graph] = _subject_lines(self.files[graph])
-        lines: dict[str, int] = cache[graph]
-        return lines
+        if graph not in self.lines:
+            self.lines[graph] = _subject_lines(self.files[graph])
+        return self.lines[graph]
 
     def _select(self, query: str) -> Iterable[Any]:
         import pyoxigraph

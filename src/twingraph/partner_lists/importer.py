@@ -43,13 +43,14 @@ if TYPE_CHECKING:
     from twingraph.wikidata.client import WikidataClient
 
 # The list is named by its path in the project (its name where it lies outside), so that a finding
-# on an imported resource can point at the list's own line (shacl/locations.py reads it back).
+# on an imported resource can point at the list's own line (forge/locations.py reads it back).
 HEADER = (
     "# Written by `twingraph import csv` from {name}; content sha256 {digest}. "
     "Edit it, and the next import will not overwrite it.\n"
 )
-_HEADER = re.compile(r"^# Written by `twingraph import csv` from .*; content sha256 ([0-9a-f]{64})\.")
-LIST_NAMED = re.compile(r"^# Written by `twingraph import csv` from (?P<list>.*?); content sha256 [0-9a-f]{64}\.")
+WRITTEN_HEADER = re.compile(
+    r"^# Written by `twingraph import csv` from (?P<list>.*); content sha256 (?P<digest>[0-9a-f]{64})\."
+)
 
 
 @dataclass
@@ -182,8 +183,8 @@ def check_overwrite(out: Path, *, force: bool) -> None:
     except OSError as exc:
         raise OutputError(f"{display_path(out)} cannot be read ({exc.strerror or exc}).") from None
     first, _, rest = text.partition(b"\n")
-    match = _HEADER.match(first.decode("utf-8", "replace"))
-    if match and hashlib.sha256(rest).hexdigest() == match[1]:
+    match = WRITTEN_HEADER.match(first.decode("utf-8", "replace"))
+    if match and hashlib.sha256(rest).hexdigest() == match["digest"]:
         return
     why = "was edited since the import wrote it" if match else "was not written by `twingraph import csv`"
     raise OutputError(f"{display_path(out)} {why}; refusing to overwrite it. Give another -o, or --force.")

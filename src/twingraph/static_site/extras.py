@@ -15,8 +15,8 @@ from twingraph.static_site.hosting import (
     nginx_main,
     nginx_server,
     njs_script,
-    w3id_htaccess,
 )
+from twingraph.static_site.w3id import w3id_htaccess
 from twingraph.web.i18n import N_
 
 if TYPE_CHECKING:

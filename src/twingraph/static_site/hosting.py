@@ -1,5 +1,5 @@
 """The web-server rules of the static site: Apache httpd's `.htaccess` and type maps, nginx's
-include files and njs script, and w3id.org's redirect.
+include files and njs script (w3id.org's redirects are in `w3id.py`).
 
 All of them give the answer `serve` gives (`server/conneg.py`, `web/signposting.py`):
 
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from twingraph.formats import GEOJSON, GEXF, GRAPH_FORMATS, GRAPHML, HTML, PARTNERSHIPS_CSV, Format
@@ -71,7 +72,7 @@ class Hosting:
         return f"(?:id/(?:{SEGMENT}/)*{SEGMENT}|{'|'.join(TOP_RESOURCES)})"
 
 
-def _choices_by_preference() -> list[Format]:
+def choices_by_preference() -> list[Format]:
     """The formats from most to least preferred (RESOURCE_CHOICES runs the other way)."""
     return list(reversed(RESOURCE_CHOICES))
 
@@ -80,7 +81,7 @@ def type_map(name: str, available: set[str]) -> bytes:
     """Apache's type map of the resource whose file names start with `name`: every format and
     its aliases, with `qs` values that only break ties (the module's docstring)."""
     records = []
-    for rank, fmt in enumerate(_choices_by_preference()):
+    for rank, fmt in enumerate(choices_by_preference()):
         if fmt.name not in available:
             continue
         # Apache lets a wildcard match an alias (application/* matches application/xhtml+xml),
@@ -96,7 +97,13 @@ def _acceptable_pattern() -> str:
     resources offer (a type, an alias or a wildcard) without `q=0`."""
     names = [media for fmt in RESOURCE_CHOICES for media in (fmt.media_type, *fmt.aliases)]
     wildcards = {"*/*", *(f"{media.split('/')[0]}/*" for media in names)}
-    alternatives = "|".join(re.escape(entry) for entry in sorted({*names, *wildcards}))
+    return accept_entry_pattern([*names, *wildcards])
+
+
+def accept_entry_pattern(media_types: Iterable[str]) -> str:
+    """A regular expression that finds an entry of an Accept header naming one of these media
+    types (or ranges) without `q=0`."""
+    alternatives = "|".join(re.escape(entry) for entry in sorted(set(media_types)))
     not_zero = r"(?:;(?!\s*q\s*=\s*0(?:\.0{0,3})?\s*(?:[;,]|$))[^;,]*)*"
     return rf"(?:^|,)\s*(?:{alternatives})\s*{not_zero}\s*(?:,|$)"
 
@@ -486,40 +493,3 @@ function link(r) {
 
 export default {format, location, link};
 """
-
-
-def w3id_htaccess(hosting: Hosting, *, base_iri_path: str, site_url: str) -> bytes:
-    """The rules to propose to w3id.org for `https://w3id.org/<path>/`: every IRI is sent to
-    the same path under the site. Resources (id/…, the ontology) are things, not documents, so
-    they get 303 See Other, and the rules negotiate for them: a client that names an RDF format
-    and not HTML is sent to that document (`kassel.ttl`), everyone else to the page. So the
-    IRIs negotiate even where the site's host cannot (GitHub or GitLab Pages). mod_rewrite
-    cannot weigh q-values: the formats are tried in the site's order of preference. Everything
-    else gets a plain 302."""
-    resource = rf"^((?:id/.+|{'|'.join(TOP_RESOURCES)})(?:\.(?:{hosting.extensions}))?)$"
-    bare = rf"^(id/.+|{'|'.join(TOP_RESOURCES)})$"
-    negotiated = []
-    for fmt in reversed(RESOURCE_CHOICES):
-        if fmt is HTML:
-            continue
-        negotiated.append(
-            f"RewriteCond %{{HTTP_ACCEPT}} !(?:{_accept_pattern(HTML)})\n"
-            f"RewriteCond %{{HTTP_ACCEPT}} (?:{_accept_pattern(fmt)})\n"
-            f"RewriteCond $1 !\\.(?:{hosting.extensions})$\n"
-            f"RewriteRule {bare} {site_url}$1{fmt.suffix} [R=303,L]\n"
-        )
-    return f"""# w3id.org rules for https://w3id.org/{base_iri_path} (written by `twingraph site`).
-# They send every IRI to the same path on the site. A resource asked for in an RDF format (and
-# not as HTML) goes to its document in that format, so the IRIs negotiate on any host.
-Options +FollowSymLinks
-RewriteEngine on
-{"".join(negotiated)}RewriteRule {resource} {site_url}$1 [R=303,L]
-RewriteRule ^(.*)$ {site_url}$1 [R=302,L]
-""".encode()
-
-
-def _accept_pattern(fmt: Format) -> str:
-    """The media types that name a format in an Accept header, as a regular-expression alternative."""
-    return "|".join(
-        re.escape(media_type) for media_type in (fmt.media_type, *fmt.aliases) if media_type != "text/plain"
-    )
