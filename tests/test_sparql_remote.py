@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 
 from tests.conftest import FIXTURES, REPO, run_cli
+from tests.doc_examples import check_example, copy_project, example_at
 from tests.servers import OxigraphServer, connection_counter, oxigraph_server
 from twingraph.iris import dataset_iri
 from twingraph.project import bundled_project
@@ -295,8 +296,6 @@ def test_a_list_column_is_sorted_in_the_answer() -> None:
 
 def test_the_triple_store_guide_s_oxigraph_example_gives_what_it_shows(tmp_path: Path) -> None:
     """docs/how-to/triple-stores.md: a new store, a push, then a stored query with --graph."""
-    from tests.test_docs_examples import check_example, copy_project, example_at
-
     project = copy_project(tmp_path / "project")
     with oxigraph_server(tmp_path / "store") as store:
         for shown_url, url in (

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROCESS_DEADLINE, REPO, write_world
+from tests.doc_examples import check_example, copy_project, example_at
 from tests.servers import (
     VIRTUOSO_PASSWORD,
     VIRTUOSO_USER,
@@ -258,7 +259,6 @@ def test_the_triple_store_guide_s_virtuoso_example_gives_what_it_shows(
 ) -> None:
     """docs/how-to/triple-stores.md: credentials in a netrc file, a first push into a new graph
     (HTTP 201), then a stored query with --graph; the page's address replaced by this server's."""
-    from tests.test_docs_examples import check_example, copy_project, example_at
     from twingraph.sparql.remote import delete_graph
 
     monkeypatch.setenv("TWINGRAPH_USER", VIRTUOSO_USER)

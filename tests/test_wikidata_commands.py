@@ -16,6 +16,7 @@ import pytest
 from rdflib import RDF, RDFS, Graph, URIRef
 
 from tests.conftest import FIXTURES, REPO, VENDOR, run_cli
+from tests.doc_examples import Example, check_example, copy_project, example_at
 from tests.servers import OxigraphServer, Reply, ScriptedEndpoint, oxigraph_server
 from tests.test_core_offline import audited
 from tests.wikidata_fixture import wikidata_ntriples
@@ -554,22 +555,18 @@ def test_the_docs_wikidata_examples_give_what_they_show(
 ) -> None:
     """The pages' Wikidata examples, against this module's Wikidata-shaped store (the pages say
     their output comes from it): its address in place of the page's (or of query.wikidata.org)."""
-    from tests.test_docs_examples import check_example, copy_project, example_at
-
-    _check_wikidata_example(example_at(page, start), wikidata, copy_project(tmp_path), check_example)
+    _check_wikidata_example(example_at(page, start), wikidata, copy_project(tmp_path))
 
 
 def test_the_docs_quickstatements_example_gives_what_it_shows(
     wikidata_without_florence: OxigraphServer, tmp_path: Path
 ) -> None:
     """With Florence removed from the store, as the page says."""
-    from tests.test_docs_examples import check_example, copy_project, example_at
-
     example = example_at("docs/how-to/wikidata.md", "twingraph wikidata quickstatements")
-    _check_wikidata_example(example, wikidata_without_florence, copy_project(tmp_path), check_example)
+    _check_wikidata_example(example, wikidata_without_florence, copy_project(tmp_path))
 
 
-def _check_wikidata_example(example, server: OxigraphServer, project: Path, check_example) -> None:  # type: ignore[no-untyped-def]
+def _check_wikidata_example(example: Example, server: OxigraphServer, project: Path) -> None:
     (project / "tests" / "fixtures").mkdir(parents=True)
     shutil.copy(FIXTURES / "unlinked.ttl", project / "tests" / "fixtures" / "unlinked.ttl")
     shown = "--endpoint http://127.0.0.1:7878/query"
