@@ -37,7 +37,8 @@ def catalog(options: Options, profile: str, fmt: str | None, base_url: str | Non
     """Print the DCAT-AP 3 catalogue of the project's data, with the sizes and checksums `build` would publish."""
     from twingraph.formats import CATALOG_SUFFIXES, format_for_suffix
     from twingraph.publish.build import catalog_bytes, distribution_files, settings_for_base_url
-    from twingraph.publish.catalog import catalog_graph, coverage
+    from twingraph.publish.catalog import catalog_graph
+    from twingraph.publish.data_facts import coverage
     from twingraph.rdf.load import load_project_graph
 
     if fmt is None:

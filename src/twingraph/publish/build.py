@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     import rdflib
 
     from twingraph.project import Project, Settings
-    from twingraph.publish.catalog import DataFacts, DistributionFile
+    from twingraph.publish.catalog import DistributionFile
+    from twingraph.publish.data_facts import DataFacts
     from twingraph.publish.mqa import Score
     from twingraph.rdf.load import LoadedGraph
 
@@ -161,7 +162,7 @@ class Derived:
 
 def _derived(loaded: LoadedGraph, data_paths: Sequence[Path]) -> Derived:
     """The build's second child, forked once the data is loaded, while this process validates."""
-    from twingraph.publish.catalog import data_facts
+    from twingraph.publish.data_facts import data_facts
     from twingraph.rdf.export import partnership_count, partnership_tables
 
     bodies = {**partnership_tables(loaded.store), **network_bodies(loaded)}
@@ -215,7 +216,7 @@ def publication(settings: Settings, loaded: LoadedGraph, data_paths: Sequence[Pa
 
     `loaded` holds the ontology and the data; `data_paths` say which files are the data.
     """
-    from twingraph.publish.catalog import data_facts
+    from twingraph.publish.data_facts import data_facts
 
     return assemble(
         settings, data_bodies(loaded, data_paths, base_iri=settings.base_iri), data_facts(loaded, data_paths)

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from twingraph.formats import GRAPH_FORMATS
 from twingraph.iris import TW, WD, dataset_iri, slugify
-from twingraph.publish.catalog import CATALOG_PREFIXES, VOID, DataFacts, DistributionFile
+from twingraph.publish.catalog import CATALOG_PREFIXES, VOID, DistributionFile
+from twingraph.publish.data_facts import DataFacts
 
 if TYPE_CHECKING:
     import rdflib
